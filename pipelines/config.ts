@@ -1,0 +1,103 @@
+/**
+ * The application config: where the warehouse lives, which time zone defines a period, which sources feed
+ * the warehouse and with which mapping. `appraisal.config.yaml` at the project root overrides the embedded
+ * default, which is the generated demo department.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import YAML from "yaml";
+import { z } from "zod";
+import { formatZodError } from "./messages.ts";
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const TimeZone = z
+  .string()
+  .refine(isTimeZone, { message: "not an IANA time zone (for example Asia/Shanghai or Europe/Berlin)" });
+
+const MonthLabel = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "expected a month like 2026-10");
+
+/** One file source: a path or glob of export files and the mapping that reads them. */
+export const FileSource = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_-]*$/, "use lower-case letters, digits, - and _"),
+  /** a path or a glob (`*` in the file name only), relative to the config file */
+  path: z.string().min(1),
+  /** a mapping name under data-loaders/mappings (without .yaml) or a path to a mapping file */
+  mapping: z.string().min(1),
+});
+export type FileSource = z.infer<typeof FileSource>;
+
+export const DemoSettings = z.object({
+  out: z.string().default("demo-data"),
+  seed: z.int().default(42),
+  agents: z.int().min(5).max(100_000).default(80),
+  tickets: z.int().min(100).max(100_000_000).default(120_000),
+  months: z.int().min(3).max(120).default(24),
+  end_month: MonthLabel.default("2026-10"),
+});
+export type DemoSettings = z.infer<typeof DemoSettings>;
+
+export const AppConfig = z.object({
+  /** DuckDB file of the warehouse */
+  warehouse: z.string().default("warehouse/appraisal.duckdb"),
+  /** the department's time zone: periods are calendar periods in it; timestamps without an offset are read in it */
+  timezone: TimeZone.default("Asia/Shanghai"),
+  language: z.enum(["en", "zh-CN"]).default("en"),
+  schemes_dir: z.string().default("schemes"),
+  /** the scheme the boards and `explain` use when none is named */
+  primary_scheme: z.string().default("support-weighted"),
+  /** when true (the embedded default), `appraisal pipeline` generates the demo files before ingesting */
+  demo_mode: z.boolean().default(false),
+  demo: DemoSettings.default(DemoSettings.parse({})),
+  sources: z.array(FileSource).default([]),
+});
+export type AppConfig = z.infer<typeof AppConfig> & { baseDir: string; file: string | null };
+
+/** The embedded default: the demo department generated into ./demo-data and read through the demo mappings. */
+export const DEMO_SOURCES: FileSource[] = [
+  { name: "roster", path: "demo-data/hr/roster.csv", mapping: "demo/roster" },
+  { name: "tickets", path: "demo-data/helpdesk/tickets-*.csv", mapping: "demo/tickets" },
+  { name: "csat", path: "demo-data/survey/csat-*.ndjson", mapping: "demo/csat" },
+  { name: "reviews-360", path: "demo-data/survey/review360-*.csv", mapping: "demo/reviews-360" },
+  { name: "collab-survey", path: "demo-data/survey/collab-*.csv", mapping: "demo/collab-survey" },
+  { name: "trainings", path: "demo-data/lms/trainings.json", mapping: "demo/trainings" },
+  { name: "certifications", path: "demo-data/lms/certifications.csv", mapping: "demo/certifications" },
+  { name: "contributions", path: "demo-data/ideas/contributions.ndjson", mapping: "demo/contributions" },
+  { name: "quality-audits", path: "demo-data/qa/quality-audits.parquet", mapping: "demo/quality-audits" },
+];
+
+export const DEFAULT_CONFIG_FILE = "appraisal.config.yaml";
+
+/** Load the config: an explicit file, else ./appraisal.config.yaml, else the embedded demo default. */
+export function loadConfig(file?: string, cwd = process.cwd()): AppConfig {
+  const candidate = file ?? path.join(cwd, DEFAULT_CONFIG_FILE);
+  if (file && !existsSync(file)) {
+    throw new Error(`config file ${file} does not exist; pass an existing file to --config or omit it to use the demo`);
+  }
+  if (!existsSync(candidate)) {
+    const parsed = AppConfig.parse({ demo_mode: true, sources: DEMO_SOURCES });
+    return { ...parsed, baseDir: cwd, file: null };
+  }
+  let raw: unknown;
+  try {
+    raw = YAML.parse(readFileSync(candidate, "utf8")) ?? {};
+  } catch (e) {
+    throw new Error(`${candidate} is not valid YAML: ${(e as Error).message}`);
+  }
+  const parsed = AppConfig.safeParse(raw);
+  if (!parsed.success) throw new Error(formatZodError(candidate, parsed.error));
+  return { ...parsed.data, baseDir: path.dirname(path.resolve(candidate)), file: path.resolve(candidate) };
+}
+
+export function resolvePath(config: Pick<AppConfig, "baseDir">, p: string): string {
+  return path.isAbsolute(p) ? p : path.join(config.baseDir, p);
+}

@@ -1,0 +1,129 @@
+/**
+ * The one database module: open the warehouse, run work in a connection or a transaction, close in `finally`.
+ * Every connection is set to the department's time zone, so that `date_trunc('month', ts)` is a local month.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { msg } from "../messages.ts";
+import { migrate } from "./migrate.ts";
+
+export type Params = Record<string, DuckDBValue> | DuckDBValue[];
+export type Row = Record<string, unknown>;
+
+export interface OpenOptions {
+  timezone: string;
+  readOnly?: boolean;
+  /** DuckDB memory_limit, for example '4GB' */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export class Warehouse {
+  private constructor(
+    readonly file: string,
+    readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+    readonly timezone: string,
+  ) {}
+
+  static async open(file: string, opts: OpenOptions): Promise<Warehouse> {
+    if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const options: Record<string, string> = {};
+    if (opts.readOnly) options.access_mode = "READ_ONLY";
+    if (opts.memoryLimit) options.memory_limit = opts.memoryLimit;
+    if (opts.threads) options.threads = String(opts.threads);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(file, options);
+    } catch (e) {
+      const text = (e as Error).message;
+      if (/lock/i.test(text)) throw new Error(msg.warehouseLocked(file));
+      throw e;
+    }
+    const conn = await instance.connect();
+    await conn.run(`SET TimeZone = '${opts.timezone.replaceAll("'", "''")}'`);
+    const wh = new Warehouse(file, instance, conn, opts.timezone);
+    if (!opts.readOnly) await migrate(wh);
+    return wh;
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.conn.run(sql, params as never);
+  }
+
+  /** Run a statement and return the number of rows it inserted, updated or deleted. */
+  async exec(sql: string, params?: Params): Promise<number> {
+    const result = await this.conn.run(sql, params as never);
+    return result.rowsChanged;
+  }
+
+  /** Rows as plain objects; BIGINTs that fit become numbers, dates and timestamps become Date. */
+  async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params as never);
+    return reader.getRowObjectsJS().map(plain) as T[];
+  }
+
+  async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async value<T = unknown>(sql: string, params?: Params): Promise<T> {
+    const reader = await this.conn.runAndReadAll(sql, params as never);
+    return toPlain(reader.getRowsJS()[0]?.[0]) as T;
+  }
+
+  /** Run `fn` in one transaction: all of it lands, or none of it. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.conn.run("BEGIN TRANSACTION");
+    try {
+      const result = await fn();
+      await this.conn.run("COMMIT");
+      return result;
+    } catch (e) {
+      try {
+        await this.conn.run("ROLLBACK");
+      } catch {
+        // the transaction may already be aborted
+      }
+      throw e;
+    }
+  }
+
+  close(): void {
+    try {
+      this.conn.closeSync();
+    } finally {
+      this.instance.closeSync();
+    }
+  }
+}
+
+/** Open the warehouse, run `fn`, and close it whatever happens. */
+export async function withWarehouse<T>(file: string, opts: OpenOptions, fn: (wh: Warehouse) => Promise<T>): Promise<T> {
+  const wh = await Warehouse.open(file, opts);
+  try {
+    return await fn(wh);
+  } finally {
+    wh.close();
+  }
+}
+
+/** Quote a SQL string literal. */
+export const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/** Quote an identifier (a column name from an export file). */
+export const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+function toPlain(v: unknown): unknown {
+  if (typeof v === "bigint") return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  if (Array.isArray(v)) return v.map(toPlain);
+  if (v && typeof v === "object" && !(v instanceof Date)) return plain(v as Row);
+  return v;
+}
+
+function plain(row: Row): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) out[k] = toPlain(v);
+  return out;
+}

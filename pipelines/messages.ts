@@ -1,0 +1,34 @@
+/**
+ * User-facing messages in one place: short, naming the bad value and what to do next.
+ */
+import type { z } from "zod";
+
+/** `file: field.path: message` lines for every issue of a zod error. */
+export function formatZodError(where: string, error: z.ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const at = issue.path.length ? issue.path.map(String).join(".") : "(top level)";
+    return `  ${at}: ${issue.message}`;
+  });
+  return `${where} is not valid:\n${lines.join("\n")}`;
+}
+
+export const msg = {
+  warehouseLocked: (file: string) =>
+    `the warehouse ${file} is in use by another process (an ingest or run is writing to it); wait for it to finish and try again`,
+  noScheme: (id: string, dir: string) =>
+    `no scheme '${id}' in ${dir}; the schemes there are listed by 'appraisal status'`,
+  noSources: () =>
+    "no sources are configured and this is not the demo; add 'sources:' to appraisal.config.yaml (see README, 'Point it at real exports')",
+  noFiles: (source: string, pattern: string) => `source '${source}': no file matches ${pattern}`,
+  missingColumns: (file: string, missing: string[], found: string[]) =>
+    `${file}: missing column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `'${m}'`).join(", ")}; the file has ${found
+      .slice(0, 30)
+      .map((f) => `'${f}'`)
+      .join(", ")}${found.length > 30 ? ", ..." : ""}. Fix the export or the mapping's 'columns'.`,
+  emptyFile: (file: string) => `${file}: the file is empty (no header row); nothing loaded`,
+  notUtf8: (file: string) =>
+    `${file}: the file is not valid UTF-8 and could not be read as GB18030 either; set 'encoding:' in its mapping (utf-8, gb18030, gbk, utf-16le)`,
+  unknownAgentPeriod: (agent: string, period: string) =>
+    `no score for agent '${agent}' in ${period}; check the id with 'appraisal status' and that the period has data and was run`,
+  badPeriod: (p: string) => `'${p}' is not a period; write a month 2026-09, a quarter 2026-Q3 or a year 2026`,
+};
