@@ -1,0 +1,213 @@
+/**
+ * Derive the bulk check of a canonical table from its zod contract.
+ *
+ * Millions of rows are not parsed one by one in JavaScript (see ../shared/PERFORMANCE.md): the zod schema is
+ * turned into JSON Schema (`z.toJSONSchema`, the documented route), and from it into SQL that casts each text
+ * value to its type and names every problem. The same contract validates single records with `safeParse`;
+ * test/data-loaders/contracts/to-sql.test.ts checks that the two agree.
+ */
+import { z } from "zod";
+import { lit } from "../../pipelines/db/warehouse.ts";
+import type { Contract } from "./tables.ts";
+
+export interface FieldSpec {
+  name: string;
+  kind: "string" | "integer" | "number" | "boolean" | "timestamp" | "date" | "enum";
+  /** a value must be present (not nullable, not optional, no default) */
+  required: boolean;
+  default?: unknown;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  patternMessage?: string;
+  minimum?: number;
+  exclusiveMinimum?: number;
+  maximum?: number;
+  exclusiveMaximum?: number;
+  enumValues?: string[];
+  private: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+export function fieldSpecs(schema: z.ZodObject): FieldSpec[] {
+  const js = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Json;
+  const props = js.properties as Record<string, Json>;
+  const required = new Set((js.required as string[] | undefined) ?? []);
+  return Object.entries(props).map(([name, prop]) => {
+    let p = prop;
+    let nullable = false;
+    if (Array.isArray(p.anyOf)) {
+      const parts = p.anyOf as Json[];
+      nullable = parts.some((x) => x.type === "null");
+      const { anyOf: _drop, ...rest } = p;
+      p = { ...rest, ...(parts.find((x) => x.type !== "null") ?? {}) };
+    }
+    let type = p.type as string | string[];
+    if (Array.isArray(type)) {
+      nullable ||= type.includes("null");
+      type = type.find((t) => t !== "null") ?? "string";
+    }
+    const kind: FieldSpec["kind"] =
+      p.kind === "timestamp"
+        ? "timestamp"
+        : p.kind === "date" || p.format === "date"
+          ? "date"
+          : p.enum
+            ? "enum"
+            : type === "integer"
+              ? "integer"
+              : type === "number"
+                ? "number"
+                : type === "boolean"
+                  ? "boolean"
+                  : "string";
+    const num = (k: string) => (typeof p[k] === "number" && Math.abs(p[k] as number) < 1e15 ? (p[k] as number) : undefined);
+    return {
+      name,
+      kind,
+      required: required.has(name) && !nullable && prop.default === undefined && p.default === undefined,
+      default: prop.default ?? p.default,
+      minLength: num("minLength"),
+      maxLength: num("maxLength"),
+      pattern: kind === "string" ? (p.pattern as string | undefined) : undefined,
+      patternMessage: p.patternMessage as string | undefined,
+      minimum: num("minimum"),
+      exclusiveMinimum: num("exclusiveMinimum"),
+      maximum: num("maximum"),
+      exclusiveMaximum: num("exclusiveMaximum"),
+      enumValues: p.enum as string[] | undefined,
+      private: p.private === true,
+    };
+  });
+}
+
+export interface ParseOptions {
+  /** strptime formats tried for timestamps that DuckDB's own cast does not read */
+  timestampFormats?: string[];
+  dateFormats?: string[];
+}
+
+const TRUE_WORDS = ["true", "t", "1", "yes", "y", "是", "有"];
+const FALSE_WORDS = ["false", "f", "0", "no", "n", "否", "无"];
+
+export const SQL_TYPE: Record<FieldSpec["kind"], string> = {
+  string: "VARCHAR",
+  enum: "VARCHAR",
+  integer: "BIGINT",
+  number: "DOUBLE",
+  boolean: "BOOLEAN",
+  timestamp: "TIMESTAMPTZ",
+  date: "DATE",
+};
+
+const list = (xs: string[]) => `[${xs.map(lit).join(", ")}]`;
+
+/** SQL casting the text expression `v` to the field's type; NULL when it cannot be read. */
+export function castExpr(f: FieldSpec, v: string, opts: ParseOptions = {}): string {
+  switch (f.kind) {
+    case "string":
+      return v;
+    case "enum":
+      return `lower(${v})`;
+    case "integer":
+      return `(CASE WHEN TRY_CAST(${v} AS DOUBLE) = round(TRY_CAST(${v} AS DOUBLE)) AND abs(TRY_CAST(${v} AS DOUBLE)) < 9e15 THEN TRY_CAST(TRY_CAST(${v} AS DOUBLE) AS BIGINT) END)`;
+    case "number":
+      return `(CASE WHEN isfinite(TRY_CAST(${v} AS DOUBLE)) THEN TRY_CAST(${v} AS DOUBLE) END)`;
+    case "boolean":
+      return `(CASE WHEN list_contains(${list(TRUE_WORDS)}, lower(${v})) THEN true WHEN list_contains(${list(FALSE_WORDS)}, lower(${v})) THEN false END)`;
+    case "timestamp": {
+      const fmts = opts.timestampFormats ?? [];
+      const aware = fmts.filter((x) => x.includes("%z") || x.includes("%Z"));
+      const naive = fmts.filter((x) => !aware.includes(x));
+      const parts = [
+        ...(aware.length ? [`TRY_STRPTIME(${v}, ${list(aware)})`] : []),
+        ...(naive.length ? [`CAST(TRY_STRPTIME(${v}, ${list(naive)}) AS TIMESTAMPTZ)`] : []),
+        `TRY_CAST(${v} AS TIMESTAMPTZ)`,
+      ];
+      return `coalesce(${parts.join(", ")})`;
+    }
+    case "date": {
+      const fmts = opts.dateFormats ?? [];
+      const parts = [
+        ...(fmts.length ? [`CAST(TRY_STRPTIME(${v}, ${list(fmts)}) AS DATE)`] : []),
+        `TRY_CAST(${v} AS DATE)`,
+        `CAST(TRY_CAST(${v} AS TIMESTAMP) AS DATE)`,
+      ];
+      return `coalesce(${parts.join(", ")})`;
+    }
+  }
+}
+
+const KIND_WORDS: Record<FieldSpec["kind"], string> = {
+  string: "text",
+  enum: "one of the allowed values",
+  integer: "a whole number",
+  number: "a number",
+  boolean: "yes/no (true, false, 1, 0, yes, no, 是, 否)",
+  timestamp: "a date and time (for example 2026-03-05 14:30 or 2026-03-05T06:30:00Z)",
+  date: "a date (for example 2026-03-05)",
+};
+
+/** The offending value, shortened and made printable, as SQL text. */
+const shown = (v: string) =>
+  `'"' || regexp_replace(CASE WHEN length(${v}) > 60 THEN left(${v}, 57) || '...' ELSE ${v} END, '[\\x00-\\x1f]', ' ', 'g') || '"'`;
+
+/**
+ * SQL conditions that name what is wrong with field `f` whose text is `v` and typed value `t`:
+ * a list of `(condition, reason-expression)` pairs, first match wins.
+ */
+export function problemCases(f: FieldSpec, v: string, t: string, vText = v): Array<[string, string]> {
+  const cases: Array<[string, string]> = [];
+  const shownV = () => shown(vText);
+  if (f.required) cases.push([`${v} IS NULL`, lit("missing value (the field is required)")]);
+  if (f.kind === "enum" && f.enumValues) {
+    cases.push([
+      `${v} IS NOT NULL AND NOT list_contains(${list(f.enumValues)}, ${t})`,
+      `${lit(`expected one of ${f.enumValues.join(", ")}, got `)} || ${shownV()}`,
+    ]);
+  } else if (f.kind !== "string") {
+    cases.push([`${v} IS NOT NULL AND ${t} IS NULL`, `${lit(`expected ${KIND_WORDS[f.kind]}, got `)} || ${shownV()}`]);
+  }
+  if (f.maxLength !== undefined)
+    cases.push([
+      // strlen (bytes) is free and never below length (characters): the exact count runs only on long values
+      `strlen(${v}) > ${f.maxLength} AND length(${v}) > ${f.maxLength}`,
+      `${lit(`longer than ${f.maxLength} characters (`)} || length(${v}) || ' characters)'`,
+    ]);
+  if (f.minLength !== undefined && f.minLength > 1)
+    cases.push([`length(${v}) < ${f.minLength}`, lit(`shorter than ${f.minLength} characters`)]);
+  if (f.pattern)
+    cases.push([
+      `NOT regexp_full_match(${v}, ${lit(f.pattern)})`,
+      `${lit(`${f.patternMessage ?? `does not match ${f.pattern}`}; got `)} || ${shownV()}`,
+    ]);
+  const num = f.kind === "integer" || f.kind === "number";
+  if (num && f.minimum !== undefined) cases.push([`${t} < ${f.minimum}`, `${lit(`must be at least ${f.minimum}, got `)} || ${t}`]);
+  if (num && f.exclusiveMinimum !== undefined)
+    cases.push([`${t} <= ${f.exclusiveMinimum}`, `${lit(`must be more than ${f.exclusiveMinimum}, got `)} || ${t}`]);
+  if (num && f.maximum !== undefined) cases.push([`${t} > ${f.maximum}`, `${lit(`must be at most ${f.maximum}, got `)} || ${t}`]);
+  if (num && f.exclusiveMaximum !== undefined)
+    cases.push([`${t} >= ${f.exclusiveMaximum}`, `${lit(`must be less than ${f.exclusiveMaximum}, got `)} || ${t}`]);
+  return cases;
+}
+
+/** One SQL expression: NULL when the field is fine, else a {field, value, reason} struct. */
+export function problemExpr(f: FieldSpec, v: string, t: string): string {
+  const cases = problemCases(f, v, t);
+  if (!cases.length) return "NULL";
+  const whens = cases.map(([c, r]) => `WHEN ${c} THEN ${r}`).join(" ");
+  return `(CASE ${whens} END)`;
+}
+
+export function defaultLiteral(f: FieldSpec): string | undefined {
+  if (f.default === undefined) return undefined;
+  if (typeof f.default === "string") return `${lit(f.default)}`;
+  if (typeof f.default === "boolean" || typeof f.default === "number") return String(f.default);
+  return undefined;
+}
+
+/** Column definitions of the raw table for a contract, in contract order. */
+export function rawColumns(contract: Contract): Array<{ name: string; type: string }> {
+  return fieldSpecs(contract.schema).map((f) => ({ name: f.name, type: SQL_TYPE[f.kind] }));
+}

@@ -1,0 +1,126 @@
+/**
+ * The bulk check of one file, as SQL derived from the canonical contract.
+ */
+import { ident, lit } from "../../pipelines/db/warehouse.ts";
+import { castExpr, defaultLiteral, type FieldSpec, problemCases } from "../contracts/to-sql.ts";
+import type { Contract } from "../contracts/tables.ts";
+import type { SourceFile } from "../files/read.ts";
+import type { Mapping } from "../mappings/schema.ts";
+import { type FieldPlan, VERSION_DEFAULT } from "./plan.ts";
+
+/**
+ * A SELECT over the source file giving one row per record with every field typed, `_bad` when anything is wrong,
+ * and `_problems` (a list of {field, value, reason}) for the bad rows only, so that millions of good rows cost no
+ * string building. The zod contract supplies the field checks (to-sql.ts); the contract's rules, its one-of
+ * fields and the roster supply the rest.
+ */
+export function checkedSelectSql(source: SourceFile, contract: Contract, plans: FieldPlan[], mapping: Mapping, lookup: string): string {
+  const isJson = mapping.format === "json" || mapping.format === "ndjson";
+  // v__<field>: the value as read (text, or already typed by the CSV reader); vt: always text, for messages
+  const textCols = plans.map((p) => `${p.typedColumn ? ident(p.typedColumn.name) : p.text} AS ${ident(`v__${p.spec.name}`)}`);
+  for (const p of plans) if (p.plusMinutes) textCols.push(`${p.plusMinutes.text} AS ${ident(`m__${p.spec.name}`)}`);
+  const parseOpts = { timestampFormats: mapping.timestamp_formats, dateFormats: mapping.date_formats };
+  const v = (name: string) => ident(`v__${name}`);
+  const planOf = (name: string) => plans.find((p) => p.spec.name === name);
+  const vt = (name: string) => (planOf(name)?.typedColumn ? `CAST(${v(name)} AS VARCHAR)` : v(name));
+  const isAgentRef = (name: string) => contract.agentRefs.includes(name);
+  const matchOnIdOnly = mapping.agent_match.length === 1 && mapping.agent_match[0] === "agent_id";
+
+  /** the value as read: a plain cast, or the roster lookup for agent references */
+  const castOf = (p: FieldPlan): string => {
+    const x = v(p.spec.name);
+    if (p.typedColumn) {
+      if (p.typedColumn.type === "TIMESTAMP") return `CAST(${x} AS TIMESTAMPTZ)`;
+      if (p.typedColumn.type === "DOUBLE" && p.spec.kind === "integer")
+        return `(CASE WHEN ${x} = round(${x}) AND abs(${x}) < 9e15 THEN CAST(${x} AS BIGINT) END)`;
+      if (p.typedColumn.type === "DOUBLE") return `(CASE WHEN isfinite(${x}) THEN ${x} END)`;
+      return x;
+    }
+    return isAgentRef(p.spec.name) && !matchOnIdOnly
+      ? `(SELECT agent_id FROM ${lookup} WHERE key = lower(${x}))`
+      : castExpr(p.spec, x, parseOpts);
+  };
+  const c = (name: string) => ident(`c__${name}`);
+  /** the final value: the cast, else derived (plus_minutes), else the default */
+  const typedOf = (p: FieldPlan): string => {
+    const name = p.spec.name;
+    let t = c(name);
+    if (p.plusMinutes) {
+      const minutes = `TRY_CAST(${ident(`m__${name}`)} AS DOUBLE)`;
+      t = `coalesce(${t}, ${c(p.plusMinutes.from)} + to_microseconds(CAST(round(${minutes} * 60000000) AS BIGINT)))`;
+    }
+    const d = defaultLiteral(p.spec);
+    if (d !== undefined) t = `coalesce(${t}, ${d})`;
+    return t;
+  };
+
+  const known = (name: string) => ident(`k__${name}`);
+  const castCols = plans.map((p) => `${castOf(p)} AS ${c(p.spec.name)}`);
+  // whether an agent reference is in the roster: computed once per row, read by both the flag and the message
+  for (const p of plans) {
+    if (!isAgentRef(p.spec.name)) continue;
+    const name = p.spec.name;
+    castCols.push(
+      `${matchOnIdOnly ? `${v(name)} IN (SELECT agent_id FROM raw.agents)` : `${castOf(p)} IS NOT NULL`} AS ${known(name)}`,
+    );
+  }
+  const typedCols = plans.map((p) => `${typedOf(p)} AS ${ident(p.spec.name)}`);
+  // per-field problems, judged on the value as given; the conditions they fire on
+  const fieldProblem = (p: FieldPlan) => {
+    const name = p.spec.name;
+    // a field filled by a default or by plus_minutes may be empty in the file
+    const spec: FieldSpec = p.plusMinutes || p.spec.default !== undefined ? { ...p.spec, required: false } : p.spec;
+    const cases = problemCases(spec, v(name), isAgentRef(name) && !matchOnIdOnly ? v(name) : c(name), vt(name));
+    if (p.plusMinutes) {
+      const m = ident(`m__${name}`);
+      cases.push([`${v(name)} IS NULL AND ${m} IS NOT NULL AND TRY_CAST(${m} AS DOUBLE) IS NULL`, `'expected a number of minutes, got "' || ${m} || '"'`]);
+      cases.push([`TRY_CAST(${m} AS DOUBLE) < 0`, `'a negative number of minutes: ' || ${m}`]);
+    }
+    if (isAgentRef(name)) {
+      cases.push([
+        `${v(name)} IS NOT NULL AND NOT ${known(name)}`,
+        `'unknown agent "' || ${v(name)} || '": not in the roster (matched on ${mapping.agent_match.join(", ")}); load or fix the roster first'`,
+      ]);
+    }
+    return cases;
+  };
+  const conditions: string[] = [];
+  const fieldStructs: string[] = [];
+  for (const p of plans) {
+    const cases = fieldProblem(p);
+    if (!cases.length) continue;
+    conditions.push(...cases.map(([c]) => `coalesce(${c}, false)`));
+    const reason = `(CASE ${cases.map(([c, r]) => `WHEN ${c} THEN ${r}`).join(" ")} END)`;
+    fieldStructs.push(
+      `CASE WHEN ${reason} IS NOT NULL THEN {'field': ${lit(p.spec.name)}, 'value': left(${vt(p.spec.name)}, 200), 'reason': ${reason}} END`,
+    );
+  }
+  for (const rule of contract.rules) {
+    conditions.push(`coalesce(${rule.violated}, false)`);
+  }
+  const ruleStructs = contract.rules.map(
+    (r) => `CASE WHEN ${r.violated} THEN {'field': ${lit(r.field)}, 'value': left(${vt(r.field)}, 200), 'reason': ${lit(r.reason)}} END`,
+  );
+  if (contract.oneOf) {
+    const none = contract.oneOf.map((f) => `${v(f)} IS NULL`).join(" AND ");
+    conditions.push(`(${none})`);
+    ruleStructs.push(
+      `CASE WHEN ${none} THEN {'field': ${lit(contract.oneOf.join("|"))}, 'value': NULL::VARCHAR, 'reason': ${lit(`needs at least one of ${contract.oneOf.join(", ")}`)}} END`,
+    );
+  }
+  const versionDefault = contract.version ? VERSION_DEFAULT[contract.table] : undefined;
+  const fieldNames = plans.map((p) => ident(p.spec.name));
+  const selectTyped = versionDefault
+    ? fieldNames.map((n) => (n === ident(contract.version!) ? `coalesce(${n}, ${versionDefault}) AS ${n}` : n))
+    : fieldNames;
+  const from = isJson ? `(SELECT * FROM ${source.from} WHERE _bad IS NULL)` : source.from;
+  const recordCols = source.recordsFromRowid ? "CAST(NULL AS BIGINT) AS _record, CAST(NULL AS BIGINT) AS _line" : "_record, _line";
+  return `WITH m AS (SELECT ${recordCols}, ${textCols.join(", ")} FROM ${from}),
+    cst AS (SELECT *, ${castCols.join(", ")} FROM m),
+    t AS (SELECT *, ${typedCols.join(", ")} FROM cst),
+    b AS (SELECT *, (${conditions.length ? conditions.join(" OR ") : "false"}) AS _bad FROM t)
+    SELECT _record, _line, ${selectTyped.join(", ")}, _bad,
+      CASE WHEN _bad THEN list_filter([${[...fieldStructs, ...ruleStructs].join(", ")}], x -> x IS NOT NULL) END AS _problems
+    FROM b`;
+}
+

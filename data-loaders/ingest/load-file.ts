@@ -1,0 +1,237 @@
+/**
+ * Load one export file into its canonical raw table, in one transaction: read the file with DuckDB's own
+ * reader, map its columns, cast and check every value in SQL derived from the zod contract, and write all rows
+ * to raw.<table> in the same pass; then quarantine the bad ones with record, line, field and reason, settle
+ * duplicate keys and versions (a newer version replaces the older), and record the batch.
+ * Loading the same file twice changes nothing.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { ident, lit, type Warehouse } from "../../pipelines/db/warehouse.ts";
+import { msg } from "../../pipelines/messages.ts";
+import { fieldSpecs } from "../contracts/to-sql.ts";
+import { contractFor } from "../contracts/tables.ts";
+import { FileError, openSource, readError, type SourceFile } from "../files/read.ts";
+import type { Mapping } from "../mappings/schema.ts";
+import { checkedSelectSql } from "./check-sql.ts";
+import { buildPlans, readerTypesFor, sourceColumnsOf } from "./plan.ts";
+import { settleBatch } from "./settle.ts";
+
+export interface LoadOptions {
+  file: string;
+  source: string;
+  mapping: Mapping & { name: string };
+  /** load even when this exact file was loaded before */
+  force?: boolean;
+  /** called with a phase name, for progress display */
+  onPhase?: (phase: string) => void;
+}
+
+export interface BatchSummary {
+  file: string;
+  source: string;
+  table: string;
+  batchId: number | null;
+  status: "loaded" | "skipped" | "failed";
+  encoding?: string;
+  rowsRead: number;
+  inserted: number;
+  replaced: number;
+  unchanged: number;
+  superseded: number;
+  quarantined: number;
+  /** a few quarantine lines for the console */
+  problems: string[];
+  message?: string;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchSummary> {
+  const { file, mapping } = opts;
+  const source_ = opts.source;
+  const contract = contractFor(mapping.table);
+  const summary: BatchSummary = {
+    file,
+    source: source_,
+    table: contract.table,
+    batchId: null,
+    status: "loaded",
+    rowsRead: 0,
+    inserted: 0,
+    replaced: 0,
+    unchanged: 0,
+    superseded: 0,
+    quarantined: 0,
+    problems: [],
+  };
+  const startedAt = new Date();
+  opts.onPhase?.("reading");
+  const hashing = sha256File(file);
+  hashing.catch(() => {});
+  const specs = fieldSpecs(contract.schema);
+  const readerTypes = readerTypesFor(mapping, specs);
+  let source: SourceFile;
+  try {
+    source = await openSource(wh, file, mapping, readerTypes);
+  } catch (e) {
+    if (e instanceof FileError) return recordFailedFile(wh, summary, opts, await hashing, startedAt, e.message);
+    throw e;
+  }
+  try {
+    const sha = await hashing;
+    const previous = await wh.one<{ batch_id: number }>(
+      "SELECT batch_id FROM meta.batches WHERE file_sha256 = $sha AND target_table = $t AND mapping = $m AND rows_read >= 0 ORDER BY batch_id LIMIT 1",
+      { sha, t: contract.table, m: mapping.name },
+    );
+    if (previous && !opts.force) {
+      return { ...summary, status: "skipped", batchId: previous.batch_id, message: `already loaded as batch ${previous.batch_id}` };
+    }
+    summary.encoding = source.encoding;
+    if (mapping.format === "csv" || mapping.format === "tsv" || mapping.format === "parquet") {
+      const missing = [...new Set(sourceColumnsOf(mapping))].filter((c) => !source.columns.includes(c));
+      if (missing.length) return recordFailedFile(wh, summary, opts, sha, startedAt, msg.missingColumns(file, missing, source.columns));
+    }
+    const plans = buildPlans(mapping, specs, readerTypes);
+    const raw = `raw.${contract.table}`;
+    let batchId = 0;
+    try {
+      return await wh.transaction(async () => {
+        batchId = Number(await wh.value("SELECT nextval('meta.batch_seq')"));
+        summary.batchId = batchId;
+        const lookup = `agent_lookup_${batchId}`;
+        await buildAgentLookup(wh, mapping, lookup);
+        const tableHadRows = Number(await wh.value(`SELECT count(*) FROM (SELECT 1 FROM ${raw} LIMIT 1)`)) > 0;
+
+        opts.onPhase?.("checking");
+        const cols = specs.map((f) => ident(f.name)).join(", ");
+        try {
+          await wh.run(`INSERT INTO ${raw} (${cols}, _batch_id, _record, _current, _bad, _problems)
+            SELECT ${cols}, ${batchId}, _record, NOT _bad, _bad, _problems
+            FROM (${checkedSelectSql(source, contract, plans, mapping, lookup)})`);
+        } catch (e) {
+          throw readError(file, e);
+        }
+        const { rejects, recordOf } = await source.afterRead();
+        summary.rowsRead = Number(await wh.value(`SELECT count(*) FROM ${raw} WHERE _batch_id = ${batchId}`)) + rejects.length;
+
+        opts.onPhase?.("quarantine");
+        const fieldOfColumn = (col: string | null) =>
+          col === null ? "(row)" : (plans.find((p) => p.typedColumn?.name === col)?.spec.name ?? `(column ${col})`);
+        for (const r of rejects) {
+          await wh.run("INSERT INTO meta.quarantine VALUES ($b, $s, $f, $t, $rec, $line, $field, $v, $reason)", {
+            b: batchId,
+            s: source_,
+            f: file,
+            t: contract.table,
+            rec: source.recordsFromRowid && r.line !== null ? r.line - (source.firstDataLine - 1) : null,
+            line: r.line,
+            field: fieldOfColumn(r.column),
+            v: r.text?.slice(0, 200) ?? null,
+            reason: r.reason,
+          });
+        }
+        if (mapping.format === "json" || mapping.format === "ndjson") {
+          summary.rowsRead += await wh.exec(`INSERT INTO meta.quarantine
+            SELECT ${batchId}, ${lit(source_)}, ${lit(file)}, ${lit(contract.table)}, _record, _line, '(row)', left(_bad, 200), 'not valid JSON'
+            FROM ${source.from} WHERE _bad IS NOT NULL`);
+        }
+
+        opts.onPhase?.("settling");
+        const result = await settleBatch(
+          wh,
+          contract,
+          specs,
+          {
+            batchId,
+            source: source_,
+            file,
+            table: contract.table,
+            recordOf,
+            firstDataLine: source.recordsFromRowid ? source.firstDataLine : null,
+          },
+          tableHadRows,
+        );
+        Object.assign(summary, result);
+        summary.quarantined = Number(
+          await wh.value("SELECT count(DISTINCT coalesce(record, -line)) FROM meta.quarantine WHERE batch_id = $b", { b: batchId }),
+        );
+        summary.problems = (
+          await wh.all<{ record: number | null; line: number | null; field: string; reason: string }>(
+            "SELECT record, line, field, reason FROM meta.quarantine WHERE batch_id = $b ORDER BY coalesce(line, record), field LIMIT 5",
+            { b: batchId },
+          )
+        ).map((p) => `${file} ${p.line !== null ? `line ${p.line}` : `record ${p.record}`}, field ${p.field}: ${p.reason}`);
+        await wh.run(
+          "INSERT INTO meta.batches VALUES ($b, $source, $t, $file, $sha, $mapping, $enc, $read, $ins, $rep, $unch, $sup, $quar, $start, current_timestamp)",
+          {
+            b: batchId,
+            source: source_,
+            t: contract.table,
+            file,
+            sha,
+            mapping: mapping.name,
+            enc: source.encoding,
+            read: summary.rowsRead,
+            ins: summary.inserted,
+            rep: summary.replaced,
+            unch: summary.unchanged,
+            sup: summary.superseded,
+            quar: summary.quarantined,
+            start: startedAt.toISOString(),
+          },
+        );
+        await wh.run(`DROP TABLE IF EXISTS ${lookup}`);
+        return summary;
+      });
+    } catch (e) {
+      await wh.run(`DROP TABLE IF EXISTS agent_lookup_${batchId}`).catch(() => {});
+      if (e instanceof FileError) return recordFailedFile(wh, summary, opts, sha, startedAt, e.message);
+      throw e;
+    }
+  } finally {
+    await source.cleanup();
+  }
+}
+
+/** A file that cannot be read at all is recorded as a batch with one quarantine line, so status shows it. */
+async function recordFailedFile(
+  wh: Warehouse,
+  summary: BatchSummary,
+  opts: LoadOptions,
+  sha: string,
+  startedAt: Date,
+  message: string,
+): Promise<BatchSummary> {
+  await wh.transaction(async () => {
+    const batchId = Number(await wh.value("SELECT nextval('meta.batch_seq')"));
+    summary.batchId = batchId;
+    await wh.run("INSERT INTO meta.quarantine VALUES ($b, $s, $f, $t, NULL, NULL, '(file)', NULL, $reason)", {
+      b: batchId,
+      s: opts.source,
+      f: opts.file,
+      t: summary.table,
+      reason: message,
+    });
+    // rows_read = -1 marks a failed file: it is not 'already loaded' and is tried again next time
+    await wh.run(
+      "INSERT INTO meta.batches VALUES ($b, $s, $t, $f, $sha, $m, NULL, -1, 0, 0, 0, 0, 0, $start, current_timestamp)",
+      { b: batchId, s: opts.source, t: summary.table, f: opts.file, sha, m: opts.mapping.name, start: startedAt.toISOString() },
+    );
+  });
+  return { ...summary, status: "failed", message };
+}
+
+/** agent_lookup_<batch>(key, agent_id): how this file's agent references resolve to roster ids. */
+async function buildAgentLookup(wh: Warehouse, mapping: Mapping, table: string): Promise<void> {
+  const parts = mapping.agent_match.map(
+    (col, i) => `SELECT ${col === "agent_id" ? "agent_id" : `lower(${col})`} AS key, agent_id, ${i} AS pri FROM raw.agents WHERE ${col} IS NOT NULL`,
+  );
+  await wh.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+    SELECT key, arg_min(agent_id, pri) AS agent_id FROM (${parts.join(" UNION ALL ")}) GROUP BY key`);
+}
+

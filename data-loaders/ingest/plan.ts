@@ -1,0 +1,112 @@
+/**
+ * How one mapped file becomes canonical columns: per field, the SQL text of its source value, whether DuckDB's
+ * CSV reader converts it itself, and derived values (plus_minutes, defaults).
+ */
+import { ident, lit } from "../../pipelines/db/warehouse.ts";
+import type { FieldSpec } from "../contracts/to-sql.ts";
+import type { ReaderTypes } from "../files/read.ts";
+import { sourceValue } from "../files/read.ts";
+import type { ColumnSpec, Mapping } from "../mappings/schema.ts";
+
+/** Per-version default of the version column, when the source gives none. */
+export const VERSION_DEFAULT: Record<string, string> = {
+  tickets: "greatest(created_at, first_response_at, resolved_at, closed_at)",
+};
+
+export interface FieldPlan {
+  spec: FieldSpec;
+  /** SQL text value, NULL when empty */
+  text: string;
+  /** the source column when DuckDB's CSV reader converts it itself (typed read) */
+  typedColumn?: { name: string; type: "TIMESTAMP" | "TIMESTAMPTZ" | "DATE" | "DOUBLE" };
+  /** minutes to add to another field (plus_minutes) */
+  plusMinutes?: { text: string; from: string };
+}
+
+/**
+ * SQL text of a field's source value, NULL when empty. Values are trimmed, except long free text (subjects,
+ * comments), where surrounding spaces do not matter and trimming millions of them costs real time.
+ */
+export function textExpr(mapping: Mapping, spec: ColumnSpec | undefined, field?: FieldSpec): string {
+  if (spec === undefined) return "NULL::VARCHAR";
+  const s = typeof spec === "string" ? { column: spec } : spec;
+  if (s.const !== undefined) return `${lit(String(s.const))}::VARCHAR`;
+  if (s.column === undefined) return "NULL::VARCHAR";
+  const longText = field !== undefined && field.kind === "string" && (field.maxLength ?? 0) > 200;
+  const value = sourceValue(mapping, s.column);
+  let e = longText ? `nullif(${value}, '')` : `nullif(trim(${value}), '')`;
+  if (s.values) {
+    const whens = Object.entries(s.values)
+      .map(([from, to]) => `WHEN ${lit(from.trim().toLowerCase())} THEN ${to === null ? "NULL" : lit(String(to))}`)
+      .join(" ");
+    e = `(CASE lower(${e}) ${whens} ELSE ${e} END)`;
+  }
+  if (s.prefix) e = `(${lit(s.prefix)} || ${e})`;
+  if (s.default !== undefined) e = `coalesce(${e}, ${lit(String(s.default))})`;
+  return e;
+}
+
+/**
+ * Columns DuckDB's CSV reader can convert itself: a plain column used by one timestamp, date or number field,
+ * when the mapping gives at most one format. Conversion in the reader is the fastest path, and what does not
+ * convert lands in its rejects table with line and column.
+ */
+export function readerTypesFor(mapping: Mapping, specs: FieldSpec[]): ReaderTypes {
+  const result: ReaderTypes = { columns: {} };
+  if (mapping.format !== "csv" && mapping.format !== "tsv") return result;
+  const uses = new Map<string, number>();
+  for (const c of sourceColumnsOf(mapping)) uses.set(c, (uses.get(c) ?? 0) + 1);
+  const tsFormats = mapping.timestamp_formats;
+  const dFormats = mapping.date_formats;
+  for (const spec of specs) {
+    const cs = mapping.columns[spec.name];
+    const column = typeof cs === "string" ? cs : cs && Object.keys(cs).length === 1 && cs.column ? cs.column : undefined;
+    if (!column || uses.get(column) !== 1) continue;
+    if (spec.kind === "timestamp") {
+      if (tsFormats.length === 0) result.columns[column] = "TIMESTAMPTZ";
+      else if (tsFormats.length === 1 && !/%[zZ]/.test(tsFormats[0]!)) {
+        result.columns[column] = "TIMESTAMP";
+        result.timestampFormat = tsFormats[0];
+      }
+    } else if (spec.kind === "date") {
+      if (dFormats.length === 0) result.columns[column] = "DATE";
+      else if (dFormats.length === 1) {
+        result.columns[column] = "DATE";
+        result.dateFormat = dFormats[0];
+      }
+    } else if (spec.kind === "integer" || spec.kind === "number") {
+      result.columns[column] = "DOUBLE";
+    }
+  }
+  return result;
+}
+
+export function sourceColumnsOf(mapping: Mapping): string[] {
+  const cols: string[] = [];
+  for (const spec of Object.values(mapping.columns)) {
+    if (typeof spec === "string") cols.push(spec);
+    else {
+      if (spec.column) cols.push(spec.column);
+      if (spec.plus_minutes) cols.push(spec.plus_minutes);
+    }
+  }
+  return cols;
+}
+
+
+export function buildPlans(mapping: Mapping, specs: FieldSpec[], readerTypes: ReaderTypes): FieldPlan[] {
+  return specs.map((spec) => {
+    const colSpec = mapping.columns[spec.name];
+    const plan: FieldPlan = { spec, text: textExpr(mapping, colSpec, spec) };
+    const column = typeof colSpec === "string" ? colSpec : colSpec?.column;
+    const typed = column ? readerTypes.columns[column] : undefined;
+    if (column && typed) plan.typedColumn = { name: column, type: typed };
+    if (colSpec && typeof colSpec === "object" && colSpec.plus_minutes && colSpec.from) {
+      plan.plusMinutes = { text: textExpr(mapping, { column: colSpec.plus_minutes }), from: colSpec.from };
+    }
+    return plan;
+  });
+}
+
+/** quoted identifier helper re-exported for the check builder */
+export { ident };

@@ -1,0 +1,100 @@
+/**
+ * A mapping: how one kind of export file is read and mapped onto a canonical table.
+ * Mappings are YAML files in this folder; the config names them per source.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import YAML from "yaml";
+import { z } from "zod";
+import { formatZodError } from "../../pipelines/messages.ts";
+import { contractFor, TableName } from "../contracts/tables.ts";
+
+export const MAPPINGS_DIR = import.meta.dirname;
+
+/** Where a canonical field's value comes from. A bare string is a column name (CSV/Parquet) or a path (JSON). */
+export const ColumnSpec = z.union([
+  z.string().min(1),
+  z
+    .object({
+      column: z.string().min(1).optional(),
+      const: z.union([z.string(), z.number(), z.boolean()]).optional(),
+      /** source value -> canonical value, compared without regard to case and surrounding spaces */
+      values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+      /** used when the source value is empty */
+      default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+      /** prepended to non-empty values, to keep ids of two helpdesks apart */
+      prefix: z.string().optional(),
+      /** this timestamp = the timestamp field `from` plus this many minutes (Zendesk's "First reply time in minutes") */
+      plus_minutes: z.string().optional(),
+      from: z.string().optional(),
+    })
+    .strict()
+    .refine((s) => [s.column, s.const, s.plus_minutes].filter((x) => x !== undefined).length === 1, {
+      message: "give exactly one of column, const or plus_minutes",
+    })
+    .refine((s) => (s.plus_minutes === undefined) === (s.from === undefined), {
+      message: "plus_minutes needs from: (the canonical timestamp field it is added to), and from needs plus_minutes",
+    }),
+]);
+export type ColumnSpec = z.infer<typeof ColumnSpec>;
+
+export const AgentMatch = z.enum(["agent_id", "helpdesk_login", "email", "display_name"]);
+
+export const Mapping = z
+  .object({
+    description: z.string().optional(),
+    table: TableName,
+    format: z.enum(["csv", "tsv", "json", "ndjson", "parquet"]),
+    /** auto: UTF-8 (with or without BOM), else GB18030, which covers GBK and GB2312 */
+    encoding: z.enum(["auto", "utf-8", "gb18030", "gbk", "gb2312", "utf-16le", "utf-16be", "latin1"]).default("auto"),
+    delimiter: z.string().length(1).optional(),
+    quote: z.string().max(1).default('"'),
+    /** lines before the header row (titles some survey tools print first) */
+    skip_lines: z.int().min(0).max(100).default(0),
+    /** JSON only: where the records are inside each document, for example $.tickets */
+    records_path: z.string().startsWith("$").optional(),
+    timestamp_formats: z.array(z.string()).default([]),
+    date_formats: z.array(z.string()).default([]),
+    /** how agent references in this file are matched to the roster, in order */
+    agent_match: z.array(AgentMatch).min(1).default(["agent_id"]),
+    columns: z.record(z.string(), ColumnSpec),
+  })
+  .superRefine((m, ctx) => {
+    const contract = contractFor(m.table);
+    const fields = Object.keys(contract.schema.shape);
+    for (const key of Object.keys(m.columns)) {
+      if (!fields.includes(key))
+        ctx.addIssue({
+          code: "custom",
+          path: ["columns", key],
+          message: `'${key}' is not a field of ${m.table}; the fields are ${fields.join(", ")}`,
+        });
+    }
+    for (const [key, spec] of Object.entries(m.columns)) {
+      if (typeof spec === "object" && spec.from && !fields.includes(spec.from))
+        ctx.addIssue({ code: "custom", path: ["columns", key, "from"], message: `'${spec.from}' is not a field of ${m.table}` });
+    }
+    if (m.records_path && !["json", "ndjson"].includes(m.format))
+      ctx.addIssue({ code: "custom", path: ["records_path"], message: "records_path is for json and ndjson files" });
+  });
+export type Mapping = z.infer<typeof Mapping>;
+
+/** Load a mapping by name (demo/tickets) or by path (./my-mapping.yaml). */
+export function loadMapping(nameOrPath: string, baseDir = process.cwd()): Mapping & { name: string; file: string } {
+  const candidates = [
+    path.resolve(baseDir, nameOrPath),
+    path.join(MAPPINGS_DIR, `${nameOrPath}.yaml`),
+    path.join(MAPPINGS_DIR, nameOrPath),
+  ];
+  const file = candidates.find((c) => existsSync(c) && c.endsWith(".yaml"));
+  if (!file) throw new Error(`mapping '${nameOrPath}' not found; give a name under data-loaders/mappings (like demo/tickets) or a path to a .yaml file`);
+  let raw: unknown;
+  try {
+    raw = YAML.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`${file} is not valid YAML: ${(e as Error).message}`);
+  }
+  const parsed = Mapping.safeParse(raw);
+  if (!parsed.success) throw new Error(formatZodError(file, parsed.error));
+  return { ...parsed.data, name: nameOrPath, file };
+}
