@@ -10,7 +10,7 @@ export const Id = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:\/#@+-]*$/)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/#@+-]*$/)
   .meta({ patternMessage: "an id must start with a letter or digit and hold only letters, digits and . _ : / # @ + -" });
 
 /** A name shown on the boards (agent, team). No markup and no leading spreadsheet-formula character. */
@@ -18,7 +18,7 @@ export const DisplayName = z
   .string()
   .min(1)
   .max(100)
-  .regex(/^[^<>=+@\t\r\n\-][^<>\t\r\n]*$/)
+  .regex(/^[^<>=+@\t\r\n-][^<>\t\r\n]*$/)
   .meta({
     patternMessage: "a name shown on the boards must not contain < or >, tabs or line breaks, nor start with = + - @ (spreadsheet formula)",
   });

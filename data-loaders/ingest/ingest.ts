@@ -12,7 +12,7 @@ import { type BatchSummary, loadFile } from "./load-file.ts";
 
 export interface IngestReporter {
   start(total: number): void;
-  file(name: string, phase: string): void;
+  file(name: string, phase: string, percent?: number): void;
   done(summary: BatchSummary): void;
 }
 
@@ -73,6 +73,7 @@ export async function ingestSources(
       mapping: item.mapping,
       force: opts.force,
       onPhase: (phase) => reporter.file(shown, phase),
+      onProgress: (percent) => reporter.file(shown, "checking", percent),
     });
     batches.push(summary);
     if (summary.status === "failed" && summary.message) errors.push(summary.message);

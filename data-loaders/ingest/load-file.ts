@@ -14,7 +14,7 @@ import { contractFor } from "../contracts/tables.ts";
 import { FileError, openSource, readError, type SourceFile } from "../files/read.ts";
 import type { Mapping } from "../mappings/schema.ts";
 import { checkedSelectSql } from "./check-sql.ts";
-import { buildPlans, readerTypesFor, sourceColumnsOf } from "./plan.ts";
+import { absentColumns, buildPlans, readerTypesFor } from "./plan.ts";
 import { settleBatch } from "./settle.ts";
 
 export interface LoadOptions {
@@ -25,6 +25,8 @@ export interface LoadOptions {
   force?: boolean;
   /** called with a phase name, for progress display */
   onPhase?: (phase: string) => void;
+  /** DuckDB's progress (0-100) of reading and checking the file */
+  onProgress?: (percent: number) => void;
 }
 
 export interface BatchSummary {
@@ -92,11 +94,10 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
       return { ...summary, status: "skipped", batchId: previous.batch_id, message: `already loaded as batch ${previous.batch_id}` };
     }
     summary.encoding = source.encoding;
-    if (mapping.format === "csv" || mapping.format === "tsv" || mapping.format === "parquet") {
-      const missing = [...new Set(sourceColumnsOf(mapping))].filter((c) => !source.columns.includes(c));
-      if (missing.length) return recordFailedFile(wh, summary, opts, sha, startedAt, msg.missingColumns(file, missing, source.columns));
-    }
-    const plans = buildPlans(mapping, specs, readerTypes);
+    const hasHeader = mapping.format === "csv" || mapping.format === "tsv" || mapping.format === "parquet";
+    const absent = absentColumns(mapping, specs, hasHeader ? source.columns : null);
+    if (absent.fatal.length) return recordFailedFile(wh, summary, opts, sha, startedAt, msg.missingColumns(file, absent.fatal, source.columns));
+    const plans = buildPlans(mapping, specs, readerTypes, absent.empty);
     const raw = `raw.${contract.table}`;
     let batchId = 0;
     try {
@@ -110,9 +111,12 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
         opts.onPhase?.("checking");
         const cols = specs.map((f) => ident(f.name)).join(", ");
         try {
-          await wh.run(`INSERT INTO ${raw} (${cols}, _batch_id, _record, _current, _bad, _problems)
+          await wh.runWithProgress(
+            `INSERT INTO ${raw} (${cols}, _batch_id, _record, _current, _bad, _problems)
             SELECT ${cols}, ${batchId}, _record, NOT _bad, _bad, _problems
-            FROM (${checkedSelectSql(source, contract, plans, mapping, lookup)})`);
+            FROM (${checkedSelectSql(source, contract, plans, mapping, lookup)})`,
+            opts.onProgress,
+          );
         } catch (e) {
           throw readError(file, e);
         }

@@ -94,9 +94,29 @@ export function sourceColumnsOf(mapping: Mapping): string[] {
 }
 
 
-export function buildPlans(mapping: Mapping, specs: FieldSpec[], readerTypes: ReaderTypes): FieldPlan[] {
+/** Mapped source columns the file lacks, split into those that fail the file and those read as empty. */
+export function absentColumns(mapping: Mapping, specs: FieldSpec[], fileColumns: string[] | null): { fatal: string[]; empty: string[] } {
+  if (fileColumns === null) return { fatal: [], empty: [] };
+  const fatal: string[] = [];
+  const empty: string[] = [];
+  for (const spec of specs) {
+    const cs = mapping.columns[spec.name];
+    if (cs === undefined) continue;
+    const cols = typeof cs === "string" ? [cs] : [cs.column, cs.plus_minutes].filter((x): x is string => Boolean(x));
+    for (const c of cols) {
+      if (fileColumns.includes(c)) continue;
+      const optional = !spec.required || (typeof cs === "object" && cs.default !== undefined);
+      (mapping.missing_columns === "null" && optional ? empty : fatal).push(c);
+    }
+  }
+  return { fatal: [...new Set(fatal)], empty: [...new Set(empty)] };
+}
+
+export function buildPlans(mapping: Mapping, specs: FieldSpec[], readerTypes: ReaderTypes, absent: string[] = []): FieldPlan[] {
   return specs.map((spec) => {
-    const colSpec = mapping.columns[spec.name];
+    const declared = mapping.columns[spec.name];
+    const declaredColumn = typeof declared === "string" ? declared : declared?.column;
+    const colSpec = declaredColumn && absent.includes(declaredColumn) ? undefined : declared;
     const plan: FieldPlan = { spec, text: textExpr(mapping, colSpec, spec) };
     const column = typeof colSpec === "string" ? colSpec : colSpec?.column;
     const typed = column ? readerTypes.columns[column] : undefined;

@@ -55,6 +55,9 @@ export const Mapping = z
     records_path: z.string().startsWith("$").optional(),
     timestamp_formats: z.array(z.string()).default([]),
     date_formats: z.array(z.string()).default([]),
+    /** 'null': a column mapped to an optional field may be absent from the file (read as empty);
+     *  'error' (default): every mapped column must be there */
+    missing_columns: z.enum(["error", "null"]).default("error"),
     /** how agent references in this file are matched to the roster, in order */
     agent_match: z.array(AgentMatch).min(1).default(["agent_id"]),
     columns: z.record(z.string(), ColumnSpec),

@@ -42,6 +42,7 @@ export class Warehouse {
       throw e;
     }
     const conn = await instance.connect();
+    await conn.run("SET enable_progress_bar = true; SET enable_progress_bar_print = false");
     await conn.run(`SET TimeZone = '${opts.timezone.replaceAll("'", "''")}'`);
     const wh = new Warehouse(file, instance, conn, opts.timezone);
     if (!opts.readOnly) await migrate(wh);
@@ -50,6 +51,20 @@ export class Warehouse {
 
   async run(sql: string, params?: Params): Promise<void> {
     await this.conn.run(sql, params as never);
+  }
+
+  /** Run a long statement, reporting DuckDB's own progress estimate (0-100) every 200 ms while it runs. */
+  async runWithProgress(sql: string, onProgress?: (percent: number) => void, params?: Params): Promise<void> {
+    if (!onProgress) return this.run(sql, params);
+    const timer = setInterval(() => {
+      const p = this.conn.progress.percentage;
+      if (p >= 0) onProgress(p);
+    }, 200);
+    try {
+      await this.conn.run(sql, params as never);
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** Run a statement and return the number of rows it inserted, updated or deleted. */

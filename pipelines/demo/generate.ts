@@ -51,10 +51,10 @@ const CATEGORIES: Array<[string, number, number, boolean, string]> = [
 ];
 const PRIORITIES: Array<[string, number, number, number, string]> = [
   // name, share, handling factor, SLA hours, export label
-  ["urgent", 0.05, 0.35, 4, "P1"],
-  ["high", 0.2, 0.65, 8, "P2"],
-  ["normal", 0.55, 1, 24, "P3"],
-  ["low", 0.2, 1.4, 72, "P4"],
+  ["urgent", 0.05, 0.35, 8, "P1"],
+  ["high", 0.2, 0.65, 24, "P2"],
+  ["normal", 0.55, 1, 48, "P3"],
+  ["low", 0.2, 1.4, 120, "P4"],
 ];
 const CHANNELS: Array<[string, number, number]> = [
   // name, share, first-response minutes
@@ -163,7 +163,7 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
     const catCase = pick("u(i, 5)", CATEGORIES.map((c) => [c[0], c[1]]));
     const prioCase = `(CASE WHEN category = 'outage' AND u(i, 7) < 0.6 THEN 'urgent' ELSE ${pick("u(i, 8)", PRIORITIES.map((p) => [p[0], p[1]]))} END)`;
     const chanCase = pick("u(i, 9)", CHANNELS.map((c) => [c[0], c[1]]));
-    const softTeams = DEMO_TEAMS.map((t) => [t.id, t.hardQueue ? 0.08 : t.share] as [string, number]);
+    const softTeams = DEMO_TEAMS.map((t) => [t.id, t.hardQueue ? 0.005 : t.share] as [string, number]);
     const hardTeam = DEMO_TEAMS.find((t) => t.hardQueue)!.id;
     await db.run(`CREATE TABLE cats AS SELECT * FROM (VALUES ${valuesTable(CATEGORIES.map((c) => [c[0], c[2], c[4]]))}) t(category, base_hours, subject)`);
     await db.run(`CREATE TABLE prios AS SELECT * FROM (VALUES ${valuesTable(PRIORITIES.map((p) => [p[0], p[2], p[3], p[4]]))}) t(priority, factor, sla_hours, label)`);
@@ -188,7 +188,7 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
           category IN (${hardList}) AS hard
         FROM c),
       routed AS (
-        SELECT c2.*, CASE WHEN hard AND u(i, 12) < 0.72 THEN ${lit(hardTeam)} ELSE ${pick("u(i, 13)", softTeams)} END AS team_id
+        SELECT c2.*, CASE WHEN hard AND u(i, 12) < 0.55 THEN ${lit(hardTeam)} ELSE ${pick("u(i, 13)", softTeams)} END AS team_id
         FROM c2)
       SELECT r.*, floor(u(r.i, 14) * tm.nslots)::INT AS slot_a, floor(u(r.i, 15) * tm.nslots)::INT AS slot_0
       FROM routed r JOIN team_month tm USING (team_id, month_idx)`);
@@ -204,7 +204,7 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
           (u(i, 16) < CASE WHEN hard THEN 0.26 ELSE 0.09 END AND first_assignee <> assignee) AS reassigned,
           exp(ln(ch.response_minutes * p.factor ** 0.5) - 0.5 * ln(am.skill) + 0.75 * zn(i, 18)) AS frt_minutes,
           exp(ln(cats.base_hours * p.factor) - 1.15 * ln(am.skill) + 0.85 * zn(i, 20)) AS handling_hours,
-          least(0.2, greatest(0.01, 0.045 + 0.12 * (1.05 - am.skill))) AS p_reopen
+          least(0.2, greatest(0.005, 0.028 + 0.1 * (1.05 - am.skill))) AS p_reopen
         FROM assigned a
         JOIN agent_month am ON am.agent_id = a.assignee AND am.month_idx = a.month_idx
         JOIN prios p USING (priority) JOIN chans ch USING (channel) JOIN cats USING (category)),
@@ -307,7 +307,7 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
     step("csat", 5, TOTAL);
     await db.run(`CREATE TABLE csat AS
       SELECT i, ticket_id, assignee, resolved_at + to_microseconds(CAST(3600e6 * exp(ln(5) + 1.1 * zn(i, 41)) AS BIGINT)) AS submitted,
-        least(5, greatest(1, round(3.95 + 1.6 * (skill - 1)
+        least(5, greatest(1, round(4.3 + 1.6 * (skill - 1)
           - 0.3 * ln(greatest(0.05, extract(epoch FROM resolved_at - created) / 3600) / (CASE WHEN hard THEN 24 ELSE 4 END))
           - 0.7 * (reopens > 0)::INT - 0.5 * sla_breached::INT + 0.8 * zn(i, 43))))::INT AS rating,
         u(i, 45) AS u_comment, u(i, 46) AS u_agent, customer_id
@@ -332,10 +332,10 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
       SELECT 'QA-' || (700000 + i) AS audit_id, ticket_id, assignee AS agent_id,
         (resolved_at + INTERVAL 2 DAY)::TIMESTAMP AS audited_at,
         'QA-REV-' || (1 + hash(i) % 5)::VARCHAR AS reviewer,
-        least(100, greatest(20, round(72 + 30 * (skill - 1) + 9 * zn(i, 51)))) AS score,
-        CASE WHEN least(100, greatest(20, round(72 + 30 * (skill - 1) + 9 * zn(i, 51)))) < 45 THEN 'critical'
-             WHEN least(100, greatest(20, round(72 + 30 * (skill - 1) + 9 * zn(i, 51)))) < 60 THEN 'major'
-             WHEN least(100, greatest(20, round(72 + 30 * (skill - 1) + 9 * zn(i, 51)))) < 75 THEN 'minor' ELSE 'none' END AS severity
+        least(100, greatest(20, round(80 + 30 * (skill - 1) + 8 * zn(i, 51)))) AS score,
+        CASE WHEN least(100, greatest(20, round(80 + 30 * (skill - 1) + 8 * zn(i, 51)))) < 45 THEN 'critical'
+             WHEN least(100, greatest(20, round(80 + 30 * (skill - 1) + 8 * zn(i, 51)))) < 60 THEN 'major'
+             WHEN least(100, greatest(20, round(80 + 30 * (skill - 1) + 8 * zn(i, 51)))) < 75 THEN 'minor' ELSE 'none' END AS severity
       FROM tickets_final WHERE resolved_at IS NOT NULL AND resolved_at + INTERVAL 2 DAY < ${endTs} AND u(i, 50) < 0.03
       ORDER BY audited_at) TO ${lit(qaFile)} (FORMAT parquet)`);
     files.push(qaFile);
@@ -365,7 +365,7 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
       SELECT r.period, r.agent_id, r.relation,
         CASE WHEN r.relation IN ('customer') THEN 'RSP-C' ELSE 'RSP-' END || upper(substr(md5(r.period || r.agent_id || r.relation || r.slot || ${opts.seed}), 1, 10)) AS rater_id,
         d.dimension,
-        least(5, greatest(1, round(3.55 + 1.5 * (r.skill - 1) + r.bias
+        least(5, greatest(1, round(3.85 + 1.5 * (r.skill - 1) + r.bias
           + CASE WHEN r.relation = 'supervisor' THEN coalesce((SELECT leniency FROM agents m WHERE m.agent_id = r.manager_id), 0) ELSE 0 END
           + 0.65 * zn(3000000000 + r.rkey * 8 + d.d, 1))))::INT AS score
       FROM raters r CROSS JOIN dims d`);
@@ -417,7 +417,7 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
         ['Associate', 'Professional', 'Foundation'][1 + (month_idx % 3)::INT] AS "Level",
         strftime(m.month_start + 12, '%Y-%m-%d') AS "Obtained"
       FROM agent_month am JOIN agents USING (agent_id) JOIN months m USING (month_idx)
-      WHERE u(5200000000 + agent_no * 1000 + month_idx, 1) < CASE pattern WHEN 'improving' THEN 0.12 ELSE 0.035 END
+      WHERE u(5200000000 + agent_no * 1000 + month_idx, 1) < CASE pattern WHEN 'improving' THEN 0.16 WHEN 'declining' THEN 0.02 ELSE 0.08 END
       ORDER BY "Obtained", "Record"`);
     const ceFile = path.join(out, "lms", "certifications.csv");
     writeFileSync(ceFile, toCsv(certRows));

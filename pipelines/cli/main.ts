@@ -1,0 +1,270 @@
+/**
+ * The `appraisal` command line. Every flag is checked by a zod schema before anything runs; a failure prints
+ * one clear message and exits non-zero.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { Command, Option } from "commander";
+import { z } from "zod";
+import { ingestSources } from "../../data-loaders/ingest/ingest.ts";
+import { loadFile } from "../../data-loaders/ingest/load-file.ts";
+import { loadMapping } from "../../data-loaders/mappings/schema.ts";
+import { type AppConfig, loadConfig, resolvePath } from "../config.ts";
+import { Warehouse } from "../db/warehouse.ts";
+import { generateDemo } from "../demo/generate.ts";
+import { explain, formatExplanation } from "../explain.ts";
+import { formatZodError, msg } from "../messages.ts";
+import { PeriodLabel } from "../periods.ts";
+import { ChecksFailed, runModels } from "../run.ts";
+import { findScheme, loadSchemes } from "../scheme/load.ts";
+import { formatStatus, readStatus } from "../status.ts";
+import { demoStep, ingestReporter, runReporter, summaryLine } from "./progress.ts";
+
+/** A user-facing failure: printed without a stack trace. */
+export class UsageError extends Error {}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new UsageError(formatZodError(where, r.error));
+  return r.data;
+}
+
+const intFlag = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const GlobalOpts = z.object({ config: z.string().optional() });
+
+function config(cmd: Command): AppConfig {
+  const g = parse(GlobalOpts, cmd.optsWithGlobals(), "options");
+  return loadConfig(g.config);
+}
+
+async function openWarehouse(cfg: AppConfig, readOnly = false): Promise<Warehouse> {
+  const file = resolvePath(cfg, cfg.warehouse);
+  if (readOnly && !existsSync(file)) throw new UsageError(`no warehouse at ${file} yet: run 'npm run pipeline' (or 'appraisal ingest' then 'appraisal run') first`);
+  return Warehouse.open(file, { timezone: cfg.timezone, readOnly });
+}
+
+const DemoOpts = z.object({
+  out: z.string().optional(),
+  seed: intFlag(0, 2 ** 31).optional(),
+  agents: intFlag(5, 100_000).optional(),
+  tickets: intFlag(100, 100_000_000).optional(),
+  months: intFlag(3, 120).optional(),
+  endMonth: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "expected a month like 2026-10").optional(),
+  singleFile: z.boolean().optional(),
+  ticketsOnly: z.boolean().optional(),
+});
+
+/** Write the demo files unless the same settings already wrote them. */
+export async function ensureDemo(cfg: AppConfig, overrides: z.infer<typeof DemoOpts> = {}, force = false): Promise<string> {
+  const d = { ...cfg.demo, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  const out = resolvePath(cfg, overrides.out ?? cfg.demo.out);
+  const manifestFile = path.join(out, "manifest.json");
+  if (!force && existsSync(manifestFile)) {
+    const m = JSON.parse(readFileSync(manifestFile, "utf8"));
+    if (m.seed === d.seed && m.agents === d.agents && m.tickets === d.tickets && m.months === d.months && m.end?.startsWith(d.end_month)) {
+      process.stderr.write(`demo files in ${out} are up to date (seed ${d.seed})\n`);
+      return out;
+    }
+  }
+  process.stderr.write(`writing the demo department's export files to ${out} ...\n`);
+  const t0 = Date.now();
+  const manifest = await generateDemo({
+    out,
+    seed: d.seed,
+    agents: d.agents,
+    tickets: d.tickets,
+    months: d.months,
+    endMonth: (overrides.endMonth ?? d.end_month) as string,
+    singleFile: overrides.singleFile,
+    ticketsOnly: overrides.ticketsOnly,
+    timezone: cfg.timezone,
+    onStep: demoStep,
+  });
+  process.stderr.write(
+    `demo: ${manifest.agents} agents, ${manifest.tickets} tickets, ${manifest.start} to ${manifest.end}, ${manifest.files.length} files in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+  );
+  return out;
+}
+
+async function doIngest(cfg: AppConfig, opts: { source?: string[]; force?: boolean }): Promise<boolean> {
+  if (!cfg.sources.length) throw new UsageError(msg.noSources());
+  const wh = await openWarehouse(cfg);
+  try {
+    const t0 = Date.now();
+    const result = await ingestSources(wh, cfg, ingestReporter(), { force: opts.force, only: opts.source });
+    const loaded = result.batches.filter((b) => b.status === "loaded");
+    const rows = loaded.reduce((a, b) => a + b.rowsRead, 0);
+    const quarantined = result.batches.reduce((a, b) => a + b.quarantined, 0);
+    process.stderr.write(
+      `ingest: ${loaded.length} file(s) loaded, ${result.batches.length - loaded.length} unchanged or failed, ${rows} rows read, ${quarantined} quarantined, ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
+    for (const e of result.errors) process.stderr.write(`error: ${e}\n`);
+    return result.errors.length === 0;
+  } finally {
+    wh.close();
+  }
+}
+
+async function doRun(cfg: AppConfig): Promise<void> {
+  const schemes = loadSchemes(resolvePath(cfg, cfg.schemes_dir));
+  const wh = await openWarehouse(cfg);
+  try {
+    const agents = Number(await wh.value("SELECT count(*) FROM raw.agents WHERE _current"));
+    const tickets = Number(await wh.value("SELECT count(*) FROM raw.tickets WHERE _current"));
+    if (!agents || !tickets) throw new UsageError(`the warehouse has ${agents} agents and ${tickets} tickets: ingest a roster and tickets first ('appraisal ingest')`);
+    const r = await runModels(wh, schemes, runReporter());
+    process.stderr.write(
+      `run #${r.runId}: ${r.models} models and ${r.checks} checks in ${r.seconds.toFixed(1)} s; ${r.tables["mart.rankings"] ?? 0} ranking rows, ${r.tables["mart.indicator_scores"] ?? 0} indicator scores\n`,
+    );
+  } catch (e) {
+    if (e instanceof ChecksFailed) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    wh.close();
+  }
+}
+
+export async function doPipeline(cfg: AppConfig, opts: { force?: boolean } = {}): Promise<void> {
+  if (cfg.demo_mode) await ensureDemo(cfg);
+  const ok = await doIngest(cfg, { force: opts.force });
+  if (!ok) process.stderr.write("some sources had errors (above); scoring what was loaded\n");
+  await doRun(cfg);
+  process.stderr.write(`scored warehouse: ${resolvePath(cfg, cfg.warehouse)}\n`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("appraisal")
+    .description("Transparent appraisal boards for technical-support departments: exports in, DuckDB warehouse, scores out.")
+    .option("-c, --config <file>", "config file (default: ./appraisal.config.yaml, else the embedded demo department)")
+    .showHelpAfterError("(run with --help for usage)");
+
+  program
+    .command("demo")
+    .description("write a generated demo department's export files (roster, tickets, CSAT, 360, surveys, trainings, audits)")
+    .option("--out <dir>", "folder for the files (default from config: demo-data)")
+    .option("--seed <n>", "random seed; the same seed gives the same files")
+    .option("--agents <n>", "number of agents (default 80)")
+    .option("--tickets <n>", "number of tickets over the whole span (default 120000)")
+    .option("--months <n>", "months of history (default 24)")
+    .option("--end-month <yyyy-mm>", "last month of data (default 2026-10)")
+    .option("--single-file", "one tickets.csv with final versions instead of monthly exports")
+    .option("--tickets-only", "only the roster and the tickets (benchmark input)")
+    .option("--force", "write even if files with the same settings exist")
+    .action(async (opts, cmd) => {
+      const cfg = config(cmd);
+      await ensureDemo(cfg, parse(DemoOpts, opts, "demo options"), Boolean(opts.force));
+    });
+
+  program
+    .command("ingest")
+    .description("load the configured sources (or one file) into the warehouse: checked, quarantined, one transaction per file")
+    .option("--source <name...>", "only these configured sources")
+    .option("--file <path>", "load one file instead of the configured sources (needs --mapping)")
+    .option("--mapping <name>", "mapping for --file: a name under data-loaders/mappings (demo/tickets, zendesk-tickets-csv) or a .yaml path")
+    .option("--force", "load files again even if the same content was loaded before")
+    .action(async (opts, cmd) => {
+      const cfg = config(cmd);
+      const o = parse(
+        z.object({ source: z.array(z.string()).optional(), file: z.string().optional(), mapping: z.string().optional(), force: z.boolean().optional() }),
+        opts,
+        "ingest options",
+      );
+      if (o.file) {
+        if (!o.mapping) throw new UsageError("--file needs --mapping (for example --mapping zendesk-tickets-csv)");
+        if (!existsSync(o.file)) throw new UsageError(`${o.file} does not exist`);
+        const wh = await openWarehouse(cfg);
+        try {
+          const s = await loadFile(wh, { file: o.file, source: "cli", mapping: loadMapping(o.mapping), force: o.force });
+          process.stderr.write(`${summaryLine(s)}\n`);
+          for (const p of s.problems) process.stderr.write(`    ${p}\n`);
+          if (s.status === "failed") process.exitCode = 1;
+        } finally {
+          wh.close();
+        }
+        return;
+      }
+      if (!(await doIngest(cfg, o))) process.exitCode = 1;
+    });
+
+  program
+    .command("run")
+    .description("compute metrics, scores, rankings and trends for every period, then run the checks (all or nothing)")
+    .action(async (_opts, cmd) => doRun(config(cmd)));
+
+  program
+    .command("pipeline")
+    .description("the main job without serving: demo files (when no source is configured), ingest, run")
+    .option("--force", "reload files already loaded")
+    .action(async (opts, cmd) => doPipeline(config(cmd), { force: Boolean(opts.force) }));
+
+  program
+    .command("start")
+    .description("the main job: pipeline, then show where the scored warehouse is")
+    .action(async (_opts, cmd) => {
+      const cfg = config(cmd);
+      await doPipeline(cfg);
+      process.stdout.write(`\nThe warehouse is scored: ${resolvePath(cfg, cfg.warehouse)}\nTry: npx appraisal status  |  npx appraisal explain --agent E1027 --period 2026-Q3\n`);
+    });
+
+  program
+    .command("status")
+    .description("what the warehouse holds: sources, rows, quarantine, periods, schemes, last runs")
+    .option("--json", "machine-readable output")
+    .action(async (opts, cmd) => {
+      const cfg = config(cmd);
+      const wh = await openWarehouse(cfg, true);
+      try {
+        const s = await readStatus(wh);
+        process.stdout.write(`${opts.json ? JSON.stringify(s, null, 2) : formatStatus(s)}\n`);
+      } finally {
+        wh.close();
+      }
+    });
+
+  program
+    .command("explain")
+    .description("the whole path of one agent's score: inputs, values, scores, weights, contributions, rank, scheme version")
+    .requiredOption("--agent <id>", "agent id, as in the roster (for example E1027)")
+    .requiredOption("--period <period>", "a month 2026-09, a quarter 2026-Q3 or a year 2026")
+    .addOption(new Option("--scheme <id>", "scheme id (default: the config's primary scheme)"))
+    .option("--json", "machine-readable output")
+    .action(async (opts, cmd) => {
+      const cfg = config(cmd);
+      const o = parse(
+        z.object({ agent: z.string().min(1), period: PeriodLabel, scheme: z.string().optional(), json: z.boolean().optional() }),
+        opts,
+        "explain options",
+      );
+      const schemeId = o.scheme ?? cfg.primary_scheme;
+      if (!findScheme(loadSchemes(resolvePath(cfg, cfg.schemes_dir)), schemeId))
+        throw new UsageError(msg.noScheme(schemeId, resolvePath(cfg, cfg.schemes_dir)));
+      const wh = await openWarehouse(cfg, true);
+      try {
+        const e = await explain(wh, o.agent, o.period, schemeId);
+        process.stdout.write(`${o.json ? JSON.stringify(e, null, 2) : formatExplanation(e)}\n`);
+      } finally {
+        wh.close();
+      }
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    const err = e as Error & { code?: string; exitCode?: number };
+    if (err.code?.startsWith("commander.")) {
+      return err.code === "commander.helpDisplayed" || err.code === "commander.version" ? 0 : (err.exitCode ?? 1);
+    }
+    const text = err instanceof UsageError || !process.env.APPRAISAL_DEBUG ? err.message : (err.stack ?? err.message);
+    process.stderr.write(`appraisal: ${text}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * `appraisal explain`: the whole path of one agent's score in one period, read from the warehouse: each
+ * indicator's raw inputs, value, adjustment, score, weight and contribution; the composite and grade; the rank
+ * among how many; and the scheme version (with the hash of its definition) that produced it.
+ */
+import type { Warehouse } from "./db/warehouse.ts";
+import { msg } from "./messages.ts";
+import { METRICS } from "./scheme/metrics.ts";
+
+export interface ExplainIndicator {
+  dimension_id: string;
+  dimension_weight: number;
+  indicator_id: string;
+  name_en: string;
+  name_zh: string;
+  metric: string;
+  metric_kind: string;
+  direction: string;
+  method: string;
+  adjust: string;
+  min_sample: number;
+  raw_value: number | null;
+  sample: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  p90: number | null;
+  mean: number | null;
+  department_value: number | null;
+  used_value: number | null;
+  floor_used: number | null;
+  target_used: number | null;
+  score: number | null;
+  missing: string | null;
+  scored_at_floor: boolean;
+  weight: number;
+  nominal_weight: number;
+  effective_weight: number;
+  contribution: number;
+  inputs: string;
+}
+
+export interface Explanation {
+  agent: { agent_id: string; display_name: string; team: string; department: string; role: string; tenure_months: number };
+  period: { period: string; period_type: string; start_date: string; end_date: string; is_complete: boolean };
+  scheme: { scheme_id: string; name_en: string; name_zh: string; version: string; sha256: string; effective_from: string };
+  dimensions: Array<{ dimension_id: string; name_en: string; name_zh: string; weight: number; score: number | null; effective_weight: number }>;
+  indicators: ExplainIndicator[];
+  result: {
+    composite: number | null;
+    grade: string | null;
+    grade_name_en: string | null;
+    grade_name_zh: string | null;
+    weight_present: number | null;
+    tickets_resolved: number;
+    ranked: boolean;
+    not_ranked_reason: string | null;
+    department_rank: number | null;
+    department_ranked: number | null;
+    percentile: number | null;
+    team_rank: number | null;
+    team_ranked: number | null;
+    in_bottom_group: boolean | null;
+    bottom_cut: number | null;
+    tied_at_cut: boolean | null;
+  };
+}
+
+type RankingRow = Explanation["result"] & {
+  display_name: string;
+  team: string;
+  department: string;
+  role: string;
+  period_type: string;
+  start_date: string;
+  end_date: string;
+  is_complete: boolean;
+};
+
+const fmt = (x: number | null | undefined, digits = 2) =>
+  x === null || x === undefined || Number.isNaN(x) ? "-" : Number.isInteger(x) ? String(x) : x.toFixed(digits);
+
+/** A sentence naming the raw inputs behind an indicator's value. */
+export function describeInputs(i: Pick<ExplainIndicator, "metric" | "metric_kind" | "raw_value" | "sample" | "numerator" | "denominator" | "p90" | "mean">): string {
+  if (i.raw_value === null) return "no data";
+  const unit = METRICS[i.metric]?.unit ?? "";
+  switch (i.metric_kind) {
+    case "count":
+    case "sum":
+      return `${fmt(i.raw_value)} ${unit}`;
+    case "proportion":
+      return `${fmt(i.numerator, 0)} of ${fmt(i.denominator, 0)} = ${(100 * i.raw_value).toFixed(1)}%`;
+    case "rate100":
+      return `${fmt(i.numerator, 0)} in ${fmt(i.denominator, 0)} resolved = ${fmt(i.raw_value)} per 100`;
+    case "median":
+      return `median of ${fmt(i.sample, 0)}: ${fmt(i.raw_value)} ${unit} (p90 ${fmt(i.p90)}, mean ${fmt(i.mean)})`;
+    case "mean":
+      return `mean of ${fmt(i.sample, 0)}: ${fmt(i.raw_value)}`;
+    default:
+      return fmt(i.raw_value);
+  }
+}
+
+export async function explain(wh: Warehouse, agentId: string, period: string, schemeId: string): Promise<Explanation> {
+  const row = await wh.one<Record<string, unknown>>(
+    `SELECT r.*, p.start_date::VARCHAR AS start_date, p.end_date::VARCHAR AS end_date, p.is_complete
+     FROM mart.rankings r JOIN mart.periods p USING (period_type, period)
+     WHERE r.agent_id = $a AND r.period = $p AND r.scheme_id = $s`,
+    { a: agentId, p: period, s: schemeId },
+  );
+  if (!row) {
+    const known = await wh.value<number>("SELECT count(*) FROM stg.agents WHERE agent_id = $a", { a: agentId });
+    if (!known) throw new Error(`no agent '${agentId}' in the roster; 'appraisal status' lists how many agents are loaded`);
+    const scored = await wh.value<number>("SELECT count(*) FROM mart.scheme_periods WHERE scheme_id = $s AND period = $p", { s: schemeId, p: period });
+    if (!scored) throw new Error(`scheme '${schemeId}' does not score ${period}; check the period has data and the scheme's period types`);
+    throw new Error(msg.unknownAgentPeriod(agentId, period));
+  }
+  const ap = await wh.one<Record<string, unknown>>(
+    "SELECT role, tenure_months FROM mart.agent_periods WHERE agent_id = $a AND period = $p",
+    { a: agentId, p: period },
+  );
+  const version = await wh.one<Record<string, unknown>>(
+    "SELECT scheme_id, scheme_name_en AS name_en, scheme_name_zh AS name_zh, version, sha256, effective_from::VARCHAR AS effective_from FROM scheme.versions WHERE scheme_id = $s AND version = $v",
+    { s: schemeId, v: row.version as string },
+  );
+  const indicators = (
+    await wh.all<ExplainIndicator>(
+      `SELECT s.dimension_id, s.dimension_weight, s.indicator_id, i.name_en, i.name_zh, s.metric, s.metric_kind, s.direction, s.method,
+         s.adjust, s.min_sample, s.raw_value, s.sample, s.numerator, s.denominator, s.p90, s.mean, s.department_value, s.used_value,
+         s.floor_used, s.target_used, s.score, s.missing, s.scored_at_floor, s.weight, s.nominal_weight, s.effective_weight, s.contribution
+       FROM mart.indicator_scores s JOIN scheme.indicators i USING (scheme_id, version, indicator_id)
+       WHERE s.agent_id = $a AND s.period = $p AND s.scheme_id = $s ORDER BY s.ord`,
+      { a: agentId, p: period, s: schemeId },
+    )
+  ).map((i) => ({ ...i, inputs: describeInputs(i) }));
+  const dimensions = await wh.all<Explanation["dimensions"][number]>(
+    `SELECT d.dimension_id, sd.name_en, sd.name_zh, d.dimension_weight AS weight, d.score, d.effective_weight
+     FROM mart.dimension_scores d JOIN scheme.dimensions sd USING (scheme_id, version, dimension_id)
+     WHERE d.agent_id = $a AND d.period = $p AND d.scheme_id = $s ORDER BY sd.ord`,
+    { a: agentId, p: period, s: schemeId },
+  );
+  const r = row as unknown as RankingRow;
+  return {
+    agent: {
+      agent_id: agentId,
+      display_name: r.display_name,
+      team: r.team,
+      department: r.department,
+      role: (ap?.role as string) ?? r.role,
+      tenure_months: Number(ap?.tenure_months ?? 0),
+    },
+    period: { period, period_type: r.period_type, start_date: r.start_date, end_date: r.end_date, is_complete: r.is_complete },
+    scheme: version as unknown as Explanation["scheme"],
+    dimensions,
+    indicators,
+    result: {
+      composite: r.composite,
+      grade: r.grade,
+      grade_name_en: r.grade_name_en,
+      grade_name_zh: r.grade_name_zh,
+      weight_present: r.weight_present,
+      tickets_resolved: r.tickets_resolved,
+      ranked: r.ranked,
+      not_ranked_reason: r.not_ranked_reason,
+      department_rank: r.department_rank,
+      department_ranked: r.department_ranked,
+      percentile: r.percentile,
+      team_rank: r.team_rank,
+      team_ranked: r.team_ranked,
+      in_bottom_group: r.in_bottom_group,
+      bottom_cut: r.bottom_cut,
+      tied_at_cut: r.tied_at_cut,
+    },
+  };
+}
+
+/** The explanation as text for the terminal. */
+export function formatExplanation(e: Explanation): string {
+  const lines: string[] = [];
+  const a = e.agent;
+  const endIncl = new Date(new Date(`${e.period.end_date}T00:00:00Z`).getTime() - 86_400_000).toISOString().slice(0, 10);
+  lines.push(`${a.agent_id} ${a.display_name} · team ${a.team} · ${a.department} · ${a.role}, ${a.tenure_months} months in post`);
+  lines.push(
+    `${e.period.period} (${e.period.period_type}, ${e.period.start_date} to ${endIncl}${e.period.is_complete ? "" : ", data incomplete"}) · scheme ${e.scheme.scheme_id} version ${e.scheme.version} in force since ${e.scheme.effective_from} (definition sha256 ${e.scheme.sha256.slice(0, 12)})`,
+  );
+  lines.push("");
+  const header = ["indicator", "inputs", "value used", "floor -> target", "score", "weight", "effective", "contribution"];
+  for (const d of e.dimensions) {
+    lines.push(`${d.name_en} (${d.dimension_id}) · weight ${fmt(d.weight)} · dimension score ${fmt(d.score, 1)}`);
+    const rows = e.indicators
+      .filter((i) => i.dimension_id === d.dimension_id)
+      .map((i) => {
+        const used =
+          i.used_value === null
+            ? "-"
+            : `${fmt(i.used_value, 3)}${i.adjust !== "none" && i.used_value !== i.raw_value ? ` (${i.adjust}${i.adjust === "bayes" ? ` toward ${fmt(i.department_value, 3)}` : ""})` : ""}`;
+        const range = i.method === "target" ? `${fmt(i.floor_used)} -> ${fmt(i.target_used)}` : "percentile of peers";
+        const score = i.score === null ? `missing: ${i.missing}` : `${fmt(i.score, 1)}${i.scored_at_floor ? " (floor)" : ""}`;
+        return [`${i.name_en} [${i.metric}]`, i.inputs, used, range, score, fmt(i.weight), fmt(i.effective_weight), fmt(i.contribution)];
+      });
+    lines.push(...table([header, ...rows]).map((l) => `  ${l}`));
+    lines.push("");
+  }
+  const r = e.result;
+  lines.push(
+    `Composite ${fmt(r.composite, 1)} = sum of contributions · grade ${r.grade ?? "-"} ${r.grade_name_en ?? ""} · ${fmt(r.weight_present, 1)}% of the scheme's weight measured`,
+  );
+  const missing = e.indicators.filter((i) => i.score === null);
+  if (missing.length)
+    lines.push(
+      `Missing (weight shared among the present indicators of the dimension, then across dimensions): ${missing.map((i) => `${i.indicator_id} (${i.missing})`).join("; ")}`,
+    );
+  if (r.ranked) {
+    lines.push(
+      `Rank ${r.department_rank} of ${r.department_ranked} in ${a.department} (percentile ${(100 * (r.percentile ?? 0)).toFixed(1)}: share of ranked peers at or below) · team rank ${r.team_rank} of ${r.team_ranked}`,
+    );
+    if (r.in_bottom_group !== null)
+      lines.push(
+        r.in_bottom_group
+          ? `In the bottom group: composite at or below the cut ${fmt(r.bottom_cut, 2)}${r.tied_at_cut ? " (tied at the cut; all tied agents are included)" : ""}`
+          : `Above the bottom-group cut ${fmt(r.bottom_cut, 2)}`,
+      );
+  } else {
+    lines.push(`Not ranked: ${r.not_ranked_reason}`);
+  }
+  return lines.join("\n");
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => displayWidth(r[c] ?? ""))));
+  return rows.map((r) => r.map((cell, c) => cell + " ".repeat(widths[c]! - displayWidth(cell))).join("  ").trimEnd());
+}
+
+/** Terminal width of a string: CJK characters take two columns. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return w;
+}

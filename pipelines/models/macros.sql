@@ -1,0 +1,12 @@
+-- Helpers shared by the models. Periods are calendar periods in the session time zone, which the warehouse
+-- module sets to the department's zone (config `timezone`), so these keys are local months, quarters and years.
+CREATE OR REPLACE MACRO month_key(ts) AS strftime(ts, '%Y-%m');
+CREATE OR REPLACE MACRO quarter_key(ts) AS CAST(year(ts) AS VARCHAR) || '-Q' || CAST(quarter(ts) AS VARCHAR);
+CREATE OR REPLACE MACRO year_key(ts) AS CAST(year(ts) AS VARCHAR);
+-- Wilson score interval at 95% for p successes-share out of n (METRICS.md, "Small samples")
+CREATE OR REPLACE MACRO wilson_lower(p, n) AS
+  (p + 1.96 * 1.96 / (2 * n) - 1.96 * sqrt(p * (1 - p) / n + 1.96 * 1.96 / (4 * n * n))) / (1 + 1.96 * 1.96 / n);
+CREATE OR REPLACE MACRO wilson_upper(p, n) AS
+  (p + 1.96 * 1.96 / (2 * n) + 1.96 * sqrt(p * (1 - p) / n + 1.96 * 1.96 / (4 * n * n))) / (1 + 1.96 * 1.96 / n);
+-- Bayesian average toward the department's value, with prior weight m
+CREATE OR REPLACE MACRO bayes_average(own, n, dept, m) AS (n / (n + m)) * own + (m / (n + m)) * dept;

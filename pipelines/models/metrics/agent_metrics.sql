@@ -1,0 +1,184 @@
+-- Every metric of the catalogue (pipelines/scheme/metrics.ts) per agent and period, one row per metric:
+-- value, sample size n, and the raw inputs behind it (numerator and denominator of rates; p90 and mean beside
+-- medians). Each event counts in the period of the event the metric measures (METRICS.md, "Time and periods").
+-- Missing is not zero: rates and times exist only where there were events; counts and sums are 0 for an
+-- active agent without events.
+with resolved as (
+    select resolver_id as agent_id,
+        month_key(resolved_at) as m, quarter_key(resolved_at) as q, year_key(resolved_at) as y,
+        resolution_hours, reopened, sla_met
+    from stg.tickets
+    where resolved_at is not null and resolver_id is not null
+),
+resolved_agg as (
+    select agent_id,
+        case when grouping(m) = 0 then 'month' when grouping(q) = 0 then 'quarter' else 'year' end as period_type,
+        coalesce(m, q, y) as period,
+        count(*) as resolved,
+        median(resolution_hours) as res_median,
+        quantile_cont(resolution_hours, 0.9) as res_p90,
+        avg(resolution_hours) as res_mean,
+        count_if(reopened) as reopened,
+        count(sla_met) as sla_n,
+        count_if(sla_met) as sla_ok
+    from resolved
+    group by grouping sets ((agent_id, m), (agent_id, q), (agent_id, y))
+),
+responded as (
+    select responder_id as agent_id,
+        month_key(first_response_at) as m, quarter_key(first_response_at) as q, year_key(first_response_at) as y,
+        first_response_minutes
+    from stg.tickets
+    where first_response_at is not null and responder_id is not null
+),
+responded_agg as (
+    select agent_id,
+        case when grouping(m) = 0 then 'month' when grouping(q) = 0 then 'quarter' else 'year' end as period_type,
+        coalesce(m, q, y) as period,
+        count(*) as responses,
+        median(first_response_minutes) as frt_median,
+        quantile_cont(first_response_minutes, 0.9) as frt_p90,
+        avg(first_response_minutes) as frt_mean
+    from responded
+    group by grouping sets ((agent_id, m), (agent_id, q), (agent_id, y))
+),
+complaints as (
+    select complaint_agent_id as agent_id, coalesce(resolved_at, created_at) as ts
+    from stg.tickets
+    where complaint and complaint_agent_id is not null
+),
+complaints_agg as (
+    select agent_id,
+        case when grouping(m) = 0 then 'month' when grouping(q) = 0 then 'quarter' else 'year' end as period_type,
+        coalesce(m, q, y) as period,
+        count(*) as complaints
+    from (select agent_id, month_key(ts) as m, quarter_key(ts) as q, year_key(ts) as y from complaints)
+    group by grouping sets ((agent_id, m), (agent_id, q), (agent_id, y))
+),
+csat_agg as (
+    select agent_id,
+        case when grouping(m) = 0 then 'month' when grouping(q) = 0 then 'quarter' else 'year' end as period_type,
+        coalesce(m, q, y) as period,
+        count(*) as responses,
+        count_if(satisfied) as satisfied
+    from (select agent_id, satisfied, month_key(submitted_at) as m, quarter_key(submitted_at) as q, year_key(submitted_at) as y
+          from stg.csat where agent_id is not null)
+    group by grouping sets ((agent_id, m), (agent_id, q), (agent_id, y))
+),
+audits_agg as (
+    select agent_id,
+        case when grouping(m) = 0 then 'month' when grouping(q) = 0 then 'quarter' else 'year' end as period_type,
+        coalesce(m, q, y) as period,
+        count(*) as audits,
+        avg(score) as mean_score,
+        count_if(serious) as serious
+    from (select agent_id, score, serious, month_key(audited_at) as m, quarter_key(audited_at) as q, year_key(audited_at) as y
+          from stg.quality_audits where agent_id is not null)
+    group by grouping sets ((agent_id, m), (agent_id, q), (agent_id, y))
+),
+growth_events as (
+    select agent_id, completed_on as day, 'training_hours' as metric, hours as amount, null::double as quality from stg.trainings
+    union all
+    select agent_id, obtained_on, 'certifications', 1, null from stg.certifications
+    union all
+    select agent_id, submitted_on, case kind when 'proposal' then 'proposals' else 'knowledge_shares' end, 1, quality
+    from stg.contributions
+),
+growth_agg as (
+    select agent_id, metric,
+        case when grouping(m) = 0 then 'month' when grouping(q) = 0 then 'quarter' else 'year' end as period_type,
+        coalesce(m, q, y) as period,
+        sum(amount) as amount,
+        count(quality) as rated,
+        avg(quality) as mean_quality
+    from (select *, month_key(day) as m, quarter_key(day) as q, year_key(day) as y from growth_events)
+    group by grouping sets ((agent_id, metric, m), (agent_id, metric, q), (agent_id, metric, y))
+),
+collab as (
+    select s.agent_id, s.satisfied, s.period as quarter, left(s.period, 4) as year from stg.collab_survey s
+),
+collab_agg as (
+    select 'quarter' as period_type, quarter as period, agent_id, count(*) as responses, count_if(satisfied) as satisfied
+    from collab group by all
+    union all
+    select 'year', year, agent_id, count(*), count_if(satisfied) from collab group by all
+    union all
+    select 'month', p.period, c.agent_id, count(*), count_if(c.satisfied)
+    from collab c join mart.periods p on p.period_type = 'month' and p.quarter = c.quarter
+    group by all
+),
+r360_dimension as (
+    select period_type, period, agent_id, 'r360.' || dimension as metric,
+        avg(mean_score) as value, sum(raters) as raters
+    from mart.agent_360_groups
+    where scored
+    group by all
+),
+r360_customer as (
+    select period_type, period, agent_id, 'r360.customer' as metric,
+        sum(mean_score * raters) / sum(raters) as value, max(raters) as raters
+    from mart.agent_360_groups
+    where relation = 'customer' and scored
+    group by all
+),
+counted as (
+    -- counts and sums: every active agent has a value, 0 without events
+    select ap.period_type, ap.period, ap.agent_id, c.metric,
+        coalesce(case c.metric
+            when 'tickets_resolved' then r.resolved
+            when 'tickets_held' then h.tickets_held
+            when 'complaints' then k.complaints
+            when 'serious_errors' then a.serious
+            else g.amount end, 0) as value
+    from mart.agent_periods ap
+    cross join (values ('tickets_resolved'), ('tickets_held'), ('complaints'), ('serious_errors'),
+        ('training_hours'), ('certifications'), ('knowledge_shares'), ('proposals')) c(metric)
+    left join resolved_agg r on r.period_type = ap.period_type and r.period = ap.period and r.agent_id = ap.agent_id
+    left join mart.agent_tickets_held h on h.period_type = ap.period_type and h.period = ap.period and h.agent_id = ap.agent_id
+    left join complaints_agg k on k.period_type = ap.period_type and k.period = ap.period and k.agent_id = ap.agent_id
+    left join audits_agg a on a.period_type = ap.period_type and a.period = ap.period and a.agent_id = ap.agent_id
+    left join growth_agg g on g.period_type = ap.period_type and g.period = ap.period and g.agent_id = ap.agent_id
+        and g.metric = c.metric
+)
+select period_type, period, agent_id, metric, cast(value as double) as value, cast(value as bigint) as n,
+    null::double as numerator, null::double as denominator, null::double as p90, null::double as mean
+from counted
+union all
+select r.period_type, r.period, r.agent_id, 'resolution_rate', r.resolved / h.tickets_held, h.tickets_held,
+    r.resolved, h.tickets_held, null, null
+from resolved_agg r
+join mart.agent_tickets_held h using (period_type, period, agent_id)
+where h.tickets_held > 0
+union all
+select period_type, period, agent_id, 'resolution_hours_median', res_median, resolved, null, null, res_p90, res_mean
+from resolved_agg
+union all
+select period_type, period, agent_id, 'reopen_rate', reopened / resolved, resolved, reopened, resolved, null, null
+from resolved_agg
+union all
+select period_type, period, agent_id, 'sla_attainment', sla_ok / sla_n, sla_n, sla_ok, sla_n, null, null
+from resolved_agg where sla_n > 0
+union all
+select r.period_type, r.period, r.agent_id, 'complaint_rate', 100.0 * coalesce(k.complaints, 0) / r.resolved, r.resolved,
+    coalesce(k.complaints, 0), r.resolved, null, null
+from resolved_agg r
+left join complaints_agg k using (period_type, period, agent_id)
+union all
+select period_type, period, agent_id, 'first_response_minutes_median', frt_median, responses, null, null, frt_p90, frt_mean
+from responded_agg
+union all
+select period_type, period, agent_id, 'csat', satisfied / responses, responses, satisfied, responses, null, null
+from csat_agg
+union all
+select period_type, period, agent_id, 'quality_score', mean_score, audits, null, null, null, null
+from audits_agg
+union all
+select period_type, period, agent_id, 'proposal_quality', mean_quality, rated, null, null, null, null
+from growth_agg where metric = 'proposals' and rated > 0
+union all
+select period_type, period, agent_id, 'collab_satisfaction', satisfied / responses, responses, satisfied, responses, null, null
+from collab_agg
+union all
+select period_type, period, agent_id, metric, value, raters, null, null, null, null from r360_dimension
+union all
+select period_type, period, agent_id, metric, value, raters, null, null, null, null from r360_customer

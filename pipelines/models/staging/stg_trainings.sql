@@ -1,0 +1,3 @@
+select record_id, agent_id, completed_on, hours
+from raw.trainings
+where _current

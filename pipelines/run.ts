@@ -1,0 +1,161 @@
+/**
+ * `appraisal run`: rebuild the models in dependency order (raw -> staging -> metrics -> scores -> rankings ->
+ * trends) inside one transaction, then run the checks; a failed check rolls everything back, so readers only
+ * ever see a complete, checked set of results.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Warehouse } from "./db/warehouse.ts";
+import { type LoadedScheme, writeSchemeTables } from "./scheme/load.ts";
+
+const MODELS_DIR = path.join(import.meta.dirname, "models");
+const CHECKS_DIR = path.join(import.meta.dirname, "checks");
+export const LAYERS = ["staging", "metrics", "scores", "rankings", "trends"] as const;
+
+export interface Model {
+  /** schema-qualified name: stg.tickets, mart.rankings */
+  name: string;
+  layer: (typeof LAYERS)[number];
+  file: string;
+  sql: string;
+  dependsOn: string[];
+}
+
+/** The models, each named by its file: staging/stg_x.sql is the view stg.x, other layers' y.sql the table mart.y. */
+export function listModels(): Model[] {
+  const models: Model[] = [];
+  for (const layer of LAYERS) {
+    for (const f of readdirSync(path.join(MODELS_DIR, layer)).filter((x) => x.endsWith(".sql")).sort()) {
+      const base = f.replace(/\.sql$/, "");
+      const name = layer === "staging" ? `stg.${base.replace(/^stg_/, "")}` : `mart.${base}`;
+      const file = path.join(MODELS_DIR, layer, f);
+      const sql = readFileSync(file, "utf8");
+      const refs = new Set([...sql.matchAll(/\b(stg|mart)\.([a-z_0-9]+)\b/g)].map((m) => `${m[1]}.${m[2]}`));
+      refs.delete(name);
+      models.push({ name, layer, file, sql, dependsOn: [...refs] });
+    }
+  }
+  return models;
+}
+
+/** Dependency order; an unknown reference or a cycle is an error naming the model. */
+export function orderModels(models: Model[]): Model[] {
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const out: Model[] = [];
+  const visit = (m: Model, chain: string[]) => {
+    if (done.has(m.name)) return;
+    if (visiting.has(m.name)) throw new Error(`models depend on each other in a cycle: ${[...chain, m.name].join(" -> ")}`);
+    visiting.add(m.name);
+    for (const d of m.dependsOn) {
+      const dep = byName.get(d);
+      if (!dep) throw new Error(`${path.relative(process.cwd(), m.file)} reads ${d}, which no model builds`);
+      visit(dep, [...chain, m.name]);
+    }
+    visiting.delete(m.name);
+    done.add(m.name);
+    out.push(m);
+  };
+  for (const m of models) visit(m, []);
+  return out;
+}
+
+export interface Check {
+  name: string;
+  sql: string;
+}
+
+export function listChecks(): Check[] {
+  return readdirSync(CHECKS_DIR)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .map((f) => ({ name: f.replace(/\.sql$/, ""), sql: readFileSync(path.join(CHECKS_DIR, f), "utf8") }));
+}
+
+export interface RunReporter {
+  start(total: number): void;
+  step(name: string): void;
+  done(): void;
+}
+export const silentRunReporter: RunReporter = { start() {}, step() {}, done() {} };
+
+export interface CheckFailure {
+  check: string;
+  rows: number;
+  sample: Array<Record<string, unknown>>;
+}
+
+export class ChecksFailed extends Error {
+  constructor(readonly failures: CheckFailure[]) {
+    super(
+      `checks failed, nothing was changed:\n${failures
+        .map((f) => `  ${f.check}: ${f.rows} row${f.rows === 1 ? "" : "s"}, e.g. ${JSON.stringify(f.sample[0], (_k, v) => (typeof v === "bigint" ? Number(v) : v))}`)
+        .join("\n")}`,
+    );
+  }
+}
+
+export interface RunResult {
+  runId: number;
+  models: number;
+  checks: number;
+  tables: Record<string, number>;
+  seconds: number;
+}
+
+/** Rebuild every model and run every check in one transaction. */
+export async function runModels(wh: Warehouse, schemes: LoadedScheme[], reporter: RunReporter = silentRunReporter): Promise<RunResult> {
+  const started = Date.now();
+  const models = orderModels(listModels());
+  const checks = listChecks();
+  const runId = Number(await wh.value("SELECT nextval('meta.run_seq')"));
+  await wh.run("INSERT INTO meta.runs VALUES ($id, 'run', current_timestamp, NULL, 'running', NULL, NULL)", { id: runId });
+  reporter.start(models.length + checks.length + 1);
+  try {
+    const tables = await wh.transaction(async () => {
+      reporter.step("schemes");
+      await wh.run("CREATE SCHEMA IF NOT EXISTS stg; CREATE SCHEMA IF NOT EXISTS mart");
+      await writeSchemeTables(wh, schemes);
+      await wh.run(readFileSync(path.join(MODELS_DIR, "macros.sql"), "utf8"));
+      for (const m of models) {
+        reporter.step(m.name);
+        const kind = m.layer === "staging" ? "VIEW" : "TABLE";
+        try {
+          await wh.run(`CREATE OR REPLACE ${kind} ${m.name} AS\n${m.sql}`);
+        } catch (e) {
+          throw new Error(`model ${m.name} (${path.relative(process.cwd(), m.file)}) failed: ${(e as Error).message}`);
+        }
+      }
+      const failures: CheckFailure[] = [];
+      for (const c of checks) {
+        reporter.step(`check ${c.name}`);
+        const rows = await wh.all(`SELECT * FROM (${c.sql}) LIMIT 5`);
+        if (rows.length) {
+          const count = Number(await wh.value(`SELECT count(*) FROM (${c.sql})`));
+          failures.push({ check: c.name, rows: count, sample: rows });
+        }
+      }
+      if (failures.length) throw new ChecksFailed(failures);
+      const counts: Record<string, number> = {};
+      for (const m of models.filter((x) => x.layer !== "staging")) {
+        counts[m.name] = Number(await wh.value(`SELECT count(*) FROM ${m.name}`));
+      }
+      return counts;
+    });
+    reporter.done();
+    const seconds = (Date.now() - started) / 1000;
+    await wh.run("UPDATE meta.runs SET finished_at = current_timestamp, outcome = 'ok', detail = $d::JSON WHERE run_id = $id", {
+      id: runId,
+      d: JSON.stringify({ models: models.length, checks: checks.length, tables, seconds }),
+    });
+    return { runId, models: models.length, checks: checks.length, tables, seconds };
+  } catch (e) {
+    reporter.done();
+    await wh.run("UPDATE meta.runs SET finished_at = current_timestamp, outcome = 'failed', error = $e WHERE run_id = $id", {
+      id: runId,
+      e: (e as Error).message.slice(0, 4000),
+    });
+    throw e;
+  }
+}

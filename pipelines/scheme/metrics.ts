@@ -1,0 +1,80 @@
+/**
+ * The metric catalogue: every value the metrics models compute per agent and period, with how its sample size
+ * is counted and which way is better. Schemes pick indicators from here; the methodology board renders it.
+ * Definitions follow ../shared/METRICS.md.
+ */
+
+export type MetricKind =
+  /** a number of events; an active agent without events has 0 */
+  | "count"
+  /** a sum (hours); an active agent without records has 0 */
+  | "sum"
+  /** numerator / denominator, 0..1; sample = denominator */
+  | "proportion"
+  /** events per 100 resolved tickets; sample = resolved tickets */
+  | "rate100"
+  /** median of per-ticket times, with p90 and mean beside it; sample = tickets with a time */
+  | "median"
+  /** mean of ratings or audit scores; sample = ratings */
+  | "mean";
+
+export interface MetricDef {
+  kind: MetricKind;
+  direction: "higher" | "lower";
+  unit: string;
+  label: { en: string; "zh-CN": string };
+  definition: string;
+}
+
+const m = (kind: MetricKind, direction: "higher" | "lower", unit: string, en: string, zh: string, definition: string): MetricDef => ({
+  kind,
+  direction,
+  unit,
+  label: { en, "zh-CN": zh },
+  definition,
+});
+
+export const METRICS: Record<string, MetricDef> = {
+  tickets_resolved: m("count", "higher", "tickets", "Tickets resolved", "解决工单数",
+    "tickets whose final resolution falls in the period, credited to the resolver (else the assignee at resolution)"),
+  tickets_held: m("count", "higher", "tickets", "Tickets held", "经手工单数",
+    "tickets credited to the agent that were open at any time in the period"),
+  resolution_rate: m("proportion", "higher", "share", "Resolution rate", "问题解决率",
+    "tickets resolved in the period / tickets the agent held open at any time in the period"),
+  resolution_hours_median: m("median", "lower", "hours", "Resolution time (median)", "解决时长中位数",
+    "median hours from creation to final resolution of the tickets resolved in the period; p90 and mean beside it"),
+  first_response_minutes_median: m("median", "lower", "minutes", "First response time (median)", "首次响应时长中位数",
+    "median minutes from creation to the first response, in the period of the first response; tickets without a response have no time, not 0"),
+  reopen_rate: m("proportion", "lower", "share", "Reopen rate", "重开率", "resolved tickets later reopened / tickets resolved"),
+  sla_attainment: m("proportion", "higher", "share", "SLA attainment", "SLA 达成率",
+    "resolved tickets that met their SLA / resolved tickets with an SLA"),
+  complaint_rate: m("rate100", "lower", "per 100 tickets", "Complaint rate", "投诉率",
+    "complaints per 100 resolved tickets; a complaint is credited to the agent it names, else the resolver"),
+  complaints: m("count", "lower", "complaints", "Complaints", "投诉数", "complaints in the period"),
+  csat: m("proportion", "higher", "share", "Customer satisfaction (CSAT)", "客户满意度",
+    "satisfied responses (4-5 of 5, or good) / responses submitted in the period; unrated tickets are ignored"),
+  quality_score: m("mean", "higher", "points", "Solution quality audit score", "方案质量审核得分",
+    "mean reviewer score (0-100) of the agent's audited solutions in the period"),
+  serious_errors: m("count", "lower", "audits", "Serious errors", "严重错误数", "quality audits rated critical in the period"),
+  training_hours: m("sum", "higher", "hours", "Training hours", "培训学时", "hours of training completed in the period"),
+  certifications: m("count", "higher", "certificates", "Certifications", "专业认证数", "certifications obtained in the period"),
+  knowledge_shares: m("count", "higher", "items", "Knowledge shared", "知识分享数", "knowledge-base articles and talks in the period"),
+  proposals: m("count", "higher", "proposals", "Improvement proposals", "创新/流程优化建议数",
+    "process-improvement proposals submitted in the period"),
+  proposal_quality: m("mean", "higher", "rating 1-5", "Proposal quality", "建议质量",
+    "mean quality rating (1-5) of the proposals submitted in the period"),
+  collab_satisfaction: m("proportion", "higher", "share", "Cross-department satisfaction", "跨部门协作满意度",
+    "responses of other departments rating the agent satisfied (4-5 of 5) / responses, from the quarterly survey"),
+  "r360.skill": m("mean", "higher", "rating 1-5", "360: professional skill", "360 评估：专业技能",
+    "mean of the rater groups' means (supervisor; peer, subordinate, customer and other department with at least 3 raters; self excluded)"),
+  "r360.attitude": m("mean", "higher", "rating 1-5", "360: service attitude", "360 评估：服务态度", "as r360.skill, for the attitude dimension"),
+  "r360.teamwork": m("mean", "higher", "rating 1-5", "360: teamwork", "360 评估：团队协作", "as r360.skill, for the teamwork dimension"),
+  "r360.professionalism": m("mean", "higher", "rating 1-5", "360: professionalism", "360 评估：职业素养",
+    "as r360.skill, for the professionalism dimension"),
+  "r360.innovation": m("mean", "higher", "rating 1-5", "360: innovation", "360 评估：创新能力", "as r360.skill, for the innovation dimension"),
+  "r360.customer": m("mean", "higher", "rating 1-5", "360: customers' rating", "360 评估：客户评价",
+    "mean rating by the customer rater group over all dimensions (at least 3 raters)"),
+};
+
+export const METRIC_IDS = Object.keys(METRICS);
+export const ADJUSTABLE: MetricKind[] = ["proportion", "rate100"];

@@ -1,0 +1,119 @@
+/**
+ * `appraisal status`: what the warehouse holds and how fresh it is.
+ */
+import { statSync } from "node:fs";
+import type { Warehouse } from "./db/warehouse.ts";
+import { SCHEMA_VERSION } from "./db/migrate.ts";
+
+export interface Status {
+  warehouse: { file: string; bytes: number; schema_version: number; timezone: string };
+  sources: Array<{
+    source: string;
+    target_table: string;
+    files: number;
+    failed_files: number;
+    rows_read: number;
+    rows_quarantined: number;
+    last_loaded: string | null;
+  }>;
+  tables: Record<string, { current: number; versions: number }>;
+  quarantine: { rows: number; reasons: Array<{ target_table: string; field: string; reason: string; rows: number }> };
+  runs: Array<{ run_id: number; kind: string; started_at: string; finished_at: string | null; outcome: string; error: string | null }>;
+  periods: { first_month: string | null; last_month: string | null; latest_complete: Record<string, string | null> } | null;
+  schemes: Array<{ scheme_id: string; version: string; effective_from: string; sha256: string }>;
+  agents: { roster: number } | null;
+}
+
+async function exists(wh: Warehouse, schema: string, table: string): Promise<boolean> {
+  return (
+    Number(
+      await wh.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = $s AND table_name = $t", { s: schema, t: table }),
+    ) > 0
+  );
+}
+
+export async function readStatus(wh: Warehouse): Promise<Status> {
+  const sources = await wh.all<Status["sources"][number]>(`
+    SELECT source, target_table, count(*) FILTER (WHERE rows_read >= 0) AS files, count(*) FILTER (WHERE rows_read < 0) AS failed_files,
+      coalesce(sum(rows_read) FILTER (WHERE rows_read >= 0), 0) AS rows_read, sum(rows_quarantined) AS rows_quarantined,
+      strftime(max(finished_at), '%Y-%m-%d %H:%M:%S %z') AS last_loaded
+    FROM meta.batches GROUP BY ALL ORDER BY target_table, source`);
+  const tables: Status["tables"] = {};
+  for (const t of ["agents", "tickets", "csat", "reviews_360", "collab_survey", "trainings", "certifications", "contributions", "quality_audits"]) {
+    const row = await wh.one<{ current: number; versions: number }>(
+      `SELECT count(*) FILTER (WHERE _current) AS current, count(*) AS versions FROM raw.${t}`,
+    );
+    tables[t] = { current: Number(row?.current ?? 0), versions: Number(row?.versions ?? 0) };
+  }
+  const reasons = await wh.all<Status["quarantine"]["reasons"][number]>(`
+    SELECT target_table, field, regexp_replace(reason, '"[^"]*"', '"…"', 'g') AS reason, count(*) AS rows
+    FROM meta.quarantine GROUP BY ALL ORDER BY rows DESC LIMIT 10`);
+  const qrows = Number(await wh.value("SELECT count(*) FROM meta.quarantine"));
+  const runs = await wh.all<Status["runs"][number]>(`
+    SELECT run_id, kind, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished_at,
+      outcome, error FROM meta.runs ORDER BY run_id DESC LIMIT 5`);
+  let periods: Status["periods"] = null;
+  if (await exists(wh, "mart", "periods")) {
+    const r = await wh.one<{ first_month: string; last_month: string }>(
+      "SELECT min(period) FILTER (WHERE period_type = 'month') AS first_month, max(period) FILTER (WHERE period_type = 'month') AS last_month FROM mart.periods",
+    );
+    const latest: Record<string, string | null> = {};
+    for (const t of ["month", "quarter", "year"])
+      latest[t] = (await wh.value<string | null>("SELECT max(period) FROM mart.periods WHERE period_type = $t AND is_complete", { t })) ?? null;
+    periods = { first_month: r?.first_month ?? null, last_month: r?.last_month ?? null, latest_complete: latest };
+  }
+  const schemes = (await exists(wh, "scheme", "versions"))
+    ? await wh.all<Status["schemes"][number]>(
+        "SELECT scheme_id, version, effective_from::VARCHAR AS effective_from, sha256 FROM scheme.versions ORDER BY scheme_id, effective_from",
+      )
+    : [];
+  const file = wh.file;
+  let bytes = 0;
+  try {
+    bytes = statSync(file).size;
+  } catch {
+    bytes = 0;
+  }
+  return {
+    warehouse: { file, bytes, schema_version: SCHEMA_VERSION(), timezone: wh.timezone },
+    sources,
+    tables,
+    quarantine: { rows: qrows, reasons },
+    runs,
+    periods,
+    schemes,
+    agents: { roster: tables.agents?.current ?? 0 },
+  };
+}
+
+export function formatStatus(s: Status): string {
+  const out: string[] = [];
+  out.push(
+    `Warehouse ${s.warehouse.file} (${(s.warehouse.bytes / 1024 / 1024).toFixed(1)} MiB), schema version ${s.warehouse.schema_version}, periods in ${s.warehouse.timezone}`,
+  );
+  out.push("");
+  out.push("Sources:");
+  if (!s.sources.length) out.push("  nothing loaded yet: run 'appraisal ingest' (or 'npm run pipeline')");
+  for (const src of s.sources)
+    out.push(
+      `  ${src.source.padEnd(16)} -> ${src.target_table.padEnd(15)} ${String(src.files).padStart(3)} file(s)${src.failed_files ? `, ${src.failed_files} unreadable` : ""}  ${String(src.rows_read).padStart(9)} rows read  ${String(src.rows_quarantined).padStart(6)} quarantined  last ${src.last_loaded ?? "-"}`,
+    );
+  out.push("");
+  out.push("Rows in force (all versions kept):");
+  for (const [t, c] of Object.entries(s.tables)) out.push(`  raw.${t.padEnd(15)} ${String(c.current).padStart(9)} (${c.versions} versions)`);
+  out.push("");
+  out.push(`Quarantine: ${s.quarantine.rows} row problem(s)`);
+  for (const r of s.quarantine.reasons) out.push(`  ${String(r.rows).padStart(6)}  ${r.target_table}.${r.field}: ${r.reason}`);
+  out.push("");
+  if (s.periods) {
+    out.push(
+      `Periods: ${s.periods.first_month} to ${s.periods.last_month}; latest complete month ${s.periods.latest_complete.month ?? "-"}, quarter ${s.periods.latest_complete.quarter ?? "-"}, year ${s.periods.latest_complete.year ?? "-"}`,
+    );
+  } else out.push("Periods: not computed yet: run 'appraisal run'");
+  out.push("Schemes in force:");
+  for (const v of s.schemes) out.push(`  ${v.scheme_id} ${v.version} from ${v.effective_from} (sha256 ${v.sha256.slice(0, 12)})`);
+  out.push("");
+  out.push("Last runs:");
+  for (const r of s.runs) out.push(`  #${r.run_id} ${r.kind} ${r.started_at} -> ${r.finished_at ?? "…"} ${r.outcome}${r.error ? `: ${r.error.split("\n")[0]}` : ""}`);
+  return out.join("\n");
+}
