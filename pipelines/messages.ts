@@ -28,6 +28,8 @@ export const msg = {
   emptyFile: (file: string) => `${file}: the file is empty (no header row); nothing loaded`,
   notUtf8: (file: string) =>
     `${file}: the file is not valid UTF-8 and could not be read as GB18030 either; set 'encoding:' in its mapping (utf-8, gb18030, gbk, utf-16le)`,
+  undecodable: (n: number, encoding: string) =>
+    `${n} character${n === 1 ? " was" : "s were"} not valid ${encoding} and became U+FFFD; the rows were kept. If the text looks wrong, set 'encoding:' in the mapping`,
   unknownAgentPeriod: (agent: string, period: string) =>
     `no score for agent '${agent}' in ${period}; check the id with 'appraisal status' and that the period has data and was run`,
   badPeriod: (p: string) => `'${p}' is not a period; write a month 2026-09, a quarter 2026-Q3 or a year 2026`,

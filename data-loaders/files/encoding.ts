@@ -5,6 +5,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import { createReadStream, createWriteStream, openSync, readSync, closeSync } from "node:fs";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import iconv from "iconv-lite";
 
@@ -41,12 +42,19 @@ export function detectEncoding(file: string, declared: "auto" | Encoding): Encod
   return "gb18030";
 }
 
-/** Write a UTF-8 copy of `file` (read as `encoding`) to `out`, without a BOM. */
-export async function transcodeToUtf8(file: string, encoding: Encoding, out: string): Promise<void> {
-  await pipeline(
-    createReadStream(file),
-    iconv.decodeStream(encoding, { stripBOM: true }),
-    iconv.encodeStream("utf-8"),
-    createWriteStream(out),
-  );
+/**
+ * Write a UTF-8 copy of `file` (read as `encoding`) to `out`, without a BOM. Returns how many byte sequences were
+ * not valid in that encoding (each became U+FFFD), so that a wrong guess is reported, not silently kept.
+ */
+export async function transcodeToUtf8(file: string, encoding: Encoding, out: string): Promise<number> {
+  let undecodable = 0;
+  const count = new Transform({
+    decodeStrings: false,
+    transform(chunk: string, _enc, done) {
+      for (let i = chunk.indexOf("\uFFFD"); i !== -1; i = chunk.indexOf("\uFFFD", i + 1)) undecodable++;
+      done(null, Buffer.from(chunk, "utf8"));
+    },
+  });
+  await pipeline(createReadStream(file), iconv.decodeStream(encoding, { stripBOM: true }), count, createWriteStream(out));
+  return undecodable;
 }

@@ -43,6 +43,8 @@ export interface SourceFile {
   from: string;
   columns: string[];
   encoding: Encoding | "binary";
+  /** characters that were not valid in the file's encoding and were replaced by U+FFFD */
+  undecodable: number;
   recordsFromRowid: boolean;
   /** physical line of record 1 (CSV) */
   firstDataLine: number;
@@ -122,22 +124,23 @@ export async function openSource(wh: Warehouse, file: string, mapping: Mapping, 
       } catch (e) {
         throw new FileError(`${file}: not a readable Parquet file: ${(e as Error).message.split("\n")[0]}`);
       }
-      return { from, columns, encoding: "binary", recordsFromRowid: false, firstDataLine: 0, afterRead: noRejects, cleanup };
+      return { from, columns, encoding: "binary", undecodable: 0, recordsFromRowid: false, firstDataLine: 0, afterRead: noRejects, cleanup };
     }
 
     if (size === 0) throw new FileError(msg.emptyFile(file));
     const encoding = detectEncoding(file, mapping.encoding);
     let utf8File = file;
+    let undecodable = 0;
     if (encoding !== "utf-8") {
       utf8File = path.join(tmp, "utf8");
-      await transcodeToUtf8(file, encoding, utf8File);
+      undecodable = await transcodeToUtf8(file, encoding, utf8File);
     }
 
     if (mapping.format === "ndjson" || mapping.format === "json") {
       const table = `src_${id}`;
       tables.push(table, `${table}_lines`);
       await readJson(wh, table, utf8File, mapping);
-      return { from: table, columns: [], encoding, recordsFromRowid: false, firstDataLine: 1, afterRead: noRejects, cleanup };
+      return { from: table, columns: [], encoding, undecodable, recordsFromRowid: false, firstDataLine: 1, afterRead: noRejects, cleanup };
     }
 
     // CSV / TSV
@@ -174,7 +177,15 @@ export async function openSource(wh: Warehouse, file: string, mapping: Mapping, 
           FROM (SELECT DISTINCT line - ${firstDataLine - 1} AS idx FROM ${rejectsTable})`);
         recordOf = (position: string) => `(${position} + (SELECT count(*) FROM ${gaps} g WHERE g.good_before < ${position}))`;
       }
-      const rejects = rows.map((r) => ({
+      // DuckDB may report a short row once per missing column: keep the first report of a malformed line
+      const seen = new Set<string>();
+      const distinct = rows.filter((r) => {
+        const k = r.error_type === "CAST" ? `${r.line}|${r.column_name}` : `${r.line}|row`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
+      const rejects = distinct.map((r) => ({
         line: r.line,
         column: r.error_type === "CAST" ? r.column_name : null,
         reason: describeReject(r.error_type, r.error_message, r.column_name ? typeOf(r.column_name) : "VARCHAR"),
@@ -182,7 +193,7 @@ export async function openSource(wh: Warehouse, file: string, mapping: Mapping, 
       }));
       return { rejects, recordOf };
     };
-    return { from, columns: names, encoding, recordsFromRowid: true, firstDataLine, afterRead, cleanup };
+    return { from, columns: names, encoding, undecodable, recordsFromRowid: true, firstDataLine, afterRead, cleanup };
   } catch (e) {
     await cleanup();
     throw e;
@@ -204,13 +215,17 @@ function describeReject(type: string, message: string, columnType: string): stri
     }
     case "MISSING COLUMNS":
     case "TOO MANY COLUMNS":
-      return `ragged row: ${message.replace("Expected Number of Columns", "expected").replace("Found", "found")} columns`;
+    {
+      const m = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
+      return m ? `ragged row: expected ${m[1]} columns, found ${m[2]}` : `ragged row: ${message}`;
+    }
     case "LINE SIZE OVER MAXIMUM":
       return `the row is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB (a huge field?); split or trim it`;
     case "UNQUOTED VALUE":
     case "UNTERMINATED QUOTES":
       return `broken quoting: ${message}`;
     case "INVALID UNICODE":
+    case "INVALID ENCODING":
       return "invalid characters for the file's encoding; set 'encoding:' in the mapping";
     default:
       return `${type.toLowerCase()}: ${message}`;

@@ -69,7 +69,9 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
   const fieldProblem = (p: FieldPlan) => {
     const name = p.spec.name;
     // a field filled by a default or by plus_minutes may be empty in the file
-    const spec: FieldSpec = p.plusMinutes || p.spec.default !== undefined ? { ...p.spec, required: false } : p.spec;
+    let spec: FieldSpec = p.plusMinutes || p.spec.default !== undefined ? { ...p.spec, required: false } : p.spec;
+    // a name, login or email matched to the roster is not itself an id: the roster's id is checked, not the text
+    if (isAgentRef(name) && !matchOnIdOnly) spec = { ...spec, pattern: undefined, maxLength: 200 };
     const cases = problemCases(spec, v(name), isAgentRef(name) && !matchOnIdOnly ? v(name) : c(name), vt(name));
     if (p.plusMinutes) {
       const m = ident(`m__${name}`);

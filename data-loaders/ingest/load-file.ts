@@ -139,6 +139,15 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
             reason: r.reason,
           });
         }
+        if (source.undecodable > 0) {
+          await wh.run("INSERT INTO meta.quarantine VALUES ($b, $s, $f, $t, NULL, NULL, '(encoding)', NULL, $reason)", {
+            b: batchId,
+            s: source_,
+            f: file,
+            t: contract.table,
+            reason: msg.undecodable(source.undecodable, source.encoding),
+          });
+        }
         if (mapping.format === "json" || mapping.format === "ndjson") {
           summary.rowsRead += await wh.exec(`INSERT INTO meta.quarantine
             SELECT ${batchId}, ${lit(source_)}, ${lit(file)}, ${lit(contract.table)}, _record, _line, '(row)', left(_bad, 200), 'not valid JSON'
@@ -169,7 +178,11 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
             "SELECT record, line, field, reason FROM meta.quarantine WHERE batch_id = $b ORDER BY coalesce(line, record), field LIMIT 5",
             { b: batchId },
           )
-        ).map((p) => `${file} ${p.line !== null ? `line ${p.line}` : `record ${p.record}`}, field ${p.field}: ${p.reason}`);
+        ).map((p) =>
+          p.line === null && p.record === null
+            ? `${file}: ${p.reason}`
+            : `${file} ${p.line !== null ? `line ${p.line}` : `record ${p.record}`}, field ${p.field}: ${p.reason}`,
+        );
         await wh.run(
           "INSERT INTO meta.batches VALUES ($b, $source, $t, $file, $sha, $mapping, $enc, $read, $ins, $rep, $unch, $sup, $quar, $start, current_timestamp)",
           {

@@ -63,8 +63,10 @@ export function readerTypesFor(mapping: Mapping, specs: FieldSpec[]): ReaderType
     const column = typeof cs === "string" ? cs : cs && Object.keys(cs).length === 1 && cs.column ? cs.column : undefined;
     if (!column || uses.get(column) !== 1) continue;
     if (spec.kind === "timestamp") {
-      if (tsFormats.length === 0) result.columns[column] = "TIMESTAMPTZ";
-      else if (tsFormats.length === 1 && !/%[zZ]/.test(tsFormats[0]!)) {
+      // Only a declared local format is converted by the reader: its rejects table catches what does not match.
+      // (Read as TIMESTAMPTZ, DuckDB's CSV reader turns an unreadable value into NULL without a reject, and read as
+      // TIMESTAMP it drops a UTC offset; ISO text with or without an offset is therefore cast in SQL.)
+      if (tsFormats.length === 1 && !/%[zZ]/.test(tsFormats[0]!)) {
         result.columns[column] = "TIMESTAMP";
         result.timestampFormat = tsFormats[0];
       }

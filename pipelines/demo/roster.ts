@@ -140,9 +140,13 @@ export function makeRoster(count: number, seed: number, start: Date, end: Date):
   });
   // the planted cases, on fixed positions so that the README can name them
   const byTeam = (id: string) => agents.filter((a) => a.team_id === id && a.role === "agent");
-  const improving = byTeam("frontline-1")[5]!;
+  const nth = (id: string, i: number) => {
+    const team = byTeam(id);
+    return team[Math.min(i, team.length - 1)]!;
+  };
+  const improving = nth("frontline-1", 5);
   Object.assign(improving, { pattern: "improving", skill: 0.68, hire_date: iso(addDays(start, -400)), leave_date: null });
-  const declining = byTeam("frontline-2")[6]!;
+  const declining = nth("frontline-2", 6);
   Object.assign(declining, { pattern: "declining", skill: 1.08, hire_date: iso(addDays(start, -900)), leave_date: null });
   const newHire = byTeam("platform").at(-1)!;
   Object.assign(newHire, { pattern: "new_hire", skill: 0.9, hire_date: iso(addDays(end, -11)), leave_date: null });

@@ -8,12 +8,12 @@ with quarterly as (
 ),
 by_quarter as (
     select 'quarter' as period_type, quarter as period, agent_id, relation, dimension,
-        count(distinct rater_id) as raters, avg(score) as mean_score
+        count(distinct rater_id) as raters, det_avg(score) as mean_score
     from quarterly group by all
 ),
 by_year as (
     select 'year' as period_type, year as period, agent_id, relation, dimension,
-        count(distinct rater_id) as raters, avg(score) as mean_score
+        count(distinct rater_id) as raters, det_avg(score) as mean_score
     from quarterly group by all
 ),
 by_month as (

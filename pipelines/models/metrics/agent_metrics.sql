@@ -6,7 +6,7 @@
 with resolved as (
     select resolver_id as agent_id,
         month_key(resolved_at) as m, quarter_key(resolved_at) as q, year_key(resolved_at) as y,
-        resolution_hours, reopened, sla_met
+        resolution_hours, resolution_ms, reopened, sla_met
     from stg.tickets
     where resolved_at is not null and resolver_id is not null
 ),
@@ -17,7 +17,7 @@ resolved_agg as (
         count(*) as resolved,
         median(resolution_hours) as res_median,
         quantile_cont(resolution_hours, 0.9) as res_p90,
-        avg(resolution_hours) as res_mean,
+        avg(resolution_ms) / 3600000.0 as res_mean,
         count_if(reopened) as reopened,
         count(sla_met) as sla_n,
         count_if(sla_met) as sla_ok
@@ -27,7 +27,7 @@ resolved_agg as (
 responded as (
     select responder_id as agent_id,
         month_key(first_response_at) as m, quarter_key(first_response_at) as q, year_key(first_response_at) as y,
-        first_response_minutes
+        first_response_minutes, first_response_ms
     from stg.tickets
     where first_response_at is not null and responder_id is not null
 ),
@@ -38,7 +38,7 @@ responded_agg as (
         count(*) as responses,
         median(first_response_minutes) as frt_median,
         quantile_cont(first_response_minutes, 0.9) as frt_p90,
-        avg(first_response_minutes) as frt_mean
+        avg(first_response_ms) / 60000.0 as frt_mean
     from responded
     group by grouping sets ((agent_id, m), (agent_id, q), (agent_id, y))
 ),
@@ -70,7 +70,7 @@ audits_agg as (
         case when grouping(m) = 0 then 'month' when grouping(q) = 0 then 'quarter' else 'year' end as period_type,
         coalesce(m, q, y) as period,
         count(*) as audits,
-        avg(score) as mean_score,
+        det_avg(score) as mean_score,
         count_if(serious) as serious
     from (select agent_id, score, serious, month_key(audited_at) as m, quarter_key(audited_at) as q, year_key(audited_at) as y
           from stg.quality_audits where agent_id is not null)
@@ -88,9 +88,9 @@ growth_agg as (
     select agent_id, metric,
         case when grouping(m) = 0 then 'month' when grouping(q) = 0 then 'quarter' else 'year' end as period_type,
         coalesce(m, q, y) as period,
-        sum(amount) as amount,
+        det_sum(amount) as amount,
         count(quality) as rated,
-        avg(quality) as mean_quality
+        det_avg(quality) as mean_quality
     from (select *, month_key(day) as m, quarter_key(day) as q, year_key(day) as y from growth_events)
     group by grouping sets ((agent_id, metric, m), (agent_id, metric, q), (agent_id, metric, y))
 ),
@@ -109,14 +109,14 @@ collab_agg as (
 ),
 r360_dimension as (
     select period_type, period, agent_id, 'r360.' || dimension as metric,
-        avg(mean_score) as value, sum(raters) as raters
+        det_avg(mean_score) as value, sum(raters) as raters
     from mart.agent_360_groups
     where scored
     group by all
 ),
 r360_customer as (
     select period_type, period, agent_id, 'r360.customer' as metric,
-        sum(mean_score * raters) / sum(raters) as value, max(raters) as raters
+        det_sum(mean_score * raters) / sum(raters) as value, max(raters) as raters
     from mart.agent_360_groups
     where relation = 'customer' and scored
     group by all

@@ -7,8 +7,8 @@ with composite as (
         any_value(active_share) as active_share,
         any_value(tickets_resolved) as tickets_resolved,
         any_value(enough_tickets) as enough_tickets,
-        sum(contribution) as composite,
-        sum(nominal_weight) filter (where score is not null and not scored_at_floor) as weight_present,
+        det_sum(contribution) as composite,
+        det_sum(case when score is not null and not scored_at_floor then nominal_weight end) as weight_present,
         count(*) filter (where score is null) as missing_indicators,
         count(*) filter (where scored_at_floor) as floored_indicators,
         count(*) filter (where score is not null) as scored_indicators

@@ -90,14 +90,19 @@ final_score as (
         computed_score is null and missing_policy = 'floor' as scored_at_floor
     from scored
 ),
-dimension_weights as (
-    select *,
-        sum(case when score is not null then weight end) over (
-            partition by scheme_id, period_type, period, agent_id, dimension_id) as dimension_present_weight
+dimension_present as (
+    select scheme_id, period_type, period, agent_id, dimension_id,
+        det_sum(case when score is not null then weight end) as dimension_present_weight
     from final_score
+    group by all
+),
+dimension_weights as (
+    select f.*, d.dimension_present_weight
+    from final_score f
+    join dimension_present d using (scheme_id, period_type, period, agent_id, dimension_id)
 ),
 present_dimensions as (
-    select scheme_id, period_type, period, agent_id, sum(dimension_weight) as present_dimension_weight
+    select scheme_id, period_type, period, agent_id, det_sum(dimension_weight) as present_dimension_weight
     from (select distinct scheme_id, period_type, period, agent_id, dimension_id, dimension_weight
           from dimension_weights where dimension_present_weight > 0)
     group by all

@@ -27,7 +27,10 @@ select
         when sla_due_at is not null and resolved_at is not null then resolved_at <= sla_due_at
     end as sla_met,
     complaint,
-    epoch(resolved_at - created_at) / 3600.0 as resolution_hours,
-    epoch(first_response_at - created_at) / 60.0 as first_response_minutes
+    -- durations as whole milliseconds, so that their sums (for means) are exact and repeatable
+    date_diff('millisecond', created_at, resolved_at) as resolution_ms,
+    date_diff('millisecond', created_at, first_response_at) as first_response_ms,
+    date_diff('millisecond', created_at, resolved_at) / 3600000.0 as resolution_hours,
+    date_diff('millisecond', created_at, first_response_at) / 60000.0 as first_response_minutes
 from raw.tickets
 where _current

@@ -1,8 +1,8 @@
 -- Each indicator's mean score and mean value per team (and for the department, team NULL), over ranked agents:
 -- the leadership board's indicator-by-team heatmap and the HR trends by indicator.
 select s.scheme_id, s.period_type, s.period, s.department, s.team, s.dimension_id, s.indicator_id, s.metric,
-    avg(s.score) as mean_score,
-    avg(s.raw_value) as mean_value,
+    det_avg(s.score) as mean_score,
+    det_avg(s.raw_value) as mean_value,
     count(s.score) as agents_scored
 from mart.indicator_scores s
 join mart.rankings r using (scheme_id, period_type, period, agent_id)

@@ -5,11 +5,11 @@ with grouped as (
     select scheme_id, period_type, period, department, team,
         count(*) as agents,
         count(*) filter (where ranked) as ranked_agents,
-        avg(composite) filter (where ranked) as mean_composite,
+        det_avg(case when ranked then composite end) as mean_composite,
         median(composite) filter (where ranked) as median_composite,
         min(composite) filter (where ranked) as min_composite,
         max(composite) filter (where ranked) as max_composite,
-        stddev_samp(composite) filter (where ranked) as sd_composite,
+        list_aggregate(list_sort(list(case when ranked then composite end)), 'stddev_samp') as sd_composite,
         count(*) filter (where in_bottom_group) as bottom_group
     from mart.rankings
     group by grouping sets ((scheme_id, period_type, period, department, team), (scheme_id, period_type, period, department))

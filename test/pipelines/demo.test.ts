@@ -1,0 +1,122 @@
+/**
+ * The demo department: the same seed writes the same files, and the planted patterns come out of the pipeline.
+ */
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ingestSources } from "../../data-loaders/ingest/ingest.ts";
+import { DEMO_SOURCES } from "../../pipelines/config.ts";
+import { Warehouse } from "../../pipelines/db/warehouse.ts";
+import { type DemoManifest, generateDemo } from "../../pipelines/demo/generate.ts";
+import { runModels } from "../../pipelines/run.ts";
+import { loadSchemes } from "../../pipelines/scheme/load.ts";
+import { tempDir, testConfig, TZ } from "../helpers/warehouse.ts";
+
+const SIZE = { agents: 40, tickets: 30_000, months: 12, endMonth: "2026-10" };
+
+function hashes(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const f of readdirSync(d).sort()) {
+      const p = path.join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+let dir: string;
+let cleanup: () => void;
+let manifest: DemoManifest;
+let wh: Warehouse;
+
+beforeAll(async () => {
+  const t = tempDir();
+  dir = t.dir;
+  cleanup = t.cleanup;
+  manifest = await generateDemo({ out: path.join(dir, "a"), seed: 42, ...SIZE });
+  const cfg = testConfig(
+    dir,
+    DEMO_SOURCES.map((s) => ({ ...s, path: s.path.replace("demo-data/", "a/") })),
+  );
+  wh = await Warehouse.open(cfg.warehouse, { timezone: TZ });
+  const r = await ingestSources(wh, cfg);
+  expect(r.errors).toEqual([]);
+  expect(r.batches.reduce((a, b) => a + b.quarantined, 0)).toBe(0);
+  await runModels(wh, loadSchemes(path.join(import.meta.dirname, "..", "..", "schemes")));
+});
+
+afterAll(() => {
+  wh?.close();
+  cleanup?.();
+});
+
+describe("the demo generator", () => {
+  it("writes the same files for the same seed, and others for another seed", async () => {
+    await generateDemo({ out: path.join(dir, "b"), seed: 42, ...SIZE });
+    await generateDemo({ out: path.join(dir, "c"), seed: 43, ...SIZE });
+    const a = hashes(path.join(dir, "a"));
+    expect(Object.keys(a).length).toBeGreaterThan(20);
+    expect(hashes(path.join(dir, "b"))).toEqual(a);
+    const c = hashes(path.join(dir, "c"));
+    expect(c["helpdesk/tickets-2026-10.csv"]).not.toEqual(a["helpdesk/tickets-2026-10.csv"]);
+  });
+
+  it("writes real export formats: a GBK roster, a BOM 360 export, NDJSON, Parquet", () => {
+    const roster = readFileSync(path.join(dir, "a", "hr", "roster.csv"));
+    expect(roster.includes(Buffer.from("工号", "utf8"))).toBe(false); // not UTF-8 ...
+    expect(roster.subarray(0, 4)).toEqual(Buffer.from([0xb9, 0xa4, 0xba, 0xc5])); // ... but GBK for 工号
+    const review = readdirSync(path.join(dir, "a", "survey")).find((f) => f.startsWith("review360"))!;
+    expect(readFileSync(path.join(dir, "a", "survey", review)).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(manifest.files).toContain("qa/quality-audits.parquet");
+  });
+});
+
+describe("the planted patterns", () => {
+  const quarterly = (agent: string) =>
+    wh.all<{ period: string; composite: number; department_rank: number | null; in_bottom_group: boolean | null }>(
+      "SELECT period, composite, department_rank, in_bottom_group FROM mart.rankings WHERE scheme_id = 'support-weighted' AND period_type = 'quarter' AND agent_id = $a AND period BETWEEN '2026-Q1' AND '2026-Q3' ORDER BY period",
+      { a: agent },
+    );
+
+  it("puts the declining agent in the bottom group three quarters in a row", async () => {
+    const rows = await quarterly(manifest.planted.declining);
+    expect(rows.map((r) => [r.period, r.in_bottom_group])).toEqual([
+      ["2026-Q1", true],
+      ["2026-Q2", true],
+      ["2026-Q3", true],
+    ]);
+    expect(rows[2]!.composite).toBeLessThan(rows[0]!.composite);
+  });
+
+  it("shows the improving agent climbing", async () => {
+    const all = await wh.all<{ period: string; composite: number }>(
+      "SELECT period, composite FROM mart.rankings WHERE scheme_id = 'support-weighted' AND period_type = 'quarter' AND agent_id = $a AND period IN ('2025-Q4', '2026-Q3') ORDER BY period",
+      { a: manifest.planted.improving },
+    );
+    expect(all).toHaveLength(2);
+    expect(all[1]!.composite - all[0]!.composite).toBeGreaterThan(5);
+  });
+
+  it("lists the new hire without a rank, with the reason", async () => {
+    const r = await wh.one<{ ranked: boolean; not_ranked_reason: string }>(
+      "SELECT ranked, not_ranked_reason FROM mart.rankings WHERE scheme_id = 'support-weighted' AND period = '2026-10' AND agent_id = $a",
+      { a: manifest.planted.newHire },
+    );
+    expect(r?.ranked).toBe(false);
+    expect(r?.not_ranked_reason).toMatch(/resolved tickets; ranking needs at least 20 in a month/);
+  });
+
+  it("gives the hard-queue team slower raw resolution times", async () => {
+    const rows = await wh.all<{ hard: boolean; hours: number }>(
+      `SELECT t.team = $team AS hard, median(m.value) AS hours
+       FROM mart.agent_metrics m JOIN mart.agent_periods t USING (period_type, period, agent_id)
+       WHERE m.metric = 'resolution_hours_median' AND m.period = '2026-Q3' GROUP BY 1 ORDER BY 1`,
+      { team: manifest.planted.hardQueueTeam },
+    );
+    expect(rows[1]!.hours).toBeGreaterThan(2 * rows[0]!.hours);
+  });
+});
