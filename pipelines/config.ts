@@ -52,6 +52,8 @@ export const AppConfig = z.object({
   /** the department's time zone: periods are calendar periods in it; timestamps without an offset are read in it */
   timezone: TimeZone.default("Asia/Shanghai"),
   language: z.enum(["en", "zh-CN"]).default("en"),
+  /** DuckDB's memory limit for the warehouse, e.g. "3GB" (default: DuckDB's own, 80% of RAM) */
+  memory_limit: z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i, "a size like 3GB or 512MB").optional(),
   schemes_dir: z.string().default("schemes"),
   /** the scheme the boards and `explain` use when none is named */
   primary_scheme: z.string().default("support-weighted"),

@@ -124,8 +124,8 @@ export async function explain(wh: Warehouse, agentId: string, period: string, sc
   );
   const indicators = (
     await wh.all<ExplainIndicator>(
-      `SELECT s.dimension_id, s.dimension_weight, s.indicator_id, i.name_en, i.name_zh, s.metric, s.metric_kind, s.direction, s.method,
-         s.adjust, s.min_sample, s.raw_value, s.sample, s.numerator, s.denominator, s.p90, s.mean, s.department_value, s.used_value,
+      `SELECT s.dimension_id, s.dimension_weight, s.indicator_id, i.name_en, i.name_zh, i.metric, i.metric_kind, i.direction, i.method,
+         i.adjust, i.min_sample, s.raw_value, s.sample, s.numerator, s.denominator, s.p90, s.mean, s.department_value, s.used_value,
          s.floor_used, s.target_used, s.score, s.missing, s.scored_at_floor, s.weight, s.nominal_weight, s.effective_weight, s.contribution
        FROM mart.indicator_scores s JOIN scheme.indicators i USING (scheme_id, version, indicator_id)
        WHERE s.agent_id = $a AND s.period = $p AND s.scheme_id = $s ORDER BY s.ord`,

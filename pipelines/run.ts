@@ -104,58 +104,91 @@ export interface RunResult {
   seconds: number;
 }
 
-/** Rebuild every model and run every check in one transaction. */
+/** Point a model's or check's SQL at the build schema: mart.x -> build.x, stg.x -> build.stg__x, scheme.x -> build.scheme__x. */
+export function inBuild(sql: string, build: string): string {
+  return sql.replace(/\b(mart|stg|scheme)\.([a-z_0-9]+)\b/g, (_m, schema: string, name: string) =>
+    schema === "mart" ? `${build}.${name}` : `${build}.${schema}__${name}`,
+  );
+}
+
+const SCHEME_TABLES = ["versions", "dimensions", "indicators", "grades"];
+
+/**
+ * Rebuild every model into a fresh schema build_<run>, run every check against it, and only then switch the
+ * published names (stg.*, scheme.*, mart.*, which are views) to the new build in one short transaction. A failed
+ * model or check drops the build and leaves the last good results in place; readers never see half a run.
+ * (Building outside one long transaction is also about twice as fast in DuckDB.)
+ */
 export async function runModels(wh: Warehouse, schemes: LoadedScheme[], reporter: RunReporter = silentRunReporter): Promise<RunResult> {
   const started = Date.now();
   const models = orderModels(listModels());
   const checks = listChecks();
   const runId = Number(await wh.value("SELECT nextval('meta.run_seq')"));
+  const build = `build_${runId}`;
   await wh.run("INSERT INTO meta.runs VALUES ($id, 'run', current_timestamp, NULL, 'running', NULL, NULL)", { id: runId });
-  reporter.start(models.length + checks.length + 1);
+  reporter.start(models.length + checks.length + 2);
   try {
-    const tables = await wh.transaction(async () => {
-      reporter.step("schemes");
-      await wh.run("CREATE SCHEMA IF NOT EXISTS stg; CREATE SCHEMA IF NOT EXISTS mart");
-      await writeSchemeTables(wh, schemes);
-      await wh.run(readFileSync(path.join(MODELS_DIR, "macros.sql"), "utf8"));
-      for (const m of models) {
-        reporter.step(m.name);
-        const kind = m.layer === "staging" ? "VIEW" : "TABLE";
-        try {
-          await wh.run(`CREATE OR REPLACE ${kind} ${m.name} AS\n${m.sql}`);
-        } catch (e) {
-          throw new Error(`model ${m.name} (${path.relative(process.cwd(), m.file)}) failed: ${(e as Error).message}`);
-        }
+    reporter.step("schemes");
+    await wh.run(`DROP SCHEMA IF EXISTS ${build} CASCADE; CREATE SCHEMA ${build}`);
+    await writeSchemeTables(wh, schemes, (name) => `${build}.scheme__${name}`);
+    await wh.run(readFileSync(path.join(MODELS_DIR, "macros.sql"), "utf8"));
+    for (const m of models) {
+      reporter.step(m.name);
+      const kind = m.layer === "staging" ? "VIEW" : "TABLE";
+      try {
+        await wh.run(`CREATE ${kind} ${inBuild(m.name, build)} AS\n${inBuild(m.sql, build)}`);
+      } catch (e) {
+        throw new Error(`model ${m.name} (${path.relative(process.cwd(), m.file)}) failed: ${(e as Error).message}`);
       }
-      const failures: CheckFailure[] = [];
-      for (const c of checks) {
-        reporter.step(`check ${c.name}`);
-        const rows = await wh.all(`SELECT * FROM (${c.sql}) LIMIT 5`);
-        if (rows.length) {
-          const count = Number(await wh.value(`SELECT count(*) FROM (${c.sql})`));
-          failures.push({ check: c.name, rows: count, sample: rows });
-        }
+    }
+    const failures: CheckFailure[] = [];
+    for (const c of checks) {
+      reporter.step(`check ${c.name}`);
+      const sql = inBuild(c.sql, build);
+      const rows = await wh.all(`SELECT * FROM (${sql}) LIMIT 5`);
+      if (rows.length) failures.push({ check: c.name, rows: Number(await wh.value(`SELECT count(*) FROM (${sql})`)), sample: rows });
+    }
+    if (failures.length) throw new ChecksFailed(failures);
+    const tables: Record<string, number> = {};
+    for (const m of models.filter((x) => x.layer !== "staging")) tables[m.name] = Number(await wh.value(`SELECT count(*) FROM ${inBuild(m.name, build)}`));
+
+    reporter.step("publish");
+    await wh.transaction(async () => {
+      await wh.run("CREATE SCHEMA IF NOT EXISTS stg; CREATE SCHEMA IF NOT EXISTS mart; CREATE SCHEMA IF NOT EXISTS scheme");
+      const names = [...models.map((m) => m.name), ...SCHEME_TABLES.map((t) => `scheme.${t}`)];
+      for (const name of names) {
+        const [schema, table] = name.split(".") as [string, string];
+        const kind = await wh.value<string | null>(
+          "SELECT table_type FROM information_schema.tables WHERE table_schema = $s AND table_name = $t",
+          { s: schema, t: table },
+        );
+        if (kind === "BASE TABLE") await wh.run(`DROP TABLE ${name}`);
+        await wh.run(`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM ${inBuild(name, build)}`);
       }
-      if (failures.length) throw new ChecksFailed(failures);
-      const counts: Record<string, number> = {};
-      for (const m of models.filter((x) => x.layer !== "staging")) {
-        counts[m.name] = Number(await wh.value(`SELECT count(*) FROM ${m.name}`));
-      }
-      return counts;
+      await wh.run("UPDATE meta.runs SET finished_at = current_timestamp, outcome = 'ok', detail = $d::JSON WHERE run_id = $id", {
+        id: runId,
+        d: JSON.stringify({ models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000, build }),
+      });
     });
+    await dropOtherBuilds(wh, build);
     reporter.done();
-    const seconds = (Date.now() - started) / 1000;
-    await wh.run("UPDATE meta.runs SET finished_at = current_timestamp, outcome = 'ok', detail = $d::JSON WHERE run_id = $id", {
-      id: runId,
-      d: JSON.stringify({ models: models.length, checks: checks.length, tables, seconds }),
-    });
-    return { runId, models: models.length, checks: checks.length, tables, seconds };
+    return { runId, models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000 };
   } catch (e) {
     reporter.done();
+    await wh.run(`DROP SCHEMA IF EXISTS ${build} CASCADE`).catch(() => {});
     await wh.run("UPDATE meta.runs SET finished_at = current_timestamp, outcome = 'failed', error = $e WHERE run_id = $id", {
       id: runId,
       e: (e as Error).message.slice(0, 4000),
     });
     throw e;
   }
+}
+
+/** Earlier builds (the one replaced, or one left by a crashed run) are dropped once the new one is published. */
+async function dropOtherBuilds(wh: Warehouse, keep: string): Promise<void> {
+  const schemas = await wh.all<{ schema_name: string }>(
+    "SELECT schema_name FROM information_schema.schemata WHERE starts_with(schema_name, 'build_') AND schema_name <> $k",
+    { k: keep },
+  );
+  for (const { schema_name } of schemas) await wh.run(`DROP SCHEMA ${schema_name} CASCADE`);
 }

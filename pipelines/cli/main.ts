@@ -41,7 +41,7 @@ function config(cmd: Command): AppConfig {
 async function openWarehouse(cfg: AppConfig, readOnly = false): Promise<Warehouse> {
   const file = resolvePath(cfg, cfg.warehouse);
   if (readOnly && !existsSync(file)) throw new UsageError(`no warehouse at ${file} yet: run 'npm run pipeline' (or 'appraisal ingest' then 'appraisal run') first`);
-  return Warehouse.open(file, { timezone: cfg.timezone, readOnly });
+  return Warehouse.open(file, { timezone: cfg.timezone, readOnly, memoryLimit: cfg.memory_limit });
 }
 
 const DemoOpts = z.object({

@@ -10,8 +10,9 @@ CREATE OR REPLACE MACRO wilson_upper(p, n) AS
   (p + 1.96 * 1.96 / (2 * n) + 1.96 * sqrt(p * (1 - p) / n + 1.96 * 1.96 / (4 * n * n))) / (1 + 1.96 * 1.96 / n);
 -- Bayesian average toward the department's value, with prior weight m
 -- Deterministic sums and means of doubles: floating-point addition depends on order, and parallel aggregation
--- does not fix the order, so a rerun could differ in the last bit. Summing the sorted values fixes it, so that
--- every published figure recomputes to the same bits (use det_sum(CASE WHEN cond THEN x END) in place of FILTER).
-CREATE OR REPLACE MACRO det_sum(x) AS list_sum(list_sort(list(x)));
-CREATE OR REPLACE MACRO det_avg(x) AS list_avg(list_sort(list(x)));
+-- does not fix the order, so a rerun could differ in the last bit. Each term is rounded to 12 decimals and summed
+-- exactly as a decimal, so that every published figure recomputes to the same bits
+-- (write det_sum(CASE WHEN cond THEN x END) where FILTER would go: macros take no FILTER).
+CREATE OR REPLACE MACRO det_sum(x) AS CAST(sum(CAST(x AS DECIMAL(38, 12))) AS DOUBLE);
+CREATE OR REPLACE MACRO det_avg(x) AS CAST(avg(CAST(x AS DECIMAL(38, 12))) AS DOUBLE);
 CREATE OR REPLACE MACRO bayes_average(own, n, dept, m) AS (n / (n + m)) * own + (m / (n + m)) * dept;

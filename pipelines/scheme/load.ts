@@ -68,9 +68,16 @@ export function versionInForce(scheme: Scheme, date: string): SchemeVersion | un
   return [...scheme.versions].reverse().find((v) => v.effective_from <= date);
 }
 
-/** Lay the schemes out as tables in schema `scheme`, and remember every version in meta.scheme_versions. */
-export async function writeSchemeTables(wh: Warehouse, schemes: LoadedScheme[]): Promise<void> {
-  await wh.run("CREATE SCHEMA IF NOT EXISTS scheme");
+/**
+ * Lay the schemes out as tables (versions, dimensions, indicators, grades; `table` names where each goes,
+ * scheme.<name> by default), and remember every version in meta.scheme_versions.
+ */
+export async function writeSchemeTables(
+  wh: Warehouse,
+  schemes: LoadedScheme[],
+  table: (name: string) => string = (name) => `scheme.${name}`,
+): Promise<void> {
+  if (table("x") === "scheme.x") await wh.run("CREATE SCHEMA IF NOT EXISTS scheme");
   const versions: Array<Record<string, unknown>> = [];
   const dimensions: Array<Record<string, unknown>> = [];
   const indicators: Array<Record<string, unknown>> = [];
@@ -152,7 +159,7 @@ export async function writeSchemeTables(wh: Warehouse, schemes: LoadedScheme[]):
   }
   await writeTable(
     wh,
-    "scheme.versions",
+    table("versions"),
     {
       scheme_id: "VARCHAR",
       scheme_name_en: "VARCHAR",
@@ -178,26 +185,26 @@ export async function writeSchemeTables(wh: Warehouse, schemes: LoadedScheme[]):
   );
   await writeTable(
     wh,
-    "scheme.dimensions",
-    { scheme_id: "VARCHAR", version: "VARCHAR", dimension_id: "VARCHAR", name_en: "VARCHAR", name_zh: "VARCHAR", weight: "DOUBLE", ord: "BIGINT" },
+    table("dimensions"),
+    { scheme_id: "VARCHAR", version: "VARCHAR", dimension_id: "VARCHAR", name_en: "VARCHAR", name_zh: "VARCHAR", weight: "DECIMAL(9,4)", ord: "BIGINT" },
     dimensions,
   );
   await writeTable(
     wh,
-    "scheme.indicators",
+    table("indicators"),
     {
       scheme_id: "VARCHAR",
       version: "VARCHAR",
       dimension_id: "VARCHAR",
-      dimension_weight: "DOUBLE",
+      dimension_weight: "DECIMAL(9,4)",
       indicator_id: "VARCHAR",
       name_en: "VARCHAR",
       name_zh: "VARCHAR",
       metric: "VARCHAR",
       metric_kind: "VARCHAR",
       direction: "VARCHAR",
-      weight: "DOUBLE",
-      nominal_weight: "DOUBLE",
+      weight: "DECIMAL(9,4)",
+      nominal_weight: "DECIMAL(12,6)",
       method: "VARCHAR",
       floor: "DOUBLE",
       target: "DOUBLE",
@@ -211,7 +218,7 @@ export async function writeSchemeTables(wh: Warehouse, schemes: LoadedScheme[]):
   );
   await writeTable(
     wh,
-    "scheme.grades",
+    table("grades"),
     {
       scheme_id: "VARCHAR",
       version: "VARCHAR",

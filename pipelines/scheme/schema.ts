@@ -29,12 +29,19 @@ const PercentileScoring = z.object({ method: z.literal("percentile") });
 
 export const Scoring = z.discriminatedUnion("method", [TargetScoring, PercentileScoring]);
 
+/** a weight in percent with at most 4 decimals (stored exactly, so that weights add up exactly) */
+const Weight = z
+  .number()
+  .positive()
+  .max(100)
+  .refine((w) => Math.abs(w * 1e4 - Math.round(w * 1e4)) < 1e-6, "a weight has at most 4 decimals, like 33.3333");
+
 export const Indicator = z.object({
   id: Id,
   name: Label,
   metric: z.string(),
   /** share of its dimension, percent */
-  weight: z.number().positive().max(100),
+  weight: Weight,
   scoring: Scoring,
   /** small-sample adjustment of rates (METRICS.md, "Small samples") */
   adjust: z.enum(["none", "bayes", "wilson"]).default("none"),
@@ -50,7 +57,7 @@ export const Dimension = z.object({
   id: Id,
   name: Label,
   /** share of the composite, percent */
-  weight: z.number().positive().max(100),
+  weight: Weight,
   indicators: z.array(Indicator).min(1),
 });
 

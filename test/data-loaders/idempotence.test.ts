@@ -20,7 +20,7 @@ const SCHEMES = path.join(import.meta.dirname, "..", "..", "schemes");
 /** A fingerprint of every raw and mart table: row count and an order-independent hash of the rows. */
 async function fingerprint(wh: WarehouseType): Promise<Record<string, string>> {
   const tables = await wh.all<{ s: string; t: string }>(
-    "SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_schema IN ('raw', 'mart', 'scheme') AND table_type = 'BASE TABLE' ORDER BY 1, 2",
+    "SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_schema IN ('raw', 'mart', 'scheme') ORDER BY 1, 2",
   );
   const out: Record<string, string> = {};
   for (const { s, t } of tables) {

@@ -1,10 +1,8 @@
 -- The composite per agent, scheme and period: the sum of contributions (effective weights add up to 100 over the
 -- present indicators), the share of the scheme's weight that had a value, and the grade. Rounded only for display.
 with composite as (
-    select scheme_id, version, sha256, period_type, period, agent_id,
-        any_value(team) as team,
+    select scheme_id, version, period_type, period, agent_id,
         any_value(department) as department,
-        any_value(active_share) as active_share,
         any_value(tickets_resolved) as tickets_resolved,
         any_value(enough_tickets) as enough_tickets,
         det_sum(contribution) as composite,
@@ -15,11 +13,13 @@ with composite as (
     from mart.indicator_scores
     group by all
 )
-select c.*,
+select c.*, ap.team, ap.active_share, sp.sha256,
     case when c.scored_indicators = 0 then null else g.grade end as grade,
     case when c.scored_indicators = 0 then null else g.name_en end as grade_name_en,
     case when c.scored_indicators = 0 then null else g.name_zh end as grade_name_zh
 from composite c
+join mart.scheme_periods sp using (scheme_id, version, period_type, period)
+join mart.agent_periods ap using (period_type, period, agent_id)
 left join scheme.grades g
     on g.scheme_id = c.scheme_id and g.version = c.version
     and c.composite >= g.min_score and (g.max_score is null or c.composite < g.max_score)

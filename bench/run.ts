@@ -1,0 +1,112 @@
+/**
+ * `npm run bench`: generate N tickets for A agents, then time, each in its own process, DuckDB alone reading the
+ * same file and aggregating per agent (the baseline), `appraisal ingest` and `appraisal run`; print tickets per
+ * second, the ratio to the baseline and peak memory. Targets (issue 2): 10M tickets and 2,000 agents within 2x of
+ * the baseline and under 4 GiB.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { formatZodError } from "../pipelines/messages.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const BIN = path.join(ROOT, "bin", "appraisal.mjs");
+
+const Args = z.object({
+  tickets: z.coerce.number().int().min(1000).max(100_000_000).default(1_000_000),
+  agents: z.coerce.number().int().min(10).max(100_000).default(2000),
+  memory: z.string().default("3GB"),
+  out: z.string().default(path.join(ROOT, "bench", "out")),
+  keep: z.boolean().default(false),
+});
+
+function parseArgs(argv: string[]): z.infer<typeof Args> {
+  const raw: Record<string, unknown> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith("--")) continue;
+    const key = a.slice(2);
+    if (key === "keep") raw.keep = true;
+    else raw[key] = argv[++i];
+  }
+  const r = Args.safeParse(raw);
+  if (!r.success) throw new Error(formatZodError("bench arguments", r.error));
+  return r.data;
+}
+
+interface Step {
+  name: string;
+  seconds: number;
+  maxRssKiB: number;
+}
+
+function timed(name: string, args: string[], env: Record<string, string> = {}): Step {
+  const report = path.join(ROOT, "bench", "out", `${name}.json`);
+  rmSync(report, { force: true });
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, APPRAISAL_RESOURCE_REPORT: report, CI: "true", ...env },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${name} failed (exit ${r.status})`);
+  const rep = JSON.parse(readFileSync(report, "utf8")) as { maxRssKiB: number; seconds?: number };
+  return { name, seconds: rep.seconds ?? seconds, maxRssKiB: rep.maxRssKiB };
+}
+
+const mib = (kib: number) => kib / 1024;
+
+export async function main(argv: string[]): Promise<number> {
+  const a = parseArgs(argv);
+  const data = path.join(a.out, `data-${a.agents}x${a.tickets}`);
+  mkdirSync(a.out, { recursive: true });
+  const file = path.join(data, "helpdesk", "tickets.csv");
+  console.log(`benchmark: ${a.tickets.toLocaleString("en")} tickets, ${a.agents} agents, DuckDB memory limit ${a.memory}`);
+  if (!existsSync(file)) {
+    console.log("generating the input (not timed against the baseline) ...");
+    timed("generate", [BIN, "demo", "--out", data, "--agents", String(a.agents), "--tickets", String(a.tickets), "--single-file", "--tickets-only", "--force"]);
+  }
+  const size = statSync(file).size;
+  const config = path.join(a.out, "bench.config.yaml");
+  const warehouse = path.join(a.out, "bench.duckdb");
+  writeFileSync(
+    config,
+    `warehouse: ${warehouse}\nmemory_limit: ${a.memory}\nschemes_dir: ${path.join(ROOT, "schemes")}\nsources:\n` +
+      `  - { name: roster, path: ${path.join(data, "hr", "roster.csv")}, mapping: demo/roster }\n` +
+      `  - { name: tickets, path: ${file}, mapping: demo/tickets }\n`,
+  );
+  rmSync(warehouse, { force: true });
+  rmSync(`${warehouse}.wal`, { force: true });
+
+  console.log("baseline: DuckDB alone reads the file and aggregates per agent and month ...");
+  const baseline = timed("baseline", [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "bench", "baseline.ts"), file, path.join(a.out, "baseline.json")]);
+  console.log("ingest: appraisal ingest (read, check every value, quarantine, write the warehouse) ...");
+  const ingest = timed("ingest", [BIN, "--config", config, "ingest"]);
+  console.log("run: appraisal run (every model for every month, quarter and year, three schemes, checks) ...");
+  const run = timed("run", [BIN, "--config", config, "run"]);
+
+  const rows: Array<[string, string, string, string, string]> = [["step", "seconds", "tickets/s", "x baseline", "peak RSS"]];
+  for (const s of [baseline, ingest, run])
+    rows.push([
+      s.name,
+      s.seconds.toFixed(2),
+      Math.round(a.tickets / s.seconds).toLocaleString("en"),
+      (s.seconds / baseline.seconds).toFixed(2),
+      `${mib(s.maxRssKiB).toFixed(0)} MiB`,
+    ]);
+  const total = ingest.seconds + run.seconds;
+  rows.push(["ingest + run", total.toFixed(2), Math.round(a.tickets / total).toLocaleString("en"), (total / baseline.seconds).toFixed(2), ""]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  console.log("");
+  console.log(`input: ${(size / 1024 / 1024).toFixed(0)} MiB CSV, ${a.tickets.toLocaleString("en")} tickets, ${a.agents} agents`);
+  for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  "));
+  const peak = Math.max(ingest.maxRssKiB, run.maxRssKiB);
+  console.log("");
+  console.log(`target: ingest and run each within 2x of the baseline: ingest ${(ingest.seconds / baseline.seconds).toFixed(2)}x, run ${(run.seconds / baseline.seconds).toFixed(2)}x`);
+  console.log(`target: under 4 GiB: peak ${(mib(peak) / 1024).toFixed(2)} GiB ${peak < 4 * 1024 * 1024 ? "(met)" : "(missed)"}`);
+  console.log(`warehouse: ${(statSync(warehouse).size / 1024 / 1024).toFixed(0)} MiB`);
+  if (!a.keep) rmSync(warehouse, { force: true });
+  return 0;
+}

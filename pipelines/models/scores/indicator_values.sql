@@ -1,0 +1,49 @@
+-- Each indicator of the scheme in force, for each agent in its scope and period: the raw value and its inputs, the
+-- department's value, the value used after the small-sample adjustment (missing below the minimum sample), and the
+-- floor and target (per-month targets scale with the months the agent was active while the data covers the period).
+with scope as (
+    select sp.scheme_id, sp.version, sp.period_type, sp.period, sp.months, sp.bayes_prior_weight, sp.min_tickets,
+        ap.agent_id, ap.department, ap.active_share
+    from mart.scheme_periods sp
+    join mart.agent_periods ap using (period_type, period)
+    where (len(sp.departments) = 0 or list_contains(sp.departments, ap.department))
+      and (len(sp.roles) = 0 or list_contains(sp.roles, ap.role))
+),
+eligible as (
+    select s.*, coalesce(t.value, 0) as tickets_resolved, coalesce(t.value, 0) >= s.min_tickets as enough_tickets
+    from scope s
+    left join mart.agent_metrics t
+        on t.metric = 'tickets_resolved' and t.period_type = s.period_type and t.period = s.period and t.agent_id = s.agent_id
+),
+vals as (
+    select e.scheme_id, e.version, e.period_type, e.period, e.agent_id, e.department, e.tickets_resolved, e.enough_tickets,
+        i.indicator_id, i.metric, i.metric_kind, i.direction, i.method, i.adjust, i.min_sample, e.bayes_prior_weight,
+        case when i.per_month then i.floor * e.months * e.active_share else i.floor end as floor_used,
+        case when i.per_month then i.target * e.months * e.active_share else i.target end as target_used,
+        m.value as raw_value, m.n as sample, m.numerator, m.denominator, m.p90, m.mean,
+        d.value as department_value
+    from eligible e
+    join scheme.indicators i using (scheme_id, version)
+    left join mart.agent_metrics m
+        on m.period_type = e.period_type and m.period = e.period and m.agent_id = e.agent_id and m.metric = i.metric
+    left join mart.department_metrics d
+        on d.period_type = e.period_type and d.period = e.period and d.department = e.department and d.metric = i.metric
+)
+select scheme_id, version, period_type, period, agent_id, department, indicator_id, tickets_resolved, enough_tickets,
+    raw_value, sample, numerator, denominator, p90, mean, department_value, floor_used, target_used,
+    case
+        when raw_value is null then 'no data in the period'
+        when coalesce(sample, 0) < min_sample then format('sample {} is below the minimum {}', coalesce(sample, 0), min_sample)
+    end as missing_reason,
+    case
+        when raw_value is null or coalesce(sample, 0) < min_sample then null
+        when adjust = 'bayes' and department_value is not null
+            then bayes_average(raw_value, sample, department_value, bayes_prior_weight)
+        when adjust = 'wilson' and metric_kind = 'rate100' and direction = 'lower'
+            then 100 * wilson_upper(least(1, raw_value / 100), sample)
+        when adjust = 'wilson' and metric_kind = 'rate100' then 100 * wilson_lower(least(1, raw_value / 100), sample)
+        when adjust = 'wilson' and direction = 'lower' then wilson_upper(raw_value, sample)
+        when adjust = 'wilson' then wilson_lower(raw_value, sample)
+        else raw_value
+    end as used_value
+from vals
