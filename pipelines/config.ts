@@ -55,6 +55,8 @@ export const AppConfig = z.object({
   /** DuckDB's memory limit for the warehouse, e.g. "3GB" (default: DuckDB's own, 80% of RAM) */
   memory_limit: z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i, "a size like 3GB or 512MB").optional(),
   schemes_dir: z.string().default("schemes"),
+  /** days that are not working days, for appeal windows (weekends never are) */
+  holidays: z.array(z.iso.date()).default([]),
   /** the scheme the boards and `explain` use when none is named */
   primary_scheme: z.string().default("support-weighted"),
   /** when true (the embedded default), `appraisal pipeline` generates the demo files before ingesting */

@@ -6,11 +6,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "./db/warehouse.ts";
+import { appendAudit } from "./rules/audit.ts";
 import { type LoadedScheme, writeSchemeTables } from "./scheme/load.ts";
 
 const MODELS_DIR = path.join(import.meta.dirname, "models");
 const CHECKS_DIR = path.join(import.meta.dirname, "checks");
-export const LAYERS = ["staging", "metrics", "scores", "rankings", "trends"] as const;
+export const LAYERS = ["staging", "metrics", "scores", "rankings", "trends", "rules"] as const;
 
 export interface Model {
   /** schema-qualified name: stg.tickets, mart.rankings */
@@ -169,6 +170,16 @@ export async function runModels(wh: Warehouse, schemes: LoadedScheme[], reporter
         id: runId,
         d: JSON.stringify({ models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000, build }),
       });
+      await appendAudit(wh, {
+        action: "run",
+        subject: `run #${runId}`,
+        detail: {
+          outcome: "ok",
+          schemes: schemes.flatMap((s) => Object.entries(s.hashes).map(([version, sha256]) => ({ scheme: s.scheme.id, version, sha256 }))),
+          checks: checks.map((c) => c.name),
+          tables,
+        },
+      });
     });
     await dropOtherBuilds(wh, build);
     reporter.done();
@@ -180,6 +191,7 @@ export async function runModels(wh: Warehouse, schemes: LoadedScheme[], reporter
       id: runId,
       e: (e as Error).message.slice(0, 4000),
     });
+    await appendAudit(wh, { action: "run", subject: `run #${runId}`, detail: { outcome: "failed", error: (e as Error).message.slice(0, 2000) } });
     throw e;
   }
 }

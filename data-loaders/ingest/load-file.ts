@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { ident, lit, type Warehouse } from "../../pipelines/db/warehouse.ts";
 import { msg } from "../../pipelines/messages.ts";
+import { appendAudit } from "../../pipelines/rules/audit.ts";
 import { fieldSpecs } from "../contracts/to-sql.ts";
 import { contractFor } from "../contracts/tables.ts";
 import { FileError, openSource, readError, type SourceFile } from "../files/read.ts";
@@ -202,6 +203,20 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
             start: startedAt.toISOString(),
           },
         );
+        await appendAudit(wh, {
+          action: "ingest",
+          subject: file,
+          detail: {
+            batch_id: batchId,
+            source: source_,
+            table: contract.table,
+            sha256: sha,
+            rows_read: summary.rowsRead,
+            inserted: summary.inserted,
+            replaced: summary.replaced,
+            quarantined: summary.quarantined,
+          },
+        });
         await wh.run(`DROP TABLE IF EXISTS ${lookup}`);
         return summary;
       });
@@ -233,6 +248,11 @@ async function recordFailedFile(
       f: opts.file,
       t: summary.table,
       reason: message,
+    });
+    await appendAudit(wh, {
+      action: "ingest",
+      subject: opts.file,
+      detail: { batch_id: batchId, source: opts.source, table: summary.table, sha256: sha, failed: message },
     });
     // rows_read = -1 marks a failed file: it is not 'already loaded' and is tried again next time
     await wh.run(

@@ -19,6 +19,7 @@ import { ChecksFailed, runModels } from "../run.ts";
 import { findScheme, loadSchemes } from "../scheme/load.ts";
 import { formatStatus, readStatus } from "../status.ts";
 import { demoStep, ingestReporter, runReporter, summaryLine } from "./progress.ts";
+import { addRulesCommands } from "./rules-commands.ts";
 
 /** A user-facing failure: printed without a stack trace. */
 export class UsageError extends Error {}
@@ -249,6 +250,7 @@ export function buildProgram(): Command {
         wh.close();
       }
     });
+  addRulesCommands(program, { config, open: openWarehouse, fail: (m) => new UsageError(m) });
   return program;
 }
 

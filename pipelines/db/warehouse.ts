@@ -88,14 +88,21 @@ export class Warehouse {
     return toPlain(reader.getRowsJS()[0]?.[0]) as T;
   }
 
+  private afterCommit: Array<() => void> | null = null;
+
   /** Run `fn` in one transaction: all of it lands, or none of it. */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     await this.conn.run("BEGIN TRANSACTION");
+    this.afterCommit = [];
     try {
       const result = await fn();
       await this.conn.run("COMMIT");
+      const callbacks = this.afterCommit;
+      this.afterCommit = null;
+      for (const cb of callbacks) cb();
       return result;
     } catch (e) {
+      this.afterCommit = null;
       try {
         await this.conn.run("ROLLBACK");
       } catch {
@@ -103,6 +110,12 @@ export class Warehouse {
       }
       throw e;
     }
+  }
+
+  /** Do `fn` once the current transaction has committed (at once when there is none); dropped on rollback. */
+  onCommit(fn: () => void): void {
+    if (this.afterCommit) this.afterCommit.push(fn);
+    else fn();
   }
 
   close(): void {

@@ -77,10 +77,47 @@ export const BottomGroupRule = z.object({
   share: z.number().gt(0).lt(1).default(0.2),
   /** the rule applies only to populations of at least this many ranked agents */
   min_population: z.int().min(2).default(5),
+  /** consecutive quarters in the bottom group that lead to a warning */
+  consecutive_quarters: z.int().min(1).max(12).default(3),
+});
+
+export const Exclusions = z.object({
+  /** agents in their first N months (at the quarter's end) are not tracked */
+  new_hire_months: z.int().min(0).max(36).default(6),
+});
+
+export const Triggers = z.object({
+  /** a quarter with at least this many complaints, or serious errors in quality audits, is a severe quality problem */
+  quality: z.object({ complaints: z.int().min(1).default(6), serious_errors: z.int().min(1).default(2) }).default({ complaints: 6, serious_errors: 2 }),
+  /** low efficiency: resolved tickets below this share of the department median, or a median resolution time above
+   *  this multiple of the team's median (a team's queue decides how hard its tickets are) */
+  efficiency: z
+    .object({ resolved_below_share_of_median: z.number().gt(0).lt(1).default(0.5), resolution_time_above_multiple: z.number().gt(1).default(2.5) })
+    .default({ resolved_below_share_of_median: 0.5, resolution_time_above_multiple: 2.5 }),
+});
+
+export const Publication = z.object({
+  /** working days after provisional publication in which an appeal may be filed */
+  appeal_window_working_days: z.int().min(1).max(60).default(5),
+});
+
+export const Incentives = z.object({
+  /** bonus eligibility: composite at or above this */
+  bonus_min_score: z.number().min(0).max(100).default(80),
+  /** promotion priority: on target in this many consecutive periods of the same type */
+  promotion_consecutive_periods: z.int().min(2).max(12).default(3),
+  /** training offer: composite below this */
+  training_below_score: z.number().min(0).max(100).default(70),
+  /** honours: the top K of the department */
+  honours_top: z.int().min(1).max(100).default(3),
 });
 
 export const Rules = z.object({
   bottom_group: BottomGroupRule.default(BottomGroupRule.parse({})),
+  exclusions: Exclusions.default(Exclusions.parse({})),
+  triggers: Triggers.default(Triggers.parse({})),
+  publication: Publication.default(Publication.parse({})),
+  incentives: Incentives.default(Incentives.parse({})),
 });
 
 const isFirstOfMonth = (d: string) => /^\d{4}-\d{2}-01$/.test(d);

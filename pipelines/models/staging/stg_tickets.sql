@@ -1,6 +1,25 @@
 -- Tickets in their newest version, with the credit rules of METRICS.md:
 -- resolution, reopen and SLA go to the resolver (else the assignee at resolution);
 -- the first response to the first responder (else the assignee); a complaint to the agent it names (else the resolver).
+-- Corrections of accepted appeals (meta.corrections) apply here, to the inputs: an excluded ticket no longer counts
+-- for the appellant in any role; a reattributed ticket counts for the other agent wherever it counted for the appellant.
+with corrections as (
+    select ticket_id, arg_max(kind, correction_id) as kind, arg_max(agent_id, correction_id) as appellant,
+        arg_max(to_agent_id, correction_id) as to_agent_id
+    from meta.corrections
+    where kind in ('exclude_ticket', 'reattribute_ticket')
+    group by ticket_id
+),
+credited as (
+    select t.*,
+        coalesce(t.resolved_by, t.assignee_id) as resolver,
+        coalesce(t.first_responder_id, t.assignee_id) as responder,
+        coalesce(t.complaint_agent_id, t.resolved_by, t.assignee_id) as complained_of,
+        c.kind as correction, c.appellant, c.to_agent_id
+    from raw.tickets t
+    left join corrections c using (ticket_id)
+    where t._current
+)
 select
     ticket_id,
     source,
@@ -14,10 +33,12 @@ select
     channel,
     queue,
     assignee_id,
-    coalesce(resolved_by, assignee_id) as resolver_id,
-    coalesce(first_responder_id, assignee_id) as responder_id,
-    coalesce(resolved_by, assignee_id) as holder_id,
-    coalesce(complaint_agent_id, resolved_by, assignee_id) as complaint_agent_id,
+    case when resolver = appellant then case correction when 'reattribute_ticket' then to_agent_id end else resolver end as resolver_id,
+    case when responder = appellant then case correction when 'reattribute_ticket' then to_agent_id end else responder end as responder_id,
+    case when resolver = appellant then case correction when 'reattribute_ticket' then to_agent_id end else resolver end as holder_id,
+    case when complained_of = appellant then case correction when 'reattribute_ticket' then to_agent_id end else complained_of end
+        as complaint_agent_id,
+    correction,
     reassign_count,
     reopen_count,
     reopen_count > 0 as reopened,
@@ -32,5 +53,4 @@ select
     date_diff('millisecond', created_at, first_response_at) as first_response_ms,
     date_diff('millisecond', created_at, resolved_at) / 3600000.0 as resolution_hours,
     date_diff('millisecond', created_at, first_response_at) / 60000.0 as first_response_minutes
-from raw.tickets
-where _current
+from credited
