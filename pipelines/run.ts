@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "./db/warehouse.ts";
+import { type RunMeta, startRun } from "./schedule/runs.ts";
 import { type LoadedScheme, writeSchemeTables } from "./scheme/load.ts";
 
 const MODELS_DIR = path.join(import.meta.dirname, "models");
@@ -105,12 +106,16 @@ export interface RunResult {
 }
 
 /** Rebuild every model and run every check in one transaction. */
-export async function runModels(wh: Warehouse, schemes: LoadedScheme[], reporter: RunReporter = silentRunReporter): Promise<RunResult> {
+export async function runModels(
+  wh: Warehouse,
+  schemes: LoadedScheme[],
+  reporter: RunReporter = silentRunReporter,
+  meta: RunMeta = { trigger: "manual" },
+): Promise<RunResult> {
   const started = Date.now();
   const models = orderModels(listModels());
   const checks = listChecks();
-  const runId = Number(await wh.value("SELECT nextval('meta.run_seq')"));
-  await wh.run("INSERT INTO meta.runs VALUES ($id, 'run', current_timestamp, NULL, 'running', NULL, NULL)", { id: runId });
+  const runId = await startRun(wh, "run", meta);
   reporter.start(models.length + checks.length + 1);
   try {
     const tables = await wh.transaction(async () => {
@@ -145,8 +150,9 @@ export async function runModels(wh: Warehouse, schemes: LoadedScheme[], reporter
     });
     reporter.done();
     const seconds = (Date.now() - started) / 1000;
-    await wh.run("UPDATE meta.runs SET finished_at = current_timestamp, outcome = 'ok', detail = $d::JSON WHERE run_id = $id", {
+    await wh.run("UPDATE meta.runs SET finished_at = current_timestamp, outcome = 'ok', rows = $rows, detail = $d::JSON WHERE run_id = $id", {
       id: runId,
+      rows: Object.values(tables).reduce((a, b) => a + b, 0),
       d: JSON.stringify({ models: models.length, checks: checks.length, tables, seconds }),
     });
     return { runId, models: models.length, checks: checks.length, tables, seconds };

@@ -48,7 +48,7 @@ export const Publish = z
     /** the published directory readers are served from; replaced atomically */
     target: z.string().min(1),
     /** how many earlier sites to keep beside the target, for a quick rollback */
-    keep: z.int().min(0).max(20).default(2),
+    keep: z.int().min(1).max(20).default(2),
     timeout_seconds: z.int().min(1).max(7200).default(900),
   })
   .strict();
