@@ -24,7 +24,8 @@ export function summaryLine(s: BatchSummary): string {
   if (s.unchanged) parts.push(`${s.unchanged} unchanged`);
   if (s.superseded) parts.push(`${s.superseded} older copies in the file`);
   parts.push(`${s.quarantined} quarantined`);
-  return `${s.quarantined ? "!" : "+"} ${path.relative(process.cwd(), s.file) || s.file} -> raw.${s.table}: ${parts.join(", ")}${s.encoding && s.encoding !== "utf-8" && s.encoding !== "binary" ? ` [${s.encoding}]` : ""}`;
+  const shown = /^[a-z][a-z0-9_-]*:/.test(s.file) ? s.file : path.relative(process.cwd(), s.file) || s.file;
+  return `${s.quarantined ? "!" : "+"} ${shown} -> raw.${s.table}: ${parts.join(", ")}${s.encoding && s.encoding !== "utf-8" && s.encoding !== "binary" ? ` [${s.encoding}]` : ""}`;
 }
 
 export function ingestReporter(): IngestReporter {
@@ -53,6 +54,9 @@ export function ingestReporter(): IngestReporter {
         if (s.quarantined > s.problems.length) say("    ... 'appraisal status' lists the quarantine by reason");
       }
       if (files && n >= files.getTotal()) multi?.stop();
+    },
+    log(line) {
+      say(line);
     },
   };
 }
