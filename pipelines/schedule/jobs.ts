@@ -77,12 +77,19 @@ export async function ingestTask(ctx: JobContext): Promise<IngestResult> {
 }
 
 export async function runTask(ctx: JobContext): Promise<RunResult> {
-  const schemes = loadSchemes(resolvePath(ctx.cfg, ctx.cfg.schemes_dir));
   const wh = await open(ctx.cfg);
   try {
-    const agents = Number(await wh.value("SELECT count(*) FROM raw.agents WHERE _current"));
-    const tickets = Number(await wh.value("SELECT count(*) FROM raw.tickets WHERE _current"));
-    if (!agents || !tickets) throw new Error(`the warehouse has ${agents} agents and ${tickets} tickets: ingest a roster and tickets first ('appraisal ingest')`);
+    let schemes: ReturnType<typeof loadSchemes>;
+    try {
+      schemes = loadSchemes(resolvePath(ctx.cfg, ctx.cfg.schemes_dir));
+      const agents = Number(await wh.value("SELECT count(*) FROM raw.agents WHERE _current"));
+      const tickets = Number(await wh.value("SELECT count(*) FROM raw.tickets WHERE _current"));
+      if (!agents || !tickets) throw new Error(`the warehouse has ${agents} agents and ${tickets} tickets: ingest a roster and tickets first ('appraisal ingest')`);
+    } catch (e) {
+      // a run that cannot start is recorded too (runModels records the ones that start)
+      await finishRun(wh, await startRun(wh, "run", ctx.meta), { outcome: "failed", error: (e as Error).message });
+      throw e;
+    }
     return await runModels(wh, schemes, ctx.runReporter ?? silentRunReporter, ctx.meta);
   } finally {
     wh.close();

@@ -101,7 +101,13 @@ export async function acquireLock(warehouseFile: string, opts: LockOptions): Pro
       continue;
     }
     if (Date.now() >= deadline) {
-      throw new LockBusy(owner, `the warehouse is busy: ${describeOwner(owner)} is running`);
+      // a holder that has just taken the lock writes its name a moment later: wait for it, for a useful message
+      let named = owner;
+      for (let i = 0; i < 10 && !named; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        named = readOwner(warehouseFile);
+      }
+      throw new LockBusy(named, `the warehouse is busy: ${describeOwner(named)} is running`);
     }
     if (!told) {
       opts.onWait?.(owner);
