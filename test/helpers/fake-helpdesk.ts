@@ -17,12 +17,14 @@ export interface Fault {
   nth: number;
   kind: FaultKind;
 }
-type Route = "zendesk-tickets" | "zendesk-ratings" | "jira-search";
+type Route = "zendesk-tickets" | "zendesk-ratings" | "jira-search" | "generic";
 
 export interface FakeOptions {
   tickets?: number;
   ratings?: number;
   issues?: number;
+  /** records of the generic JSON source */
+  generic?: number;
   pageSize?: number;
   /** each page after the first repeats this many records of the page before (overlapping pages) */
   overlap?: number;
@@ -126,6 +128,16 @@ export function jiraIssue(i: number) {
   };
 }
 
+/** a record of the generic JSON source: a survey tool's CSAT response */
+export function genericRecord(i: number) {
+  return {
+    uuid: `r-${i}`,
+    answers: { rating: 1 + (i % 5), ticket: `ZD-${1000 + i}` },
+    agent_login: String(500 + (i % 4)),
+    meta: { submitted: iso(BASE + i * 3_600_000), updated: iso(BASE + i * 3_600_000 + 60_000) },
+  };
+}
+
 export interface FakeHelpdesk {
   url: string;
   port: number;
@@ -146,7 +158,7 @@ export async function startFakeHelpdesk(opts: FakeOptions = {}): Promise<FakeHel
   const size = opts.pageSize ?? 10;
   const overlap = opts.overlap ?? 0;
   const secret = opts.secret ?? "s3cret-token";
-  const counts: Record<Route, number> = { "zendesk-tickets": 0, "zendesk-ratings": 0, "jira-search": 0 };
+  const counts: Record<Route, number> = { "zendesk-tickets": 0, "zendesk-ratings": 0, "jira-search": 0, generic: 0 };
   const lastBody: Partial<Record<Route, string>> = {};
   const state = { authFailures: 0 };
   const hanging = new Set<ServerResponse>();
@@ -255,6 +267,16 @@ export async function startFakeHelpdesk(opts: FakeOptions = {}): Promise<FakeHel
         const issues = matching.slice(start, end).map(jiraIssue);
         if (token) return { issues, nextPageToken: end < matching.length ? b64(String(end)) : null, isLast: end >= matching.length };
         return { startAt: start, maxResults: size, total: matching.length, issues };
+      });
+    }
+    if (u.pathname === "/generic/responses") {
+      const nGeneric = opts.generic ?? 0;
+      const since = Date.parse(u.searchParams.get("updated_since") ?? "1970-01-01T00:00:00Z");
+      const all = Array.from({ length: nGeneric }, (_, i) => genericRecord(i)).filter((r) => Date.parse(r.meta.updated) >= since);
+      const from = Number(u.searchParams.get("cursor") ?? 0);
+      return answer("generic", req, res, () => {
+        const { start, end } = slice(all.length, from);
+        return { data: { items: all.slice(start, end) }, paging: { next_cursor: end < all.length ? end : null } };
       });
     }
     res.writeHead(404).end('{"error":"not found"}');

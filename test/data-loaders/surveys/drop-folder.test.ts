@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ingestSources } from "../../../data-loaders/ingest/ingest.ts";
+import { DropFolder } from "../../../data-loaders/surveys/config.ts";
 import { Warehouse } from "../../../pipelines/db/warehouse.ts";
 import { csv, tempDir, testConfig, TZ, writeFile } from "../../helpers/warehouse.ts";
 
@@ -29,7 +30,7 @@ const GF_ROWS: Array<Array<string | number>> = [
 
 function config() {
   return testConfig(dir, [{ name: "roster", path: roster(), mapping: "canonical/agents" }], {
-    drop_folder: {
+    drop_folder: DropFolder.parse({
       path: "inbox",
       done: "done",
       failed: "failed",
@@ -38,8 +39,8 @@ function config() {
         { match: "问卷星*.csv", mapping: "surveys/wenjuanxing-csat" },
         { match: "*Responses*.csv", mapping: "surveys/google-forms-csat" },
       ],
-    },
-  } as never);
+    }),
+  });
 }
 
 beforeEach(async () => {
