@@ -37,7 +37,8 @@ export function ingestReporter(): IngestReporter {
     : null;
   let files: cliProgress.SingleBar | null = null;
   let n = 0;
-  const say = (line: string) => (multi ? multi.log(`${line}\n`) : process.stderr.write(`${line}\n`));
+  let stopped = false;
+  const say = (line: string) => (multi && !stopped ? multi.log(`${line}\n`) : process.stderr.write(`${line}\n`));
   return {
     start(total) {
       files = multi?.create(total, 0, { label: "" }) ?? null;
@@ -53,7 +54,10 @@ export function ingestReporter(): IngestReporter {
         for (const p of s.problems) say(`    ${p}`);
         if (s.quarantined > s.problems.length) say("    ... 'appraisal status' lists the quarantine by reason");
       }
-      if (files && n >= files.getTotal()) multi?.stop();
+      if (files && n >= files.getTotal() && !stopped) {
+        multi?.stop();
+        stopped = true;
+      }
     },
     log(line) {
       say(line);
