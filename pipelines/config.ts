@@ -7,7 +7,10 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
 import { z } from "zod";
+import { ApiSource } from "../data-loaders/helpdesk/config.ts";
+import { DropFolder } from "../data-loaders/surveys/config.ts";
 import { formatZodError } from "./messages.ts";
+import { Publish, Schedule } from "./schedule/config.ts";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -63,6 +66,24 @@ export const AppConfig = z.object({
   demo_mode: z.boolean().default(false),
   demo: DemoSettings.default(DemoSettings.parse({})),
   sources: z.array(FileSource).default([]),
+  /** helpdesk APIs (Zendesk, Jira Service Management, generic JSON over HTTP), fetched incrementally */
+  api_sources: z.array(ApiSource).default([]),
+  /** a folder where survey exports are dropped; picked up on each ingest */
+  drop_folder: DropFolder.optional(),
+  /** `appraisal schedule`: cron jobs */
+  schedule: Schedule.optional(),
+  /** publishing the boards after a run */
+  publish: Publish.optional(),
+}).superRefine((c, ctx) => {
+  const names = new Set<string>();
+  for (const [list, items] of [["sources", c.sources], ["api_sources", c.api_sources]] as const) {
+    items.forEach((s, i) => {
+      if (names.has(s.name)) ctx.addIssue({ code: "custom", path: [list, i, "name"], message: `source name '${s.name}' is used twice` });
+      names.add(s.name);
+    });
+  }
+  if (c.schedule?.jobs.some((j) => j.task === "publish") && !c.publish)
+    ctx.addIssue({ code: "custom", path: ["schedule"], message: "a publish job needs a publish: section (command, output, target)" });
 });
 export type AppConfig = z.infer<typeof AppConfig> & { baseDir: string; file: string | null };
 

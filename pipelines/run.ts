@@ -1,12 +1,13 @@
 /**
  * `appraisal run`: rebuild the models in dependency order (raw -> staging -> metrics -> scores -> rankings ->
- * trends) inside one transaction, then run the checks; a failed check rolls everything back, so readers only
- * ever see a complete, checked set of results.
+ * trends -> rules) into a fresh build schema, run the checks there, and publish the build in one short transaction;
+ * a failed model or check leaves the last good results, so readers only ever see a complete, checked set.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "./db/warehouse.ts";
 import { appendAudit } from "./rules/audit.ts";
+import { type RunMeta, startRun } from "./schedule/runs.ts";
 import { type LoadedScheme, writeSchemeTables } from "./scheme/load.ts";
 
 const MODELS_DIR = path.join(import.meta.dirname, "models");
@@ -120,13 +121,17 @@ const SCHEME_TABLES = ["versions", "dimensions", "indicators", "grades"];
  * model or check drops the build and leaves the last good results in place; readers never see half a run.
  * (Building outside one long transaction is also about twice as fast in DuckDB.)
  */
-export async function runModels(wh: Warehouse, schemes: LoadedScheme[], reporter: RunReporter = silentRunReporter): Promise<RunResult> {
+export async function runModels(
+  wh: Warehouse,
+  schemes: LoadedScheme[],
+  reporter: RunReporter = silentRunReporter,
+  meta: RunMeta = { trigger: "manual" },
+): Promise<RunResult> {
   const started = Date.now();
   const models = orderModels(listModels());
   const checks = listChecks();
-  const runId = Number(await wh.value("SELECT nextval('meta.run_seq')"));
+  const runId = await startRun(wh, "run", meta);
   const build = `build_${runId}`;
-  await wh.run("INSERT INTO meta.runs VALUES ($id, 'run', current_timestamp, NULL, 'running', NULL, NULL)", { id: runId });
   reporter.start(models.length + checks.length + 2);
   try {
     reporter.step("schemes");
@@ -166,8 +171,9 @@ export async function runModels(wh: Warehouse, schemes: LoadedScheme[], reporter
         if (kind === "BASE TABLE") await wh.run(`DROP TABLE ${name}`);
         await wh.run(`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM ${inBuild(name, build)}`);
       }
-      await wh.run("UPDATE meta.runs SET finished_at = current_timestamp, outcome = 'ok', detail = $d::JSON WHERE run_id = $id", {
+      await wh.run("UPDATE meta.runs SET finished_at = current_timestamp, outcome = 'ok', rows = $rows, detail = $d::JSON WHERE run_id = $id", {
         id: runId,
+        rows: Object.values(tables).reduce((a, b) => a + b, 0),
         d: JSON.stringify({ models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000, build }),
       });
       await appendAudit(wh, {

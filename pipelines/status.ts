@@ -4,6 +4,8 @@
 import { statSync } from "node:fs";
 import type { Warehouse } from "./db/warehouse.ts";
 import { SCHEMA_VERSION } from "./db/migrate.ts";
+import type { LockOwner } from "./schedule/lock.ts";
+import type { NextRun } from "./schedule/scheduler.ts";
 
 export interface Status {
   warehouse: { file: string; bytes: number; schema_version: number; timezone: string };
@@ -18,7 +20,19 @@ export interface Status {
   }>;
   tables: Record<string, { current: number; versions: number }>;
   quarantine: { rows: number; reasons: Array<{ target_table: string; field: string; reason: string; rows: number }> };
-  runs: Array<{ run_id: number; kind: string; started_at: string; finished_at: string | null; outcome: string; error: string | null }>;
+  runs: Array<{
+    run_id: number;
+    kind: string;
+    trigger: string | null;
+    job: string | null;
+    started_at: string;
+    finished_at: string | null;
+    outcome: string;
+    rows: number | null;
+    error: string | null;
+  }>;
+  cursors: Array<{ source: string; stream: string; cursor: string; records: number; updated_at: string }>;
+  schedule: { next: NextRun[]; lock: LockOwner | null };
   periods: { first_month: string | null; last_month: string | null; latest_complete: Record<string, string | null> } | null;
   schemes: Array<{ scheme_id: string; version: string; effective_from: string; sha256: string }>;
   agents: { roster: number } | null;
@@ -32,7 +46,7 @@ async function exists(wh: Warehouse, schema: string, table: string): Promise<boo
   );
 }
 
-export async function readStatus(wh: Warehouse): Promise<Status> {
+export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?: LockOwner | null } = {}): Promise<Status> {
   const sources = await wh.all<Status["sources"][number]>(`
     SELECT source, target_table, count(*) FILTER (WHERE rows_read >= 0) AS files, count(*) FILTER (WHERE rows_read < 0) AS failed_files,
       coalesce(sum(rows_read) FILTER (WHERE rows_read >= 0), 0) AS rows_read, sum(rows_quarantined) AS rows_quarantined,
@@ -50,8 +64,13 @@ export async function readStatus(wh: Warehouse): Promise<Status> {
     FROM meta.quarantine GROUP BY ALL ORDER BY rows DESC LIMIT 10`);
   const qrows = Number(await wh.value("SELECT count(*) FROM meta.quarantine"));
   const runs = await wh.all<Status["runs"][number]>(`
-    SELECT run_id, kind, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished_at,
-      outcome, error FROM meta.runs ORDER BY run_id DESC LIMIT 5`);
+    SELECT run_id, kind, trigger, job, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished_at,
+      outcome, rows, error FROM meta.runs ORDER BY run_id DESC LIMIT 10`);
+  // a run still 'running' while nobody holds the lock was interrupted (killed); its transaction was rolled back
+  if (!extra.lock) for (const r of runs) if (r.outcome === "running") r.outcome = "interrupted";
+  const cursors = await wh.all<Status["cursors"][number]>(
+    "SELECT source, stream, cursor::VARCHAR AS cursor, records, strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at FROM meta.source_cursors ORDER BY source, stream",
+  );
   let periods: Status["periods"] = null;
   if (await exists(wh, "mart", "periods")) {
     const r = await wh.one<{ first_month: string; last_month: string }>(
@@ -80,6 +99,8 @@ export async function readStatus(wh: Warehouse): Promise<Status> {
     tables,
     quarantine: { rows: qrows, reasons },
     runs,
+    cursors,
+    schedule: { next: extra.next ?? [], lock: extra.lock ?? null },
     periods,
     schemes,
     agents: { roster: tables.agents?.current ?? 0 },
@@ -113,7 +134,21 @@ export function formatStatus(s: Status): string {
   out.push("Schemes in force:");
   for (const v of s.schemes) out.push(`  ${v.scheme_id} ${v.version} from ${v.effective_from} (sha256 ${v.sha256.slice(0, 12)})`);
   out.push("");
+  if (s.cursors.length) {
+    out.push("API sources (where the next run resumes):");
+    for (const c of s.cursors) out.push(`  ${c.source}:${c.stream.padEnd(22)} ${String(c.records).padStart(8)} records  last ${c.updated_at}  cursor ${c.cursor.length > 60 ? `${c.cursor.slice(0, 57)}...` : c.cursor}`);
+    out.push("");
+  }
   out.push("Last runs:");
-  for (const r of s.runs) out.push(`  #${r.run_id} ${r.kind} ${r.started_at} -> ${r.finished_at ?? "…"} ${r.outcome}${r.error ? `: ${r.error.split("\n")[0]}` : ""}`);
+  if (!s.runs.length) out.push("  none yet");
+  for (const r of s.runs)
+    out.push(
+      `  #${r.run_id} ${r.kind}${r.job ? ` (${r.job})` : r.trigger ? ` (${r.trigger})` : ""} ${r.started_at} -> ${r.finished_at ?? "…"} ${r.outcome}${r.rows !== null && r.rows !== undefined ? `, ${r.rows} rows` : ""}${r.error ? `: ${r.error.split("\n")[0]}` : ""}`,
+    );
+  if (s.schedule.lock) out.push(`  now running: '${s.schedule.lock.command}' (pid ${s.schedule.lock.pid}, since ${s.schedule.lock.since})`);
+  out.push("");
+  out.push("Next runs:");
+  if (!s.schedule.next.length) out.push("  no schedule configured (schedule: in appraisal.config.yaml; then 'appraisal schedule')");
+  for (const n of s.schedule.next) out.push(`  ${n.job.padEnd(16)} ${n.task.padEnd(9)} '${n.cron}'  next ${n.next ? n.next.toISOString() : "never"}`);
   return out.join("\n");
 }

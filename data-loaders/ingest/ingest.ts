@@ -1,19 +1,26 @@
 /**
- * Ingest every configured source: the roster first (other tables refer to it), then the rest, each file of a
- * source in name order, each file in its own transaction.
+ * Ingest every configured source: the file sources (the roster first: other tables refer to it, then the rest,
+ * each file of a source in name order, each file in its own transaction), then the drop folder, then the API
+ * sources, each resuming from its committed cursor. A source that fails is reported and the others go on;
+ * a stop request (SIGTERM) ends the ingest after the transaction in flight.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { type AppConfig, type FileSource, resolvePath } from "../../pipelines/config.ts";
 import type { Warehouse } from "../../pipelines/db/warehouse.ts";
 import { msg } from "../../pipelines/messages.ts";
+import { Stopped, throwIfStopped } from "../../pipelines/schedule/shutdown.ts";
+import { type StreamResult, syncApiSource } from "../helpdesk/sync.ts";
 import { loadMapping } from "../mappings/schema.ts";
+import { ingestDropFolder } from "../surveys/drop-folder.ts";
 import { type BatchSummary, loadFile } from "./load-file.ts";
 
 export interface IngestReporter {
   start(total: number): void;
   file(name: string, phase: string, percent?: number): void;
   done(summary: BatchSummary): void;
+  /** a line worth keeping in the log (API sources: what is fetched, retries) */
+  log?(line: string): void;
 }
 
 export const silentReporter: IngestReporter = { start() {}, file() {}, done() {} };
@@ -43,6 +50,10 @@ export interface IngestOptions {
 export interface IngestResult {
   batches: BatchSummary[];
   errors: string[];
+  /** API streams fetched */
+  streams: StreamResult[];
+  /** drop-folder files left in place, with the reason */
+  left: Array<{ file: string; reason: string }>;
 }
 
 export async function ingestSources(
@@ -51,7 +62,8 @@ export async function ingestSources(
   reporter: IngestReporter = silentReporter,
   opts: IngestOptions = {},
 ): Promise<IngestResult> {
-  const sources = config.sources.filter((s) => !opts.only || opts.only.includes(s.name));
+  const wanted = (name: string) => !opts.only || opts.only.includes(name);
+  const sources = config.sources.filter((s) => wanted(s.name));
   const plan: Array<{ source: FileSource; file: string; mapping: ReturnType<typeof loadMapping> }> = [];
   const errors: string[] = [];
   for (const source of sources) {
@@ -65,6 +77,7 @@ export async function ingestSources(
   reporter.start(plan.length);
   const batches: BatchSummary[] = [];
   for (const item of plan) {
+    throwIfStopped();
     const shown = path.relative(config.baseDir, item.file) || item.file;
     reporter.file(shown, "reading");
     const summary = await loadFile(wh, {
@@ -79,5 +92,37 @@ export async function ingestSources(
     if (summary.status === "failed" && summary.message) errors.push(summary.message);
     reporter.done(summary);
   }
-  return { batches, errors };
+  const result: IngestResult = { batches, errors, streams: [], left: [] };
+  const log = (line: string) => (reporter.log ? reporter.log(line) : undefined);
+
+  if (config.drop_folder && wanted("drop-folder")) {
+    const drop = await ingestDropFolder(wh, config, config.drop_folder, reporter);
+    result.batches.push(...drop.batches);
+    result.errors.push(...drop.errors);
+    result.left.push(...drop.left);
+    for (const l of drop.left) log(`drop folder: ${path.relative(config.baseDir, l.file) || l.file} left in place: ${l.reason}`);
+  }
+
+  for (const source of config.api_sources.filter((s) => wanted(s.name))) {
+    throwIfStopped();
+    try {
+      const streams = await syncApiSource(source, {
+        wh,
+        timezone: config.timezone,
+        baseDir: config.baseDir,
+        log,
+        onBatch: (summary) => {
+          result.batches.push(summary);
+          reporter.done(summary);
+        },
+      });
+      result.streams.push(...streams);
+      for (const s of streams)
+        log(`${s.source}: ${s.stream}: ${s.pages} page(s), ${s.fetched} record(s) fetched${s.repeats ? `, ${s.repeats} seen twice and stored once` : ""}`);
+    } catch (e) {
+      if (e instanceof Stopped) throw e;
+      result.errors.push(`${(e as Error).message} (the rows and cursor of earlier pages are kept; the next run resumes from there)`);
+    }
+  }
+  return result;
 }

@@ -28,6 +28,11 @@ export interface LoadOptions {
   onPhase?: (phase: string) => void;
   /** DuckDB's progress (0-100) of reading and checking the file */
   onProgress?: (percent: number) => void;
+  /** what the batch and its quarantine lines name as the file (an API page's URL instead of a temp file) */
+  origin?: string;
+  /** extra work inside the batch's transaction, after its rows are settled (an API source commits its cursor
+   *  here, so that the cursor and the rows it covers land together or not at all) */
+  inTransaction?: (batchId: number) => Promise<void>;
 }
 
 export interface BatchSummary {
@@ -57,9 +62,10 @@ export async function sha256File(file: string): Promise<string> {
 export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchSummary> {
   const { file, mapping } = opts;
   const source_ = opts.source;
+  const shownFile = opts.origin ?? file;
   const contract = contractFor(mapping.table);
   const summary: BatchSummary = {
-    file,
+    file: shownFile,
     source: source_,
     table: contract.table,
     batchId: null,
@@ -131,7 +137,7 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           await wh.run("INSERT INTO meta.quarantine VALUES ($b, $s, $f, $t, $rec, $line, $field, $v, $reason)", {
             b: batchId,
             s: source_,
-            f: file,
+            f: shownFile,
             t: contract.table,
             rec: source.recordsFromRowid && r.line !== null ? r.line - (source.firstDataLine - 1) : null,
             line: r.line,
@@ -144,14 +150,14 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           await wh.run("INSERT INTO meta.quarantine VALUES ($b, $s, $f, $t, NULL, NULL, '(encoding)', NULL, $reason)", {
             b: batchId,
             s: source_,
-            f: file,
+            f: shownFile,
             t: contract.table,
             reason: msg.undecodable(source.undecodable, source.encoding),
           });
         }
         if (mapping.format === "json" || mapping.format === "ndjson") {
           summary.rowsRead += await wh.exec(`INSERT INTO meta.quarantine
-            SELECT ${batchId}, ${lit(source_)}, ${lit(file)}, ${lit(contract.table)}, _record, _line, '(row)', left(_bad, 200), 'not valid JSON'
+            SELECT ${batchId}, ${lit(source_)}, ${lit(shownFile)}, ${lit(contract.table)}, _record, _line, '(row)', left(_bad, 200), 'not valid JSON'
             FROM ${source.from} WHERE _bad IS NOT NULL`);
         }
 
@@ -163,7 +169,7 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           {
             batchId,
             source: source_,
-            file,
+            file: shownFile,
             table: contract.table,
             recordOf,
             firstDataLine: source.recordsFromRowid ? source.firstDataLine : null,
@@ -181,8 +187,8 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           )
         ).map((p) =>
           p.line === null && p.record === null
-            ? `${file}: ${p.reason}`
-            : `${file} ${p.line !== null ? `line ${p.line}` : `record ${p.record}`}, field ${p.field}: ${p.reason}`,
+            ? `${shownFile}: ${p.reason}`
+            : `${shownFile} ${p.line !== null ? `line ${p.line}` : `record ${p.record}`}, field ${p.field}: ${p.reason}`,
         );
         await wh.run(
           "INSERT INTO meta.batches VALUES ($b, $source, $t, $file, $sha, $mapping, $enc, $read, $ins, $rep, $unch, $sup, $quar, $start, current_timestamp)",
@@ -190,7 +196,7 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
             b: batchId,
             source: source_,
             t: contract.table,
-            file,
+            file: shownFile,
             sha,
             mapping: mapping.name,
             enc: source.encoding,
@@ -218,6 +224,10 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           },
         });
         await wh.run(`DROP TABLE IF EXISTS ${lookup}`);
+        if (opts.inTransaction) {
+          opts.onPhase?.("committing");
+          await opts.inTransaction(batchId);
+        }
         return summary;
       });
     } catch (e) {
@@ -245,7 +255,7 @@ async function recordFailedFile(
     await wh.run("INSERT INTO meta.quarantine VALUES ($b, $s, $f, $t, NULL, NULL, '(file)', NULL, $reason)", {
       b: batchId,
       s: opts.source,
-      f: opts.file,
+      f: opts.origin ?? opts.file,
       t: summary.table,
       reason: message,
     });
@@ -257,7 +267,7 @@ async function recordFailedFile(
     // rows_read = -1 marks a failed file: it is not 'already loaded' and is tried again next time
     await wh.run(
       "INSERT INTO meta.batches VALUES ($b, $s, $t, $f, $sha, $m, NULL, -1, 0, 0, 0, 0, 0, $start, current_timestamp)",
-      { b: batchId, s: opts.source, t: summary.table, f: opts.file, sha, m: opts.mapping.name, start: startedAt.toISOString() },
+      { b: batchId, s: opts.source, t: summary.table, f: opts.origin ?? opts.file, sha, m: opts.mapping.name, start: startedAt.toISOString() },
     );
   });
   return { ...summary, status: "failed", message };

@@ -31,6 +31,10 @@ export function textExpr(mapping: Mapping, spec: ColumnSpec | undefined, field?:
   if (spec === undefined) return "NULL::VARCHAR";
   const s = typeof spec === "string" ? { column: spec } : spec;
   if (s.const !== undefined) return `${lit(String(s.const))}::VARCHAR`;
+  if (s.hash_of) {
+    const parts = s.hash_of.map((c) => `coalesce(trim(${sourceValue(mapping, c)}), '')`).join(", ");
+    return `(${lit(s.prefix ?? "")} || left(md5(concat_ws(chr(31), ${parts})), 16))`;
+  }
   if (s.column === undefined) return "NULL::VARCHAR";
   const longText = field !== undefined && field.kind === "string" && (field.maxLength ?? 0) > 200;
   const value = sourceValue(mapping, s.column);
@@ -90,6 +94,7 @@ export function sourceColumnsOf(mapping: Mapping): string[] {
     else {
       if (spec.column) cols.push(spec.column);
       if (spec.plus_minutes) cols.push(spec.plus_minutes);
+      if (spec.hash_of) cols.push(...spec.hash_of);
     }
   }
   return cols;
@@ -104,7 +109,7 @@ export function absentColumns(mapping: Mapping, specs: FieldSpec[], fileColumns:
   for (const spec of specs) {
     const cs = mapping.columns[spec.name];
     if (cs === undefined) continue;
-    const cols = typeof cs === "string" ? [cs] : [cs.column, cs.plus_minutes].filter((x): x is string => Boolean(x));
+    const cols = typeof cs === "string" ? [cs] : [cs.column, cs.plus_minutes, ...(cs.hash_of ?? [])].filter((x): x is string => Boolean(x));
     for (const c of cols) {
       if (fileColumns.includes(c)) continue;
       const optional = !spec.required || (typeof cs === "object" && cs.default !== undefined);

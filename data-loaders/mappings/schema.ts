@@ -27,10 +27,13 @@ export const ColumnSpec = z.union([
       /** this timestamp = the timestamp field `from` plus this many minutes (Zendesk's "First reply time in minutes") */
       plus_minutes: z.string().optional(),
       from: z.string().optional(),
+      /** an id made from these columns (a hash of their values): for exports without a response id, such as a
+       *  Google Forms sheet, where the same response exported again gets the same id */
+      hash_of: z.array(z.string().min(1)).min(1).optional(),
     })
     .strict()
-    .refine((s) => [s.column, s.const, s.plus_minutes].filter((x) => x !== undefined).length === 1, {
-      message: "give exactly one of column, const or plus_minutes",
+    .refine((s) => [s.column, s.const, s.plus_minutes, s.hash_of].filter((x) => x !== undefined).length === 1, {
+      message: "give exactly one of column, const, plus_minutes or hash_of",
     })
     .refine((s) => (s.plus_minutes === undefined) === (s.from === undefined), {
       message: "plus_minutes needs from: (the canonical timestamp field it is added to), and from needs plus_minutes",

@@ -6,7 +6,6 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
 import { z } from "zod";
-import { ingestSources } from "../../data-loaders/ingest/ingest.ts";
 import { loadFile } from "../../data-loaders/ingest/load-file.ts";
 import { loadMapping } from "../../data-loaders/mappings/schema.ts";
 import { type AppConfig, loadConfig, resolvePath } from "../config.ts";
@@ -15,7 +14,11 @@ import { generateDemo } from "../demo/generate.ts";
 import { explain, formatExplanation } from "../explain.ts";
 import { formatZodError, msg } from "../messages.ts";
 import { PeriodLabel } from "../periods.ts";
-import { ChecksFailed, runModels } from "../run.ts";
+import { ChecksFailed } from "../run.ts";
+import { executeTask, type JobContext } from "../schedule/jobs.ts";
+import { describeOwner, LockBusy, readOwner, withLock } from "../schedule/lock.ts";
+import { nextRuns, Scheduler } from "../schedule/scheduler.ts";
+import { installSignalHandlers, onStop, Stopped, stopSignal } from "../schedule/shutdown.ts";
 import { findScheme, loadSchemes } from "../scheme/load.ts";
 import { formatStatus, readStatus } from "../status.ts";
 import { demoStep, ingestReporter, runReporter, summaryLine } from "./progress.ts";
@@ -32,11 +35,39 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z
 
 const intFlag = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const GlobalOpts = z.object({ config: z.string().optional() });
+const GlobalOpts = z.object({ config: z.string().optional(), wait: intFlag(0, 86_400).default(1800) });
 
 function config(cmd: Command): AppConfig {
   const g = parse(GlobalOpts, cmd.optsWithGlobals(), "options");
   return loadConfig(g.config);
+}
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/**
+ * Run a command that writes the warehouse holding the run lock: a scheduled job and a manual run never overlap.
+ * A manual run waits for the one in progress (up to --wait seconds), saying what it waits for; SIGTERM lets the
+ * transaction in flight finish, then the command exits.
+ */
+async function locked<T>(cfg: AppConfig, cmd: Command, command: string, fn: () => Promise<T>): Promise<T> {
+  const { wait } = parse(GlobalOpts, cmd.optsWithGlobals(), "options");
+  installSignalHandlers(say);
+  try {
+    return await withLock(
+      resolvePath(cfg, cfg.warehouse),
+      { command, waitMs: wait * 1000, onWait: (owner) => say(`waiting for ${describeOwner(owner)} to finish (up to ${wait} s; --wait to change) ...`) },
+      fn,
+    );
+  } catch (e) {
+    if (e instanceof LockBusy) throw new UsageError(`${e.message}; nothing was done. Try again when it has finished, or pass a longer --wait`);
+    if (e instanceof Stopped) throw new UsageError(e.message);
+    if (e instanceof ChecksFailed) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+function jobContext(cfg: AppConfig, extra: Partial<JobContext> = {}): JobContext {
+  return { cfg, meta: { trigger: "manual" }, log: say, ingestReporter: ingestReporter(), runReporter: runReporter(), ...extra };
 }
 
 async function openWarehouse(cfg: AppConfig, readOnly = false): Promise<Warehouse> {
@@ -88,50 +119,54 @@ export async function ensureDemo(cfg: AppConfig, overrides: z.infer<typeof DemoO
   return out;
 }
 
-async function doIngest(cfg: AppConfig, opts: { source?: string[]; force?: boolean }): Promise<boolean> {
-  if (!cfg.sources.length) throw new UsageError(msg.noSources());
-  const wh = await openWarehouse(cfg);
-  try {
+function ingestSummary(r: NonNullable<Awaited<ReturnType<typeof executeTask>>["ingest"]>, t0: number): void {
+  const loaded = r.batches.filter((b) => b.status === "loaded");
+  const rows = loaded.reduce((a, b) => a + b.rowsRead, 0);
+  const quarantined = r.batches.reduce((a, b) => a + b.quarantined, 0);
+  say(
+    `ingest: ${loaded.length} file(s) or page batch(es) loaded, ${r.batches.length - loaded.length} unchanged or failed, ${rows} rows read, ${quarantined} quarantined, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+}
+
+function hasSources(cfg: AppConfig): boolean {
+  return cfg.sources.length > 0 || cfg.api_sources.length > 0 || Boolean(cfg.drop_folder);
+}
+
+async function doIngest(cfg: AppConfig, cmd: Command, opts: { source?: string[]; force?: boolean }): Promise<boolean> {
+  if (!hasSources(cfg)) throw new UsageError(msg.noSources());
+  return locked(cfg, cmd, "ingest", async () => {
     const t0 = Date.now();
-    const result = await ingestSources(wh, cfg, ingestReporter(), { force: opts.force, only: opts.source });
-    const loaded = result.batches.filter((b) => b.status === "loaded");
-    const rows = loaded.reduce((a, b) => a + b.rowsRead, 0);
-    const quarantined = result.batches.reduce((a, b) => a + b.quarantined, 0);
-    process.stderr.write(
-      `ingest: ${loaded.length} file(s) loaded, ${result.batches.length - loaded.length} unchanged or failed, ${rows} rows read, ${quarantined} quarantined, ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
-    );
-    for (const e of result.errors) process.stderr.write(`error: ${e}\n`);
-    return result.errors.length === 0;
-  } finally {
-    wh.close();
-  }
+    const out = await executeTask("ingest", jobContext(cfg, { only: opts.source, force: opts.force }));
+    ingestSummary(out.ingest!, t0);
+    return out.ok;
+  });
 }
 
-async function doRun(cfg: AppConfig): Promise<void> {
-  const schemes = loadSchemes(resolvePath(cfg, cfg.schemes_dir));
-  const wh = await openWarehouse(cfg);
-  try {
-    const agents = Number(await wh.value("SELECT count(*) FROM raw.agents WHERE _current"));
-    const tickets = Number(await wh.value("SELECT count(*) FROM raw.tickets WHERE _current"));
-    if (!agents || !tickets) throw new UsageError(`the warehouse has ${agents} agents and ${tickets} tickets: ingest a roster and tickets first ('appraisal ingest')`);
-    const r = await runModels(wh, schemes, runReporter());
-    process.stderr.write(
-      `run #${r.runId}: ${r.models} models and ${r.checks} checks in ${r.seconds.toFixed(1)} s; ${r.tables["mart.rankings"] ?? 0} ranking rows, ${r.tables["mart.indicator_scores"] ?? 0} indicator scores\n`,
-    );
-  } catch (e) {
-    if (e instanceof ChecksFailed) throw new UsageError(e.message);
-    throw e;
-  } finally {
-    wh.close();
-  }
+function runSummary(r: NonNullable<Awaited<ReturnType<typeof executeTask>>["run"]>): void {
+  say(
+    `run #${r.runId}: ${r.models} models and ${r.checks} checks in ${r.seconds.toFixed(1)} s; ${r.tables["mart.rankings"] ?? 0} ranking rows, ${r.tables["mart.indicator_scores"] ?? 0} indicator scores`,
+  );
 }
 
-export async function doPipeline(cfg: AppConfig, opts: { force?: boolean } = {}): Promise<void> {
-  if (cfg.demo_mode) await ensureDemo(cfg);
-  const ok = await doIngest(cfg, { force: opts.force });
-  if (!ok) process.stderr.write("some sources had errors (above); scoring what was loaded\n");
-  await doRun(cfg);
-  process.stderr.write(`scored warehouse: ${resolvePath(cfg, cfg.warehouse)}\n`);
+async function doRun(cfg: AppConfig, cmd: Command): Promise<void> {
+  await locked(cfg, cmd, "run", async () => {
+    const out = await executeTask("run", jobContext(cfg));
+    runSummary(out.run!);
+  });
+}
+
+export async function doPipeline(cfg: AppConfig, cmd: Command, opts: { force?: boolean } = {}): Promise<void> {
+  if (!hasSources(cfg) && !cfg.demo_mode) throw new UsageError(msg.noSources());
+  await locked(cfg, cmd, "pipeline", async () => {
+    const t0 = Date.now();
+    const out = await executeTask(
+      "pipeline",
+      jobContext(cfg, { force: opts.force, beforeIngest: cfg.demo_mode ? async () => void (await ensureDemo(cfg)) : undefined }),
+    );
+    ingestSummary(out.ingest!, t0);
+    runSummary(out.run!);
+    say(`scored warehouse: ${resolvePath(cfg, cfg.warehouse)}`);
+  });
 }
 
 export function buildProgram(): Command {
@@ -140,6 +175,7 @@ export function buildProgram(): Command {
     .name("appraisal")
     .description("Transparent appraisal boards for technical-support departments: exports in, DuckDB warehouse, scores out.")
     .option("-c, --config <file>", "config file (default: ./appraisal.config.yaml, else the embedded demo department)")
+    .option("--wait <seconds>", "how long a command that writes waits for a run in progress (scheduled or manual) before giving up", "1800")
     .showHelpAfterError("(run with --help for usage)");
 
   program
@@ -176,37 +212,41 @@ export function buildProgram(): Command {
       if (o.file) {
         if (!o.mapping) throw new UsageError("--file needs --mapping (for example --mapping zendesk-tickets-csv)");
         if (!existsSync(o.file)) throw new UsageError(`${o.file} does not exist`);
-        const wh = await openWarehouse(cfg);
-        try {
-          const s = await loadFile(wh, { file: o.file, source: "cli", mapping: loadMapping(o.mapping), force: o.force });
-          process.stderr.write(`${summaryLine(s)}\n`);
-          for (const p of s.problems) process.stderr.write(`    ${p}\n`);
-          if (s.status === "failed") process.exitCode = 1;
-        } finally {
-          wh.close();
-        }
+        const file = o.file;
+        const mapping = o.mapping;
+        await locked(cfg, cmd, "ingest --file", async () => {
+          const wh = await openWarehouse(cfg);
+          try {
+            const s = await loadFile(wh, { file, source: "cli", mapping: loadMapping(mapping), force: o.force });
+            process.stderr.write(`${summaryLine(s)}\n`);
+            for (const p of s.problems) process.stderr.write(`    ${p}\n`);
+            if (s.status === "failed") process.exitCode = 1;
+          } finally {
+            wh.close();
+          }
+        });
         return;
       }
-      if (!(await doIngest(cfg, o))) process.exitCode = 1;
+      if (!(await doIngest(cfg, cmd, o))) process.exitCode = 1;
     });
 
   program
     .command("run")
     .description("compute metrics, scores, rankings and trends for every period, then run the checks (all or nothing)")
-    .action(async (_opts, cmd) => doRun(config(cmd)));
+    .action(async (_opts, cmd) => doRun(config(cmd), cmd));
 
   program
     .command("pipeline")
     .description("the main job without serving: demo files (when no source is configured), ingest, run")
     .option("--force", "reload files already loaded")
-    .action(async (opts, cmd) => doPipeline(config(cmd), { force: Boolean(opts.force) }));
+    .action(async (opts, cmd) => doPipeline(config(cmd), cmd, { force: Boolean(opts.force) }));
 
   program
     .command("start")
     .description("the main job: pipeline, then show where the scored warehouse is")
     .action(async (_opts, cmd) => {
       const cfg = config(cmd);
-      await doPipeline(cfg);
+      await doPipeline(cfg, cmd);
       process.stdout.write(`\nThe warehouse is scored: ${resolvePath(cfg, cfg.warehouse)}\nTry: npx appraisal status  |  npx appraisal explain --agent E1027 --period 2026-Q3\n`);
     });
 
@@ -216,13 +256,57 @@ export function buildProgram(): Command {
     .option("--json", "machine-readable output")
     .action(async (opts, cmd) => {
       const cfg = config(cmd);
-      const wh = await openWarehouse(cfg, true);
+      const file = resolvePath(cfg, cfg.warehouse);
+      const owner = readOwner(file);
+      let wh: Warehouse;
       try {
-        const s = await readStatus(wh);
+        wh = await openWarehouse(cfg, true);
+      } catch (e) {
+        if (owner) throw new UsageError(`${describeOwner(owner)} is writing the warehouse; 'appraisal status' can read it when that has finished`);
+        throw e;
+      }
+      try {
+        const s = await readStatus(wh, { next: nextRuns(cfg, 1), lock: owner });
         process.stdout.write(`${opts.json ? JSON.stringify(s, null, 2) : formatStatus(s)}\n`);
       } finally {
         wh.close();
       }
+    });
+
+  program
+    .command("schedule")
+    .description("run the configured jobs (schedule: in the config) until SIGTERM: ingest, run, publish, reminders; one at a time")
+    .option("--run-now <job>", "run this configured job once now and exit (for a test or a catch-up)")
+    .action(async (opts, cmd) => {
+      const cfg = config(cmd);
+      const o = parse(z.object({ runNow: z.string().optional() }), opts, "schedule options");
+      if (!cfg.schedule) throw new UsageError("no schedule: add a schedule: section with jobs to the config (see README, 'The schedule')");
+      installSignalHandlers(say);
+      const scheduler = new Scheduler(cfg, { log: (l) => say(`${new Date().toISOString()} ${l}`), context: { ingestReporter: ingestReporter() } });
+      if (o.runNow) {
+        const job = cfg.schedule.jobs.find((j) => j.name === o.runNow);
+        if (!job) throw new UsageError(`no job '${o.runNow}'; the jobs are ${cfg.schedule.jobs.map((j) => j.name).join(", ")}`);
+        const out = await scheduler.fire(job);
+        if (!out?.ok) process.exitCode = 1;
+        return;
+      }
+      scheduler.start();
+      say(`schedule: running ${cfg.schedule.jobs.length} job(s); SIGTERM or Ctrl-C stops after the job in flight`);
+      await new Promise<void>((resolve) => {
+        if (stopSignal.requested) resolve();
+        onStop(resolve);
+      });
+      await scheduler.stop();
+      say("schedule: stopped");
+    });
+
+  program
+    .command("publish-site")
+    .description("rebuild the boards with the configured command and publish them atomically to the configured directory")
+    .action(async (_opts, cmd) => {
+      const cfg = config(cmd);
+      if (!cfg.publish) throw new UsageError("nothing to publish to: add a publish: section (command, output, target) to the config");
+      await locked(cfg, cmd, "publish", () => executeTask("publish", jobContext(cfg)));
     });
 
   program
@@ -250,7 +334,12 @@ export function buildProgram(): Command {
         wh.close();
       }
     });
-  addRulesCommands(program, { config, open: openWarehouse, fail: (m) => new UsageError(m) });
+  addRulesCommands(program, {
+    config,
+    open: openWarehouse,
+    fail: (m) => new UsageError(m),
+    locked: (cfg, cmd, name, fn) => locked(cfg, cmd, name, fn),
+  });
   return program;
 }
 

@@ -24,7 +24,8 @@ export function summaryLine(s: BatchSummary): string {
   if (s.unchanged) parts.push(`${s.unchanged} unchanged`);
   if (s.superseded) parts.push(`${s.superseded} older copies in the file`);
   parts.push(`${s.quarantined} quarantined`);
-  return `${s.quarantined ? "!" : "+"} ${path.relative(process.cwd(), s.file) || s.file} -> raw.${s.table}: ${parts.join(", ")}${s.encoding && s.encoding !== "utf-8" && s.encoding !== "binary" ? ` [${s.encoding}]` : ""}`;
+  const shown = /^[a-z][a-z0-9_-]*:/.test(s.file) ? s.file : path.relative(process.cwd(), s.file) || s.file;
+  return `${s.quarantined ? "!" : "+"} ${shown} -> raw.${s.table}: ${parts.join(", ")}${s.encoding && s.encoding !== "utf-8" && s.encoding !== "binary" ? ` [${s.encoding}]` : ""}`;
 }
 
 export function ingestReporter(): IngestReporter {
@@ -36,7 +37,8 @@ export function ingestReporter(): IngestReporter {
     : null;
   let files: cliProgress.SingleBar | null = null;
   let n = 0;
-  const say = (line: string) => (multi ? multi.log(`${line}\n`) : process.stderr.write(`${line}\n`));
+  let stopped = false;
+  const say = (line: string) => (multi && !stopped ? multi.log(`${line}\n`) : process.stderr.write(`${line}\n`));
   return {
     start(total) {
       files = multi?.create(total, 0, { label: "" }) ?? null;
@@ -52,7 +54,13 @@ export function ingestReporter(): IngestReporter {
         for (const p of s.problems) say(`    ${p}`);
         if (s.quarantined > s.problems.length) say("    ... 'appraisal status' lists the quarantine by reason");
       }
-      if (files && n >= files.getTotal()) multi?.stop();
+      if (files && n >= files.getTotal() && !stopped) {
+        multi?.stop();
+        stopped = true;
+      }
+    },
+    log(line) {
+      say(line);
     },
   };
 }

@@ -18,6 +18,8 @@ export interface RulesDeps {
   config: (cmd: Command) => AppConfig;
   open: (cfg: AppConfig, readOnly?: boolean) => Promise<Warehouse>;
   fail: (message: string) => Error;
+  /** hold the run lock (shared with ingest, run and the scheduler) while writing */
+  locked: <T>(cfg: AppConfig, cmd: Command, name: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, where: string, fail: RulesDeps["fail"]): z.infer<T> {
@@ -28,15 +30,18 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, where: string, fa
 
 async function withRules<T>(deps: RulesDeps, cmd: Command, fn: (ctx: RulesContext, cfg: AppConfig) => Promise<T>, readOnly = false): Promise<T> {
   const cfg = deps.config(cmd);
-  const wh = await deps.open(cfg, readOnly);
-  try {
-    return await fn({ wh, timezone: cfg.timezone, holidays: cfg.holidays }, cfg);
-  } catch (e) {
-    if (e instanceof RuleError) throw deps.fail(e.message);
-    throw e;
-  } finally {
-    wh.close();
-  }
+  const work = async () => {
+    const wh = await deps.open(cfg, readOnly);
+    try {
+      return await fn({ wh, timezone: cfg.timezone, holidays: cfg.holidays }, cfg);
+    } catch (e) {
+      if (e instanceof RuleError) throw deps.fail(e.message);
+      throw e;
+    } finally {
+      wh.close();
+    }
+  };
+  return readOnly ? work() : deps.locked(cfg, cmd, cmd.name(), work);
 }
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
