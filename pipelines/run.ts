@@ -132,6 +132,8 @@ export async function runModels(
   const checks = listChecks();
   const runId = await startRun(wh, "run", meta);
   const build = `build_${runId}`;
+  // the corrections of decided appeals this run includes: publication refuses results older than a correction
+  const correctionsUpto = Number(await wh.value("SELECT coalesce(max(correction_id), 0) FROM meta.corrections"));
   reporter.start(models.length + checks.length + 2);
   try {
     reporter.step("schemes");
@@ -174,7 +176,7 @@ export async function runModels(
       await wh.run("UPDATE meta.runs SET finished_at = current_timestamp, outcome = 'ok', rows = $rows, detail = $d::JSON WHERE run_id = $id", {
         id: runId,
         rows: Object.values(tables).reduce((a, b) => a + b, 0),
-        d: JSON.stringify({ models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000, build }),
+        d: JSON.stringify({ models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000, build, corrections_upto: correctionsUpto }),
       });
       await appendAudit(wh, {
         action: "run",

@@ -14,7 +14,12 @@ export const AppealInput = z.object({
   agent: AgentId,
   indicator: z.string().trim().min(1, "indicator is required (an indicator id of the scheme, for example csat)"),
   reason: Text("reason"),
-  evidence: z.string().trim().max(500).optional().transform((s) => (s ? s : undefined)),
+  evidence: z
+    .string()
+    .trim()
+    .max(500)
+    .transform((s) => (s ? s : undefined))
+    .optional(),
 });
 export type AppealInput = z.infer<typeof AppealInput>;
 

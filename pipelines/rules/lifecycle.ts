@@ -94,13 +94,11 @@ export async function publish(ctx: RulesContext, scheme: string, period: string,
         `${pending.length} appeal(s) on ${period} are not decided yet (#${pending.map((a) => a.appeal_id).join(", #")}); decide them first: appraisal appeal decide --id <n> --accept|--reject --reason "..."`,
       );
   }
-  const lastRun = await wh.one<{ run_id: number; started_at: Date }>(
-    "SELECT run_id, started_at FROM meta.runs WHERE kind = 'run' AND outcome = 'ok' ORDER BY run_id DESC LIMIT 1",
+  const lastRun = await wh.one<{ run_id: number; corrections_upto: number | null }>(
+    "SELECT run_id, CAST(detail->>'corrections_upto' AS BIGINT) AS corrections_upto FROM meta.runs WHERE kind = 'run' AND outcome = 'ok' ORDER BY run_id DESC LIMIT 1",
   );
   if (!lastRun) throw new RuleError("nothing has been scored yet: run 'appraisal run' first");
-  const stale = await wh.value<number>("SELECT count(*) FROM meta.corrections WHERE created_at > $t::TIMESTAMPTZ", {
-    t: lastRun.started_at.toISOString(),
-  });
+  const stale = await wh.value<number>("SELECT count(*) FROM meta.corrections WHERE correction_id > $upto", { upto: lastRun.corrections_upto ?? 0 });
   if (stale) throw new RuleError(`${stale} correction(s) from decided appeals came after the last run; run 'appraisal run' to re-score, then publish`);
 
   return wh.transaction(async () => {
