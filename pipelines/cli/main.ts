@@ -19,6 +19,7 @@ import { ChecksFailed, runModels } from "../run.ts";
 import { findScheme, loadSchemes } from "../scheme/load.ts";
 import { formatStatus, readStatus } from "../status.ts";
 import { demoStep, ingestReporter, runReporter, summaryLine } from "./progress.ts";
+import { doBuild, publishWith, registerSiteCommands, serveForever } from "./site.ts";
 
 /** A user-facing failure: printed without a stack trace. */
 export class UsageError extends Error {}
@@ -117,6 +118,8 @@ async function doRun(cfg: AppConfig): Promise<void> {
     process.stderr.write(
       `run #${r.runId}: ${r.models} models and ${r.checks} checks in ${r.seconds.toFixed(1)} s; ${r.tables["mart.rankings"] ?? 0} ranking rows, ${r.tables["mart.indicator_scores"] ?? 0} indicator scores\n`,
     );
+    // the boards read this snapshot, never the live warehouse
+    await publishWith(wh, cfg, "staff");
   } catch (e) {
     if (e instanceof ChecksFailed) throw new UsageError(e.message);
     throw e;
@@ -202,12 +205,18 @@ export function buildProgram(): Command {
 
   program
     .command("start")
-    .description("the main job: pipeline, then show where the scored warehouse is")
-    .action(async (_opts, cmd) => {
+    .description("the main job: pipeline, build the boards, serve them on 127.0.0.1 (keeps serving)")
+    .option("--port <n>", "port (default 4321; the next free one if busy)", "4321")
+    .action(async (opts, cmd) => {
       const cfg = config(cmd);
+      const o = parse(z.object({ port: z.coerce.number().int().min(0).max(65535) }), opts, "start options");
       await doPipeline(cfg);
       process.stdout.write(`\nThe warehouse is scored: ${resolvePath(cfg, cfg.warehouse)}\nTry: npx appraisal status  |  npx appraisal explain --agent E1027 --period 2026-Q3\n`);
+      const site = await doBuild(cfg, { audience: "staff" });
+      await serveForever(site.out, o.port);
     });
+
+  registerSiteCommands(program, config, parse);
 
   program
     .command("status")
