@@ -20,33 +20,33 @@ export function columnar(columns: Col[], orderBy: string): string {
   return `to_json({${columns.map((c) => `${lit(nameOf(c))}: coalesce(list(${exprOf(c)} ORDER BY ${orderBy}), [])`).join(", ")}})`;
 }
 
-/** Round a double for the files (6 decimals: the boards show at most 3). */
-const r6 = (c: string): Col => [c, `round(${ident(c)}, 6)`];
+// Doubles keep full precision: a board formats 39.9999999 as "40.0" and 40 as "40", as `appraisal explain` does,
+// and rounding in the file would turn the one into the other.
 
 const PERIOD_ORDER = "case period_type when 'month' then 0 when 'quarter' then 1 else 2 end, period";
 
 const RANKING_COLUMNS: Col[] = [
-  "period_type", "period", "version", "team", "tenure_months", "tickets_resolved", r6("composite"), "grade", r6("weight_present"),
-  "ranked", "not_ranked_reason", "department_rank", "department_ranked", r6("percentile"), "team_rank", "team_ranked",
-  "previous_period", r6("composite_change"), "rank_change",
+  "period_type", "period", "version", "team", "tenure_months", "tickets_resolved", "composite", "grade", "weight_present",
+  "ranked", "not_ranked_reason", "department_rank", "department_ranked", "percentile", "team_rank", "team_ranked",
+  "previous_period", "composite_change", "rank_change",
 ];
 /** per indicator row: `p` indexes the agent's periods, `i` the shard's indicator_ids */
 const INDICATOR_COLUMNS: Col[] = [
   ["p", "p.pi"], ["i", "list_position(d.indicator_ids, s.indicator_id) - 1"],
-  r6("raw_value"), "sample", "numerator", "denominator", r6("p90"), r6("mean"),
-  r6("department_value"), r6("used_value"), r6("floor_used"), r6("target_used"), r6("score"), "missing",
-  ["scored_at_floor", "s.scored_at_floor::int"], "weight", r6("effective_weight"), r6("contribution"),
+  "raw_value", "sample", "numerator", "denominator", "p90", "mean",
+  "department_value", "used_value", "floor_used", "target_used", "score", "missing",
+  ["scored_at_floor", "s.scored_at_floor::int"], "weight", "effective_weight", "contribution",
 ];
-const DIMENSION_COLUMNS: Col[] = [["p", "p.pi"], ["d", "list_position(d.dimension_ids, s.dimension_id) - 1"], r6("score"), r6("effective_weight")];
+const DIMENSION_COLUMNS: Col[] = [["p", "p.pi"], ["d", "list_position(d.dimension_ids, s.dimension_id) - 1"], "score", "effective_weight"];
 /** 360 groups of quarters and years only (a month shows its quarter's reviews) */
 const R360_COLUMNS: Col[] = [
   ["p", "p.pi"], ["relation", "list_position(d.relations, s.relation) - 1"], ["dimension", "list_position(d.dimensions, s.dimension) - 1"],
-  "raters", r6("mean_score"),
+  "raters", "mean_score",
 ];
 const PERIOD_RANKING_COLUMNS: Col[] = [
-  "agent_id", "display_name", "team", "tenure_months", "tickets_resolved", r6("composite"), "grade", r6("weight_present"), "ranked",
-  "not_ranked_reason", "department_rank", "department_ranked", r6("percentile"), "team_rank", "team_ranked", "previous_period",
-  r6("composite_change"), "rank_change",
+  "agent_id", "display_name", "team", "tenure_months", "tickets_resolved", "composite", "grade", "weight_present", "ranked",
+  "not_ranked_reason", "department_rank", "department_ranked", "percentile", "team_rank", "team_ranked", "previous_period",
+  "composite_change", "rank_change",
 ];
 
 /** Write shards/agents/<id>.json and shards/rankings/<period>.json from the snapshot's Parquet tables in `dir`. */
@@ -93,7 +93,7 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
   }
 
   const perPeriod = await parts(`SELECT period AS k, ${columnar(PERIOD_RANKING_COLUMNS, "ranked DESC, department_rank, agent_id")}::VARCHAR AS j FROM ${t("rankings")} GROUP BY period`);
-  const dimsPerPeriod = await parts(`SELECT period AS k, ${columnar(["agent_id", "dimension_id", r6("score")], "agent_id, dimension_id")}::VARCHAR AS j FROM ${t("dimension_scores")} GROUP BY period`);
+  const dimsPerPeriod = await parts(`SELECT period AS k, ${columnar(["agent_id", "dimension_id", "score"], "agent_id, dimension_id")}::VARCHAR AS j FROM ${t("dimension_scores")} GROUP BY period`);
   for (const [period, rows] of perPeriod) {
     writeFileSync(path.join(rankingsDir, `${shardName(period)}.json`), `{"period":${JSON.stringify(period)},"rows":${rows},"dimensions":${dimsPerPeriod.get(period) ?? "{}"}}`);
   }
