@@ -5,7 +5,7 @@
  * Layout under <root>/<audience>/:
  *   snap-<time>-<run>/manifest.json      what, when, from which run; the current period; language
  *   snap-<time>-<run>/tables/*.parquet   one file per published table
- *   snap-<time>-<run>/site/*.json        the small tables again as columnar JSON, what the Framework loaders emit
+ *   snap-<time>-<run>/site/*.json        the small tables again as JSON, what the Framework loaders emit
  *   snap-<time>-<run>/shards/...         per-agent and per-period JSON the pages fetch by URL parameter
  *   snap-<time>-<run>/metrics.json       the metric catalogue (labels, units, definitions)
  *   current -> snap-...                  a symlink, swapped atomically (rename) once the snapshot is complete
@@ -17,7 +17,7 @@ import path from "node:path";
 import type { Warehouse } from "../db/warehouse.ts";
 import { lit } from "../db/warehouse.ts";
 import { METRICS } from "../scheme/metrics.ts";
-import { columnar, writeShards } from "./shards.ts";
+import { tableJsonQuery, writeShards } from "./shards.ts";
 import { type Audience, tablesFor } from "./tables.ts";
 
 export const SNAPSHOT_FORMAT = 1;
@@ -136,13 +136,13 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   }
 }
 
-/** A small published table as the site reads it: columnar JSON ({column: [values...]}) in the table's row order. */
+/** A small published table as the site reads it: {"columns": [...], "rows": [[...], ...]} in the table's row order. */
 async function writeSiteJson(wh: Warehouse, parquet: string, out: string): Promise<void> {
   const src = `read_parquet(${lit(parquet)}, file_row_number = true)`;
   const cols = (await wh.all<{ column_name: string }>(`DESCRIBE SELECT * EXCLUDE (file_row_number) FROM ${src}`)).map((r) => r.column_name);
-  const json = await wh.value<string | null>(`SELECT ${columnar(cols, "file_row_number")}::VARCHAR FROM ${src}`);
+  const json = await wh.value<string>(`SELECT j FROM (${tableJsonQuery({ from: src, columns: cols, orderBy: "file_row_number" })})`);
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, json ?? JSON.stringify(Object.fromEntries(cols.map((c) => [c, []]))));
+  writeFileSync(out, json);
 }
 
 /** The board's default period: the latest complete quarter with ranked agents, else month, else any period. */

@@ -21,7 +21,7 @@ function emitFile(file, what) {
   process.stdout.write(readFileSync(file));
 }
 
-/** A published table as columnar JSON ({column: [values...]}), as the publish step wrote it. */
+/** A published table as JSON ({"columns": [...], "rows": [[...], ...]}), as the publish step wrote it. */
 export function emitTable(name) {
   emitFile(path.join(snapshotDir(), "site", `${name}.json`), `table ${name}`);
 }

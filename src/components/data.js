@@ -1,17 +1,14 @@
-// Reading the published data in the browser: columnar JSON ({column: [values...]}) to rows, and the shard
-// files (one agent, one period) fetched by URL parameter.
+// Reading the published data in the browser: tables as {"columns": [...], "rows": [[...], ...]} to row
+// objects, and the shard files (one agent, one period) fetched by URL parameter.
 
-/** Rows from a columnar object: {a: [1, 2], b: [3, 4]} -> [{a: 1, b: 3}, {a: 2, b: 4}]. */
-export function rowsOf(columns) {
-  const names = Object.keys(columns ?? {});
-  const n = names.length ? columns[names[0]].length : 0;
-  const rows = new Array(n);
-  for (let i = 0; i < n; ++i) {
+/** Row objects from a published table: {columns: ["a", "b"], rows: [[1, 3], [2, 4]]} -> [{a: 1, b: 3}, {a: 2, b: 4}]. */
+export function rowsOf(table) {
+  const names = table?.columns ?? [];
+  return (table?.rows ?? []).map((values) => {
     const row = {};
-    for (const k of names) row[k] = columns[k][i];
-    rows[i] = row;
-  }
-  return rows;
+    for (let i = 0; i < names.length; ++i) row[names[i]] = values[i];
+    return row;
+  });
 }
 
 /** The URL of a shard file, relative to the site's root (pages live at the root). */
