@@ -2,10 +2,11 @@
 
 /**
  * A table from rows and column specs {key, label, format?(value, row), align?, href?(row)}; `rowData(row)` gives
- * data-* attributes of a row (tests and links find rows by them).
+ * data-* attributes of a row (tests and links find rows by them). data-rows is the number of rows, data-shown
+ * how many are in the page so far; the CSV always holds them all.
  * Each cell's text is what the CSV download holds for it.
  */
-export function htmlTable(rows, columns, { name, empty = "-", rowData } = {}) {
+export function htmlTable(rows, columns, { name, empty = "-", rowData, pageSize = 200, showAll = (n) => `Show all ${n} rows` } = {}) {
   const table = document.createElement("table");
   table.className = "board-table";
   if (name) table.dataset.table = name;
@@ -16,24 +17,50 @@ export function htmlTable(rows, columns, { name, empty = "-", rowData } = {}) {
     if (c.align === "right") th.style.textAlign = "right";
     thead.appendChild(th);
   }
-  const body = table.createTBody();
-  for (const row of rows) {
-    const tr = body.insertRow();
-    if (rowData) Object.assign(tr.dataset, rowData(row));
-    for (const c of columns) {
-      const td = tr.insertCell();
-      td.dataset.key = c.key;
-      const text = cellText(row, c, empty);
-      if (c.href) {
-        const a = document.createElement("a");
-        a.href = c.href(row);
-        a.textContent = text;
-        td.appendChild(a);
-      } else td.textContent = text;
-      if (c.align === "right") td.style.textAlign = "right";
-    }
-  }
+  // the texts of every cell: what the table shows, and what its CSV holds
+  const texts = rows.map((row) => columns.map((c) => cellText(row, c, empty)));
+  table.csvHeader = columns.map((c) => c.label);
+  table.csvRows = texts;
   table.dataset.rows = String(rows.length);
+  const body = table.createTBody();
+  const append = (from, to) => {
+    for (let r = from; r < Math.min(to, rows.length); r++) {
+      const row = rows[r];
+      const tr = body.insertRow();
+      if (rowData) Object.assign(tr.dataset, rowData(row));
+      columns.forEach((c, i) => {
+        const td = tr.insertCell();
+        td.dataset.key = c.key;
+        if (c.href) {
+          const a = document.createElement("a");
+          a.href = c.href(row);
+          a.textContent = texts[r][i];
+          td.appendChild(a);
+        } else td.textContent = texts[r][i];
+        if (c.align === "right") td.style.textAlign = "right";
+      });
+    }
+  };
+  // A long table (2,000 agents) shows its first `pageSize` rows and a button for the rest: a browser lays out
+  // a table with all its rows (column widths depend on every cell), and 2,000 rows took over a second.
+  append(0, pageSize);
+  table.dataset.shown = String(Math.min(pageSize, rows.length));
+  if (rows.length <= pageSize) table.dataset.complete = "true";
+  else {
+    const foot = table.createTFoot().insertRow().insertCell();
+    foot.colSpan = columns.length;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "show-all";
+    button.textContent = showAll(rows.length);
+    button.addEventListener("click", () => {
+      append(pageSize, rows.length);
+      table.deleteTFoot();
+      table.dataset.shown = String(rows.length);
+      table.dataset.complete = "true";
+    });
+    foot.appendChild(button);
+  }
   return table;
 }
 
@@ -64,9 +91,7 @@ export function toCsv(header, rows) {
 
 /** The CSV of exactly what an htmlTable shows: its header and its cells' texts. */
 export function tableCsv(table) {
-  const header = [...table.tHead.rows[0].cells].map((c) => c.textContent);
-  const rows = [...table.tBodies[0].rows].map((r) => [...r.cells].map((c) => c.textContent));
-  return toCsv(header, rows);
+  return toCsv(table.csvHeader, table.csvRows);
 }
 
 /** A button that downloads `getCsv()` as a UTF-8 file (with a BOM, so spreadsheets read Chinese correctly). */

@@ -90,11 +90,13 @@ async function open(pathAndQuery: string, waitFor = "main h1"): Promise<Opened> 
 const markCounts = (page: Page) =>
   page.$$eval("[data-chart]", (els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.chart, e.querySelectorAll("svg g.role-mark > *").length])));
 
-const tableText = (page: Page, name: string) =>
-  page.$eval(`table[data-table="${name}"]`, (t) => {
+const tableText = async (page: Page, name: string) => {
+  await page.waitForSelector(`table[data-table="${name}"][data-complete="true"]`);
+  return page.$eval(`table[data-table="${name}"]`, (t) => {
     const table = t as HTMLTableElement;
     return [[...table.tHead!.rows[0]!.cells].map((c) => c.textContent ?? ""), ...[...table.tBodies[0]!.rows].map((r) => [...r.cells].map((c) => c.textContent ?? ""))];
   });
+};
 
 const select = (page: Page, label: string) => page.locator("form", { has: page.locator("label", { hasText: label }) }).locator("select").first();
 
