@@ -20,7 +20,8 @@ import { METRICS } from "../scheme/metrics.ts";
 import { tableJsonQuery, writeShards } from "./shards.ts";
 import { type Audience, tablesFor } from "./tables.ts";
 
-export const SNAPSHOT_FORMAT = 1;
+// bump when the snapshot layout changes: `appraisal build` then publishes again instead of reading an old one
+export const SNAPSHOT_FORMAT = 2;
 
 export interface Manifest {
   format: number;

@@ -38,6 +38,41 @@ export async function bundleVendor(project = PROJECT): Promise<void> {
   });
 }
 
+/**
+ * Framework's client and standard library carry lazy imports of libraries the boards never load (react,
+ * leaflet, echarts, DuckDB-Wasm's parquet helper, sample datasets...). On a fresh checkout Framework asks
+ * registry.npmjs.org for each one's latest version while bundling. A version folder in Framework's npm cache
+ * answers that locally, so a build needs no network at all (these imports are never executed; versions as the
+ * registry answered on 2026-11-25).
+ */
+const FRAMEWORK_LAZY_NPM: Record<string, string> = {
+  "@observablehq/plot": "0.6.17",
+  "@observablehq/sample-datasets": "1.0.1",
+  "apache-arrow": "21.2.0",
+  arquero: "8.0.3",
+  d3: "7.9.2",
+  "d3-dsv": "3.0.2",
+  echarts: "6.1.0",
+  htl: "1.0.0",
+  leaflet: "1.9.4",
+  lodash: "4.18.1",
+  "mapbox-gl": "3.32.0",
+  "parquet-wasm": "0.8.0",
+  react: "19.3.1",
+  "react-dom": "19.2.0",
+  "topojson-client": "3.1.0",
+};
+
+export function pinFrameworkNpmVersions(project = PROJECT): void {
+  const dir = path.join(project, "src", ".observablehq", "cache", "_npm");
+  for (const [name, version] of Object.entries(FRAMEWORK_LAZY_NPM)) {
+    const scope = name.startsWith("@") ? name.split("/")[0]! : "";
+    const base = scope ? name.slice(scope.length + 1) : name;
+    if (existsSync(path.join(dir, scope)) && readdirSync(path.join(dir, scope)).some((d) => d.startsWith(`${base}@`))) continue;
+    mkdirSync(path.join(dir, `${name}@${version}`), { recursive: true });
+  }
+}
+
 /** The environment for Framework: the snapshot, the output folder, no telemetry, node_modules/.bin for tsx. */
 export function frameworkEnv(snapshot: string, out?: string): NodeJS.ProcessEnv {
   return {
@@ -95,6 +130,7 @@ export async function buildSite(opts: { snapshot: string; out: string; log?: (s:
   const out = path.resolve(opts.out);
   return withBuildLock(async () => {
     await bundleVendor();
+    pinFrameworkNpmVersions();
     // Framework keeps loader output until the loader file changes; a new snapshot must be read again.
     rmSync(path.join(PROJECT, "src", ".observablehq", "cache", "data"), { recursive: true, force: true });
     log(`building the boards from ${opts.snapshot} ...`);
