@@ -12,7 +12,7 @@ import { type AppConfig, resolvePath } from "../config.ts";
 import { Warehouse } from "../db/warehouse.ts";
 import { currentSnapshot, latestRun, type PublishResult, publish, readManifest, SNAPSHOT_FORMAT } from "../publish/publish.ts";
 import { AUDIENCES, type Audience } from "../publish/tables.ts";
-import { buildSite, bundleVendor, frameworkEnv, PROJECT } from "../site/build.ts";
+import { buildSite, bundleVendor, frameworkEnv, PROJECT, pinFrameworkNpmVersions } from "../site/build.ts";
 import { serveDir } from "../site/serve.ts";
 
 export const Audience_ = z.enum(AUDIENCES, { message: `expected one of ${AUDIENCES.join(", ")}` });
@@ -149,12 +149,16 @@ export function registerSiteCommands(program: Command, config: (cmd: Command) =>
       const o = parse(z.object({ audience: Audience_, port: intFlag }), opts, "dev options");
       const snapshot = await ensureSnapshot(cfg, o.audience);
       await bundleVendor();
+      pinFrameworkNpmVersions();
       const bin = path.join(PROJECT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
       const child = spawn(process.execPath, [bin, "preview", "--host", "127.0.0.1", "--port", String(o.port), "--no-open"], {
         cwd: PROJECT,
         env: frameworkEnv(snapshot),
         stdio: "inherit",
       });
+      const forward = (signal: NodeJS.Signals) => child.kill(signal);
+      process.on("SIGINT", forward);
+      process.on("SIGTERM", forward);
       await new Promise<void>((resolve) => child.on("close", () => resolve()));
     });
 }
