@@ -1,6 +1,9 @@
 /**
  * Shards: the per-agent and per-period JSON files the boards fetch by URL parameter, cut from the published
  * tables (never from the warehouse), so one agent's page loads one small file whatever the department's size.
+ * Why one agent page and a file per agent rather than a built page per agent: Framework builds a page in about
+ * 60 ms (measured with a trivial parameterized page at 100 and 400 paths: 9.9 s and 27.7 s), so 2,000 agent
+ * pages alone would take two minutes, and a data loader per page more; copying 2,000 files takes under a second.
  * DuckDB builds each file's JSON text ({"columns": [...], "rows": [[...], ...]} per table); Node only writes the files.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
