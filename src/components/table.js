@@ -6,7 +6,7 @@
  * how many are in the page so far; the CSV always holds them all.
  * Each cell's text is what the CSV download holds for it.
  */
-export function htmlTable(rows, columns, { name, empty = "-", rowData, pageSize = 200, showAll = (n) => `Show all ${n} rows` } = {}) {
+export function htmlTable(rows, columns, { name, empty = "-", rowData, pageSize = 100, showAll = (n) => `Show all ${n} rows` } = {}) {
   const table = document.createElement("table");
   table.className = "board-table";
   if (name) table.dataset.table = name;
@@ -17,15 +17,17 @@ export function htmlTable(rows, columns, { name, empty = "-", rowData, pageSize 
     if (c.align === "right") th.style.textAlign = "right";
     thead.appendChild(th);
   }
-  // the texts of every cell: what the table shows, and what its CSV holds
-  const texts = rows.map((row) => columns.map((c) => cellText(row, c, empty)));
+  // the texts of the cells: what the table shows, and what its CSV holds (made when first needed)
+  const texts = new Array(rows.length);
+  const textsOf = (r) => (texts[r] ??= columns.map((c) => cellText(rows[r], c, empty)));
   table.csvHeader = columns.map((c) => c.label);
-  table.csvRows = texts;
+  Object.defineProperty(table, "csvRows", { get: () => rows.map((_, r) => textsOf(r)) });
   table.dataset.rows = String(rows.length);
   const body = table.createTBody();
   const append = (from, to) => {
     for (let r = from; r < Math.min(to, rows.length); r++) {
       const row = rows[r];
+      const text = textsOf(r);
       const tr = body.insertRow();
       if (rowData) Object.assign(tr.dataset, rowData(row));
       columns.forEach((c, i) => {
@@ -34,9 +36,9 @@ export function htmlTable(rows, columns, { name, empty = "-", rowData, pageSize 
         if (c.href) {
           const a = document.createElement("a");
           a.href = c.href(row);
-          a.textContent = texts[r][i];
+          a.textContent = text[i];
           td.appendChild(a);
-        } else td.textContent = texts[r][i];
+        } else td.textContent = text[i];
         if (c.align === "right") td.style.textAlign = "right";
       });
     }
