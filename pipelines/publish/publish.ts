@@ -21,7 +21,7 @@ import { tableJsonQuery, writeShards } from "./shards.ts";
 import { type Audience, tablesFor } from "./tables.ts";
 
 // bump when the snapshot layout changes: `appraisal build` then publishes again instead of reading an old one
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 
 export interface Manifest {
   format: number;
@@ -85,6 +85,13 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   );
   if (!scheme?.name_en) throw new Error(`the warehouse has no scheme '${opts.scheme}': check primary_scheme in appraisal.config.yaml`);
 
+  // the period lifecycle (publication for objection, final) where the warehouse records it
+  const hasStates = Number(
+    await wh.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'meta' AND table_name = 'period_states'"),
+  );
+  const periodStates = hasStates
+    ? "(SELECT scheme_id, period, state, appeal_deadline, revision FROM meta.period_states)"
+    : "(SELECT NULL::VARCHAR AS scheme_id, NULL::VARCHAR AS period, NULL::VARCHAR AS state, NULL::DATE AS appeal_deadline, NULL::INTEGER AS revision WHERE false)";
   const audienceDir = path.join(opts.root, opts.audience);
   mkdirSync(audienceDir, { recursive: true });
   const run = await latestRun(wh);
@@ -96,7 +103,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
     const tables: Manifest["tables"] = [];
     for (const t of tablesFor(opts.audience)) {
       const file = path.join(tmp, "tables", `${t.name}.parquet`);
-      const sql = t.sql.replaceAll("$scheme", lit(opts.scheme));
+      const sql = t.sql.replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates);
       try {
         await wh.run(`COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`);
       } catch (e) {

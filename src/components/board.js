@@ -9,13 +9,23 @@ export function boardContext(manifest, periodsColumns) {
   return { ...t, manifest, periods, byPeriod, current: manifest.current_period?.period };
 }
 
-/** The publication state of a period, from its published field: provisional until the publication issue lands. */
+/**
+ * The publication state of a period, from its published field: open (not yet published), provisional
+ * (published for objection, appeals until a deadline) or final.
+ */
 export function publicationState(periodRow, L) {
-  const state = periodRow?.publication_state ?? "provisional";
+  const state = periodRow?.publication_state ?? "open";
   const el = document.createElement("span");
   el.className = `state ${state}`;
   el.dataset.state = state;
-  el.textContent = state === "provisional" ? L.provisional : state === "final" ? L.final : state === "published" ? L.published : state;
+  el.textContent =
+    state === "open"
+      ? L.notPublished
+      : state === "provisional"
+        ? `${L.provisional}${periodRow.appeal_deadline ? ` ${L.appealsUntil} ${periodRow.appeal_deadline}` : ""}`
+        : state === "final"
+          ? L.final
+          : state;
   return el;
 }
 

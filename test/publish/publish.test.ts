@@ -68,6 +68,34 @@ describe("publish", () => {
     }
   });
 
+  it("shows each period's publication state where the warehouse records one, and open where not", async () => {
+    const periodsOf = (dir: string) => {
+      const t = JSON.parse(readFileSync(path.join(dir, "site", "periods.json"), "utf8")) as { columns: string[]; rows: unknown[][] };
+      const col = (c: string) => t.columns.indexOf(c);
+      return new Map(t.rows.map((r) => [r[col("period")] as string, { state: r[col("publication_state")], deadline: r[col("appeal_deadline")] }]));
+    };
+    const before = periodsOf((await publish(wh, { root: path.join(t.dir, "states0"), audience: "staff", scheme: "support-weighted", language: "en" })).dir);
+    expect(new Set([...before.values()].map((v) => v.state))).toEqual(new Set(["open"]));
+    const file = path.join(t.dir, "states.duckdb");
+    copyFileSync(site.warehouse, file);
+    const w2 = await Warehouse.open(file, { timezone: "Asia/Shanghai" });
+    try {
+      // the shape of the period lifecycle's table (rules issue): no row means open
+      await w2.run(`CREATE TABLE IF NOT EXISTS meta.period_states (scheme_id VARCHAR, period VARCHAR, state VARCHAR, since TIMESTAMPTZ,
+        appeal_deadline DATE, revision INTEGER)`);
+      await w2.run(`INSERT INTO meta.period_states VALUES
+        ('support-weighted', '2026-Q3', 'provisional', now(), DATE '2026-11-06', 1),
+        ('support-weighted', '2026-Q2', 'final', now(), NULL, 2),
+        ('team-monthly', '2026-Q1', 'final', now(), NULL, 1)`);
+      const after = periodsOf((await publish(w2, { root: path.join(t.dir, "states1"), audience: "staff", scheme: "support-weighted", language: "en" })).dir);
+      expect(after.get("2026-Q3")).toEqual({ state: "provisional", deadline: "2026-11-06" });
+      expect(after.get("2026-Q2")).toEqual({ state: "final", deadline: null });
+      expect(after.get("2026-Q1")?.state).toBe("open");
+    } finally {
+      w2.close();
+    }
+  });
+
   it("swaps `current` to a complete snapshot and keeps only the previous one", async () => {
     const root = path.join(t.dir, "swap");
     const dirs: string[] = [];
