@@ -1,7 +1,34 @@
-// Observable Framework configuration for the boards (the pages come with the boards issue).
+// Observable Framework configuration for the boards. Run through `appraisal build` / `appraisal dev`
+// (npm run build / npm run dev), which publish the snapshot and set APPRAISAL_SNAPSHOT and APPRAISAL_SITE_OUT.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { labels } from "./src/components/i18n.js";
+
+const snapshot = process.env.APPRAISAL_SNAPSHOT ?? path.join(import.meta.dirname, "warehouse", "published", "staff", "current");
+const manifestFile = path.join(snapshot, "manifest.json");
+const language: string = existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile, "utf8")).language : "en";
+const { L } = labels(language);
+
 export default {
-  title: "Support appraisal",
+  title: L.site,
   root: "src",
-  // No web fonts from a CDN: the site must build and render offline.
+  output: process.env.APPRAISAL_SITE_OUT ?? "dist",
+  // No web fonts or stylesheets from a CDN: the theme is imported from node_modules by src/style.css.
   globalStylesheets: [],
+  style: "style.css",
+  lang: language,
+  footer: "",
+  // no favicon request (a 404 in the console otherwise)
+  head: '<link rel="icon" href="data:,">',
+  search: false,
+  pager: false,
+  pages: [
+    { name: L.overview, path: "/" },
+    { name: L.leadership, path: "/leadership" },
+    { name: L.hr, path: "/hr" },
+    { name: L.rankings, path: "/rankings" },
+    { name: L.agent, path: "/agent" },
+    { name: L.methodology, path: "/methodology" },
+    { name: L.status, path: "/status" },
+  ],
 };

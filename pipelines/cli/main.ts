@@ -23,6 +23,7 @@ import { findScheme, loadSchemes } from "../scheme/load.ts";
 import { formatStatus, readStatus } from "../status.ts";
 import { demoStep, ingestReporter, runReporter, summaryLine } from "./progress.ts";
 import { addRulesCommands } from "./rules-commands.ts";
+import { doBuild, registerSiteCommands, serveForever } from "./site.ts";
 
 /** A user-facing failure: printed without a stack trace. */
 export class UsageError extends Error {}
@@ -243,12 +244,18 @@ export function buildProgram(): Command {
 
   program
     .command("start")
-    .description("the main job: pipeline, then show where the scored warehouse is")
-    .action(async (_opts, cmd) => {
+    .description("the main job: pipeline, build the boards, serve them on 127.0.0.1 (keeps serving)")
+    .option("--port <n>", "port (default 4321; the next free one if busy)", "4321")
+    .action(async (opts, cmd) => {
       const cfg = config(cmd);
+      const o = parse(z.object({ port: z.coerce.number().int().min(0).max(65535) }), opts, "start options");
       await doPipeline(cfg, cmd);
       process.stdout.write(`\nThe warehouse is scored: ${resolvePath(cfg, cfg.warehouse)}\nTry: npx appraisal status  |  npx appraisal explain --agent E1027 --period 2026-Q3\n`);
+      const site = await doBuild(cfg, { audience: "staff" });
+      await serveForever(site.out, o.port);
     });
+
+  registerSiteCommands(program, config, parse);
 
   program
     .command("status")

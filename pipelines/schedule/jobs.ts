@@ -6,6 +6,7 @@
 import { ingestSources, type IngestReporter, type IngestResult, silentReporter } from "../../data-loaders/ingest/ingest.ts";
 import { type AppConfig, resolvePath } from "../config.ts";
 import { Warehouse, withWarehouse } from "../db/warehouse.ts";
+import { publishWith } from "../publish/for-config.ts";
 import { type RunReporter, type RunResult, runModels, silentRunReporter } from "../run.ts";
 import { loadSchemes } from "../scheme/load.ts";
 import type { JobTask } from "./config.ts";
@@ -90,7 +91,10 @@ export async function runTask(ctx: JobContext): Promise<RunResult> {
       await finishRun(wh, await startRun(wh, "run", ctx.meta), { outcome: "failed", error: (e as Error).message });
       throw e;
     }
-    return await runModels(wh, schemes, ctx.runReporter ?? silentRunReporter, ctx.meta);
+    const result = await runModels(wh, schemes, ctx.runReporter ?? silentRunReporter, ctx.meta);
+    // the boards read this snapshot, never the live warehouse
+    await publishWith(wh, ctx.cfg, "staff");
+    return result;
   } finally {
     wh.close();
   }

@@ -1,0 +1,168 @@
+/**
+ * The site's part of the benchmark: for a demo department of N agents, the time to publish the snapshot, the
+ * time to build the boards from it, the size of dist/, and the first render of the rankings page in Chromium
+ * (a cold browser context each time, served from 127.0.0.1). Targets: 2,000 agents built in under 60 s; first
+ * render under 1.5 s.
+ *
+ *   npm run bench:site                       80 and 2,000 agents (a scored warehouse in bench/out is reused)
+ *   npm run bench:site -- --agents 80 --fresh   one size, generated and scored again
+ *
+ * `benchSite()` returns the figures for the main benchmark to print.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { chromium } from "playwright-core";
+import YAML from "yaml";
+import { z } from "zod";
+import { DEMO_SOURCES } from "../pipelines/config.ts";
+import { du } from "../pipelines/site/build.ts";
+import { serveDir } from "../pipelines/site/serve.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const OUT = path.join(ROOT, "bench", "out");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export interface SiteFigures {
+  agents: number;
+  tickets: number;
+  /** seconds to generate, ingest and score the department (null when a scored warehouse was reused) */
+  pipeline_s: number | null;
+  publish_s: number;
+  build_s: number;
+  dist_bytes: number;
+  dist_files: number;
+  /** first render of the rankings page, each run in a cold browser context; null without Chromium */
+  rankings_first_render_ms: number[] | null;
+  rankings_first_render_median_ms: number | null;
+  rankings_rows: number | null;
+}
+
+export const SiteBenchOptions = z.object({
+  sizes: z.array(z.object({ agents: z.number().int().min(40), tickets: z.number().int().min(1000) })).default([
+    { agents: 80, tickets: 120_000 },
+    { agents: 2000, tickets: 400_000 },
+  ]),
+  fresh: z.boolean().default(false),
+  renders: z.number().int().min(1).max(20).default(3),
+  log: z.custom<(s: string) => void>().optional(),
+});
+
+function appraisal(config: string, args: string[]): void {
+  execFileSync(process.execPath, [path.join(ROOT, "bin", "appraisal.mjs"), "--config", config, ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true" },
+  });
+}
+
+const seconds = (t0: number) => (Date.now() - t0) / 1000;
+
+async function firstRender(dist: string, runs: number): Promise<{ ms: number[]; rows: number } | null> {
+  if (!existsSync(CHROMIUM)) return null;
+  const site = await serveDir(dist, 0);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const ms: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < runs; i++) {
+      const context = await browser.newContext();
+      await context.route("**/*", (r) => (new URL(r.request().url()).hostname === "127.0.0.1" ? r.continue() : r.abort()));
+      const page = await context.newPage();
+      const t0 = Date.now();
+      await page.goto(`${site.url}rankings`, { waitUntil: "commit" });
+      await page.waitForSelector('table[data-table="rankings"] tbody tr', { timeout: 60_000 });
+      ms.push(Date.now() - t0);
+      rows = Number(await page.getAttribute('table[data-table="rankings"]', "data-rows"));
+      await context.close();
+    }
+    return { ms, rows };
+  } finally {
+    await browser.close();
+    await site.close();
+  }
+}
+
+export async function benchSite(options: z.input<typeof SiteBenchOptions> = {}): Promise<SiteFigures[]> {
+  const o = SiteBenchOptions.parse(options);
+  const log = o.log ?? ((s: string) => process.stderr.write(`${s}\n`));
+  const figures: SiteFigures[] = [];
+  for (const size of o.sizes) {
+    const dir = path.join(OUT, `site-${size.agents}-${size.tickets}`);
+    const config = path.join(dir, "appraisal.config.yaml");
+    const warehouse = path.join(dir, "warehouse", "appraisal.duckdb");
+    if (o.fresh) rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      config,
+      YAML.stringify({
+        warehouse: "warehouse/appraisal.duckdb",
+        schemes_dir: path.join(ROOT, "schemes"),
+        demo_mode: true,
+        demo: { out: "demo-data", agents: size.agents, tickets: size.tickets },
+        sources: DEMO_SOURCES,
+      }),
+    );
+    let pipeline: number | null = null;
+    if (!existsSync(warehouse)) {
+      log(`site bench: ${size.agents} agents, ${size.tickets} tickets: generating and scoring the department ...`);
+      const t0 = Date.now();
+      appraisal(config, ["pipeline"]);
+      pipeline = seconds(t0);
+    }
+    log(`site bench: ${size.agents} agents: publishing ...`);
+    let t0 = Date.now();
+    appraisal(config, ["snapshot"]);
+    const publish = seconds(t0);
+    log(`site bench: ${size.agents} agents: building ...`);
+    const dist = path.join(dir, "dist");
+    t0 = Date.now();
+    appraisal(config, ["build", "--out", dist]);
+    const build = seconds(t0);
+    const { files, bytes } = du(dist);
+    log(`site bench: ${size.agents} agents: first render of the rankings page ...`);
+    const render = await firstRender(dist, o.renders);
+    const sorted = render ? [...render.ms].sort((a, b) => a - b) : null;
+    figures.push({
+      agents: size.agents,
+      tickets: size.tickets,
+      pipeline_s: pipeline,
+      publish_s: publish,
+      build_s: build,
+      dist_bytes: bytes,
+      dist_files: files,
+      rankings_first_render_ms: render?.ms ?? null,
+      rankings_first_render_median_ms: sorted ? sorted[Math.floor(sorted.length / 2)]! : null,
+      rankings_rows: render?.rows ?? null,
+    });
+  }
+  return figures;
+}
+
+export function formatSiteFigures(figures: SiteFigures[]): string {
+  const lines = ["agents  tickets  publish  build (target < 60 s)  dist            rankings first render (target < 1.5 s)"];
+  for (const f of figures) {
+    lines.push(
+      `${String(f.agents).padStart(6)}  ${String(f.tickets).padStart(7)}  ${f.publish_s.toFixed(1).padStart(5)} s  ${f.build_s.toFixed(1).padStart(6)} s${f.build_s < 60 ? "  ok      " : "  SLOW    "}  ${(f.dist_bytes / 1024 / 1024).toFixed(1).padStart(6)} MiB ${String(f.dist_files).padStart(5)} files  ${
+        f.rankings_first_render_median_ms === null
+          ? `not measured: no Chromium at ${CHROMIUM}`
+          : `median ${f.rankings_first_render_median_ms} ms of ${f.rankings_first_render_ms!.join(", ")} (${f.rankings_rows} rows)${f.rankings_first_render_median_ms < 1500 ? " ok" : " SLOW"}`
+      }`,
+    );
+  }
+  return lines.join("\n");
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({
+    options: { agents: { type: "string", multiple: true }, tickets: { type: "string" }, fresh: { type: "boolean" }, renders: { type: "string" }, json: { type: "boolean" } },
+  });
+  const sizes = values.agents?.map((a) => ({ agents: Number(a), tickets: Number(values.tickets ?? (Number(a) <= 80 ? 120_000 : Number(a) * 200)) }));
+  const figures = await benchSite({ sizes, fresh: values.fresh, renders: values.renders ? Number(values.renders) : undefined });
+  process.stdout.write(`${values.json ? JSON.stringify(figures, null, 2) : formatSiteFigures(figures)}\n`);
+}

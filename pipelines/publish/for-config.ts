@@ -1,0 +1,22 @@
+/**
+ * Where a config's snapshots live, and publishing one: used by `appraisal run` (staff snapshot after each
+ * successful run), the site commands and the scheduler.
+ */
+import path from "node:path";
+import { type AppConfig, resolvePath } from "../config.ts";
+import type { Warehouse } from "../db/warehouse.ts";
+import { type PublishResult, publish } from "./publish.ts";
+import type { Audience } from "./tables.ts";
+
+/** Where snapshots live: beside the warehouse, in published/<audience>/. */
+export function publishedRoot(cfg: AppConfig): string {
+  return path.join(path.dirname(resolvePath(cfg, cfg.warehouse)), "published");
+}
+
+export async function publishWith(wh: Warehouse, cfg: AppConfig, audience: Audience): Promise<PublishResult> {
+  const r = await publish(wh, { root: publishedRoot(cfg), audience, scheme: cfg.primary_scheme, language: cfg.language });
+  process.stderr.write(
+    `published the ${audience} snapshot (${r.manifest.tables.length} tables, ${r.manifest.shards.agents} agent and ${r.manifest.shards.periods} period files) in ${r.seconds.toFixed(1)} s: ${r.dir}\n`,
+  );
+  return r;
+}

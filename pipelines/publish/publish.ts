@@ -1,0 +1,184 @@
+/**
+ * `appraisal snapshot`: write the published tables of one audience as a snapshot the site builds from, so that a
+ * site build never opens the live warehouse (DuckDB allows one writing process per file) and never recomputes.
+ *
+ * Layout under <root>/<audience>/:
+ *   snap-<time>-<run>/manifest.json      what, when, from which run; the current period; language
+ *   snap-<time>-<run>/tables/*.parquet   one file per published table
+ *   snap-<time>-<run>/site/*.json        the small tables again as JSON, what the Framework loaders emit
+ *   snap-<time>-<run>/shards/...         per-agent and per-period JSON the pages fetch by URL parameter
+ *   snap-<time>-<run>/metrics.json       the metric catalogue (labels, units, definitions)
+ *   current -> snap-...                  a symlink, swapped atomically (rename) once the snapshot is complete
+ * A reader resolves `current` once (realpath) and reads that folder; the previous snapshot is kept, so a build
+ * that started before a publish finishes from the snapshot it started with.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Warehouse } from "../db/warehouse.ts";
+import { lit } from "../db/warehouse.ts";
+import { METRICS } from "../scheme/metrics.ts";
+import { tableJsonQuery, writeShards } from "./shards.ts";
+import { type Audience, tablesFor } from "./tables.ts";
+
+// bump when the snapshot layout changes: `appraisal build` then publishes again instead of reading an old one
+export const SNAPSHOT_FORMAT = 3;
+
+export interface Manifest {
+  format: number;
+  audience: Audience;
+  language: "en" | "zh-CN";
+  timezone: string;
+  scheme: { id: string; name_en: string; name_zh: string };
+  run: { run_id: number | null; finished_at: string | null };
+  published_at: string;
+  data: { first_day: string | null; as_of: string | null };
+  current_period: { period: string; period_type: string } | null;
+  tables: Array<{ name: string; audience: Audience; rows: number; about: string }>;
+  shards: { agents: number; periods: number };
+}
+
+export interface PublishOptions {
+  /** folder holding one subfolder per audience, e.g. warehouse/published */
+  root: string;
+  audience: Audience;
+  scheme: string;
+  language: "en" | "zh-CN";
+  /** publish time, passed in so tests are deterministic */
+  asOf?: Date;
+}
+
+export interface PublishResult {
+  dir: string;
+  manifest: Manifest;
+  seconds: number;
+}
+
+const SAFE_ID = /^[A-Za-z0-9_.-]+$/;
+
+/** The folder `current` points to for an audience, or null when nothing was published yet. */
+export function currentSnapshot(root: string, audience: Audience): string | null {
+  const link = path.join(root, audience, "current");
+  if (!existsSync(link)) return null;
+  return realpathSync(link);
+}
+
+export function readManifest(dir: string): Manifest {
+  return JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as Manifest;
+}
+
+/** The latest successful run of the warehouse: a snapshot made from it needs no refresh. */
+export async function latestRun(wh: Warehouse): Promise<{ run_id: number; finished_at: string } | null> {
+  const row = await wh.one<{ run_id: number; finished_at: string }>(
+    "SELECT run_id, strftime(finished_at, '%Y-%m-%d %H:%M:%S %z') AS finished_at FROM meta.runs WHERE outcome = 'ok' ORDER BY run_id DESC LIMIT 1",
+  );
+  return row ?? null;
+}
+
+export async function publish(wh: Warehouse, opts: PublishOptions): Promise<PublishResult> {
+  const t0 = Date.now();
+  if (!SAFE_ID.test(opts.scheme)) throw new Error(`scheme id '${opts.scheme}' has characters a scheme id cannot have`);
+  const hasMarts = Number(await wh.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'mart' AND table_name = 'rankings'"));
+  if (!hasMarts) throw new Error("the warehouse has no scores yet: run 'npm run pipeline' (or 'appraisal run') before publishing");
+  const scheme = await wh.one<{ name_en: string; name_zh: string }>(
+    "SELECT any_value(scheme_name_en) AS name_en, any_value(scheme_name_zh) AS name_zh FROM scheme.versions WHERE scheme_id = $s",
+    { s: opts.scheme },
+  );
+  if (!scheme?.name_en) throw new Error(`the warehouse has no scheme '${opts.scheme}': check primary_scheme in appraisal.config.yaml`);
+
+  // the period lifecycle (publication for objection, final) where the warehouse records it
+  const hasStates = Number(
+    await wh.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'meta' AND table_name = 'period_states'"),
+  );
+  const periodStates = hasStates
+    ? "(SELECT scheme_id, period, state, appeal_deadline, revision FROM meta.period_states)"
+    : "(SELECT NULL::VARCHAR AS scheme_id, NULL::VARCHAR AS period, NULL::VARCHAR AS state, NULL::DATE AS appeal_deadline, NULL::INTEGER AS revision WHERE false)";
+  const audienceDir = path.join(opts.root, opts.audience);
+  mkdirSync(audienceDir, { recursive: true });
+  const run = await latestRun(wh);
+  const now = opts.asOf ?? new Date();
+  const name = `snap-${now.toISOString().replace(/[-:.]/g, "")}-run${run?.run_id ?? 0}-${process.pid}`;
+  const tmp = path.join(audienceDir, `.tmp-${process.pid}-${Date.now()}`);
+  mkdirSync(path.join(tmp, "tables"), { recursive: true });
+  try {
+    const tables: Manifest["tables"] = [];
+    for (const t of tablesFor(opts.audience)) {
+      const file = path.join(tmp, "tables", `${t.name}.parquet`);
+      const sql = t.sql.replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates);
+      try {
+        await wh.run(`COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`);
+      } catch (e) {
+        throw new Error(`published table ${t.name} failed: ${(e as Error).message}`);
+      }
+      const rows = Number(await wh.value(`SELECT count(*) FROM read_parquet(${lit(file)})`));
+      if (!t.shardOnly) await writeSiteJson(wh, file, path.join(tmp, "site", `${t.name}.json`));
+      tables.push({ name: t.name, audience: t.audience, rows, about: t.about });
+    }
+    const shards = await writeShards(wh, tmp);
+    const bounds = await wh.one<{ first_day: string | null; as_of: string | null }>(
+      "SELECT min(data_start)::VARCHAR AS first_day, max(as_of)::VARCHAR AS as_of FROM mart.periods",
+    );
+    const manifest: Manifest = {
+      format: SNAPSHOT_FORMAT,
+      audience: opts.audience,
+      language: opts.language,
+      timezone: wh.timezone,
+      scheme: { id: opts.scheme, name_en: scheme.name_en, name_zh: scheme.name_zh },
+      run: { run_id: run?.run_id ?? null, finished_at: run?.finished_at ?? null },
+      published_at: now.toISOString(),
+      data: { first_day: bounds?.first_day ?? null, as_of: bounds?.as_of ?? null },
+      current_period: await currentPeriod(wh, path.join(tmp, "tables", "periods.parquet")),
+      tables,
+      shards,
+    };
+    // the metric catalogue the scores were defined with: labels, units, definitions (methodology board)
+    writeFileSync(path.join(tmp, "metrics.json"), JSON.stringify(METRICS));
+    writeFileSync(path.join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    const final = path.join(audienceDir, name);
+    renameSync(tmp, final);
+    swapCurrent(audienceDir, name);
+    prune(audienceDir, name);
+    return { dir: final, manifest, seconds: (Date.now() - t0) / 1000 };
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** A small published table as the site reads it: {"columns": [...], "rows": [[...], ...]} in the table's row order. */
+async function writeSiteJson(wh: Warehouse, parquet: string, out: string): Promise<void> {
+  const src = `read_parquet(${lit(parquet)}, file_row_number = true)`;
+  const cols = (await wh.all<{ column_name: string }>(`DESCRIBE SELECT * EXCLUDE (file_row_number) FROM ${src}`)).map((r) => r.column_name);
+  const json = await wh.value<string>(`SELECT j FROM (${tableJsonQuery({ from: src, columns: cols, orderBy: "file_row_number" })})`);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, json);
+}
+
+/** The board's default period: the latest complete quarter with ranked agents, else month, else any period. */
+async function currentPeriod(wh: Warehouse, periodsFile: string): Promise<Manifest["current_period"]> {
+  const row = await wh.one<{ period: string; period_type: string }>(
+    `SELECT period, period_type FROM read_parquet(${lit(periodsFile)})
+     ORDER BY is_complete AND ranked_agents > 0 DESC, case period_type when 'quarter' then 0 when 'month' then 1 else 2 end, start_date DESC
+     LIMIT 1`,
+  );
+  return row ?? null;
+}
+
+/** Point `current` at `name` in one rename, which readers see either before or after, never half-way. */
+function swapCurrent(audienceDir: string, name: string): void {
+  const tmpLink = path.join(audienceDir, `.current-${process.pid}-${Date.now()}`);
+  symlinkSync(name, tmpLink);
+  renameSync(tmpLink, path.join(audienceDir, "current"));
+}
+
+/** Keep the new snapshot and the one before it (a build may still be reading it); remove older ones and leftovers. */
+function prune(audienceDir: string, keep: string): void {
+  const snaps = readdirSync(audienceDir)
+    .filter((f) => f.startsWith("snap-") && f !== keep)
+    .sort();
+  for (const old of snaps.slice(0, -1)) rmSync(path.join(audienceDir, old), { recursive: true, force: true });
+  // leftovers of a publish that died more than an hour ago (a younger one may still be running)
+  for (const f of readdirSync(audienceDir)) {
+    const file = path.join(audienceDir, f);
+    if (f.startsWith(".tmp-") && Date.now() - statSync(file).mtimeMs > 3_600_000) rmSync(file, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Shards: the per-agent and per-period JSON files the boards fetch by URL parameter, cut from the published
+ * tables (never from the warehouse), so one agent's page loads one small file whatever the department's size.
+ * Why one agent page and a file per agent rather than a built page per agent: Framework builds a page in about
+ * 60 ms (measured with a trivial parameterized page at 100 and 400 paths: 9.9 s and 27.7 s), so 2,000 agent
+ * pages alone would take two minutes, and a data loader per page more; copying 2,000 files takes under a second.
+ * DuckDB builds each file's JSON text ({"columns": [...], "rows": [[...], ...]} per table); Node only writes the files.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Warehouse } from "../db/warehouse.ts";
+import { ident, lit } from "../db/warehouse.ts";
+
+/** A file-name-safe shard key (agent ids and periods are short ASCII in practice; anything else is encoded). */
+export const shardName = (key: string) => encodeURIComponent(key).replaceAll("%", "_");
+
+type Col = string | [name: string, expr: string];
+const nameOf = (c: Col) => (typeof c === "string" ? c : c[0]);
+const exprOf = (c: Col) => (typeof c === "string" ? ident(c) : c[1]);
+
+/**
+ * A query of one JSON table per group (`j`, with the group `k`): {"columns": [names], "rows": [[values], ...]},
+ * rows in `orderBy` order. DuckDB writes the text itself: one string_agg with one sort per group (a list() with
+ * ORDER BY per column sorted once per column, and took most of a minute at 2,000 agents). Values go through
+ * to_json, which writes doubles in full (round-trip) precision: a board formats them as `appraisal explain` does.
+ */
+export function tableJsonQuery(opts: { from: string; key?: string; columns: Col[]; orderBy: string; where?: string }): string {
+  const { from, key, columns, orderBy, where } = opts;
+  const names = JSON.stringify(columns.map(nameOf));
+  const row = `'[' || concat_ws(',', ${columns.map((c) => `coalesce(to_json(${exprOf(c)})::VARCHAR, 'null')`).join(", ")}) || ']'`;
+  return `SELECT ${key ?? "NULL"} AS k, ${lit(`{"columns":${names},"rows":[`)} || coalesce(string_agg(${row}, ',' ORDER BY ${orderBy}), '') || ']}' AS j
+    FROM ${from} ${where ? `WHERE ${where}` : ""} ${key ? `GROUP BY ${key}` : ""}`;
+}
+
+// Doubles keep full precision: a board formats 39.9999999 as "40.0" and 40 as "40", as `appraisal explain` does,
+// and rounding in the file would turn the one into the other.
+
+const PERIOD_ORDER = "case period_type when 'month' then 0 when 'quarter' then 1 else 2 end, period";
+
+const RANKING_COLUMNS: Col[] = [
+  "period_type", "period", "version", "team", "tenure_months", "tickets_resolved", "composite", "grade", "weight_present",
+  "ranked", "not_ranked_reason", "department_rank", "department_ranked", "percentile", "team_rank", "team_ranked",
+  "previous_period", "composite_change", "rank_change",
+];
+/** per indicator row: `p` indexes the agent's periods, `i` the shard's indicator_ids */
+const INDICATOR_COLUMNS: Col[] = [
+  ["p", "p.pi"], ["i", "di.ix"],
+  "raw_value", "sample", "numerator", "denominator", "p90", "mean",
+  "department_value", "used_value", "floor_used", "target_used", "score", "missing",
+  ["scored_at_floor", "s.scored_at_floor::int"], "weight", "effective_weight", "contribution",
+];
+const DIMENSION_COLUMNS: Col[] = [["p", "p.pi"], ["d", "dd.ix"], "score", "effective_weight"];
+/** 360 groups of quarters and years only (a month shows its quarter's reviews) */
+const R360_COLUMNS: Col[] = [
+  ["p", "p.pi"], ["relation", "dr.ix"], ["dimension", "d3.ix"],
+  "raters", "mean_score",
+];
+const PERIOD_RANKING_COLUMNS: Col[] = [
+  "agent_id", "display_name", "team", "tenure_months", "tickets_resolved", "composite", "grade", "weight_present", "ranked",
+  "not_ranked_reason", "department_rank", "department_ranked", "percentile", "team_rank", "team_ranked", "previous_period",
+  "composite_change", "rank_change",
+];
+
+/** Write shards/agents/<id>.json and shards/rankings/<period>.json from the snapshot's Parquet tables in `dir`. */
+export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents: number; periods: number }> {
+  const t = (name: string) => `read_parquet(${lit(path.join(dir, "tables", `${name}.parquet`))})`;
+  const agentsDir = path.join(dir, "shards", "agents");
+  const rankingsDir = path.join(dir, "shards", "rankings");
+  mkdirSync(agentsDir, { recursive: true });
+  mkdirSync(rankingsDir, { recursive: true });
+
+  const parts = async (sql: string) => new Map((await wh.all<{ k: string; j: string }>(sql)).map((r) => [r.k, r.j]));
+  // dictionaries shared by every agent file (rows carry indexes into them) and each agent's period index, as
+  // temporary tables joined by key (allowed on a read-only warehouse; dropped at the end)
+  const dicts: Array<[string, string, string]> = [
+    ["indicator_ids", "indicator_id", "indicator_scores"],
+    ["dimension_ids", "dimension_id", "dimension_scores"],
+    ["relations", "relation", "agent_360_groups"],
+    ["dimensions", "dimension", "agent_360_groups"],
+  ];
+  for (const [name, col, table] of dicts)
+    await wh.run(
+      `CREATE OR REPLACE TEMP TABLE shard_dict_${name} AS SELECT ${col} AS v, row_number() OVER (ORDER BY ${col}) - 1 AS ix FROM (SELECT DISTINCT ${col} FROM ${t(table)})`,
+    );
+  await wh.run(
+    `CREATE OR REPLACE TEMP TABLE shard_pidx AS SELECT agent_id, period, row_number() OVER (PARTITION BY agent_id ORDER BY ${PERIOD_ORDER}) - 1 AS pi FROM ${t("rankings")}`,
+  );
+  const dictParts: string[] = [];
+  for (const [name] of dicts)
+    dictParts.push(`"${name}":${await wh.value<string>(`SELECT to_json(coalesce(list(v ORDER BY ix), []))::VARCHAR FROM shard_dict_${name}`)}`);
+  const dictJson = `{${dictParts.join(",")}}`;
+  const pidx = "shard_pidx p";
+  const rankings = await parts(tableJsonQuery({ from: t("rankings"), key: "agent_id", columns: RANKING_COLUMNS, orderBy: PERIOD_ORDER }));
+  const who = await parts(
+    `SELECT agent_id AS k, to_json(arg_max({agent_id: agent_id, display_name: display_name, team: team, department: department}, period))::VARCHAR AS j
+     FROM ${t("rankings")} GROUP BY agent_id`,
+  );
+  const indicators = await parts(
+    tableJsonQuery({ from: `${t("indicator_scores")} s JOIN ${pidx} USING (agent_id, period) JOIN shard_dict_indicator_ids di ON di.v = s.indicator_id`, key: "s.agent_id", columns: INDICATOR_COLUMNS, orderBy: "p.pi, s.ord" }),
+  );
+  const dimensions = await parts(
+    tableJsonQuery({ from: `${t("dimension_scores")} s JOIN ${pidx} USING (agent_id, period) JOIN shard_dict_dimension_ids dd ON dd.v = s.dimension_id`, key: "s.agent_id", columns: DIMENSION_COLUMNS, orderBy: "p.pi, s.dimension_id" }),
+  );
+  const r360 = await parts(
+    tableJsonQuery({
+      from: `${t("agent_360_groups")} s JOIN ${pidx} USING (agent_id, period) JOIN shard_dict_relations dr ON dr.v = s.relation JOIN shard_dict_dimensions d3 ON d3.v = s.dimension`,
+      key: "s.agent_id",
+      columns: R360_COLUMNS,
+      orderBy: "p.pi, s.relation, s.dimension",
+      where: "s.period_type IN ('quarter', 'year')",
+    }),
+  );
+  const empty = (cols: Col[]) => JSON.stringify({ columns: cols.map(nameOf), rows: [] });
+  for (const [id, ranks] of rankings) {
+    const json = `{"agent":${who.get(id)},"dict":${dictJson},"periods":${ranks},"dimensions":${dimensions.get(id) ?? empty(DIMENSION_COLUMNS)},"indicators":${
+      indicators.get(id) ?? empty(INDICATOR_COLUMNS)
+    },"r360":${r360.get(id) ?? empty(R360_COLUMNS)}}`;
+    writeFileSync(path.join(agentsDir, `${shardName(id)}.json`), json);
+  }
+
+  const perPeriod = await parts(tableJsonQuery({ from: t("rankings"), key: "period", columns: PERIOD_RANKING_COLUMNS, orderBy: "ranked DESC, department_rank, agent_id" }));
+  const dimsPerPeriod = await parts(
+    tableJsonQuery({ from: t("dimension_scores"), key: "period", columns: ["agent_id", "dimension_id", "score"], orderBy: "agent_id, dimension_id" }),
+  );
+  for (const [period, rows] of perPeriod) {
+    writeFileSync(path.join(rankingsDir, `${shardName(period)}.json`), `{"period":${JSON.stringify(period)},"rankings":${rows},"dimensions":${dimsPerPeriod.get(period) ?? empty(["agent_id", "dimension_id", "score"])}}`);
+  }
+  for (const [name] of dicts) await wh.run(`DROP TABLE IF EXISTS shard_dict_${name}`);
+  await wh.run("DROP TABLE IF EXISTS shard_pidx");
+  return { agents: rankings.size, periods: perPeriod.size };
+}

@@ -1,0 +1,242 @@
+/**
+ * What the boards may show: each published table is one SELECT over the warehouse, for one audience.
+ * `staff` tables go into every build; `management` tables only into `appraisal build --audience management`.
+ * Nothing here recomputes a score: the SELECTs pick, join, rename and count what `appraisal run` computed.
+ *
+ * Privacy: no table here reads a customer field, a ticket subject, a comment, a rater id or a quarantined value.
+ * 360 results are per rater group and only where the group is shown (self and supervisor, or >= 3 raters).
+ */
+
+export const AUDIENCES = ["staff", "management"] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+export interface PublishedTable {
+  name: string;
+  audience: Audience;
+  /** what the table holds, for the snapshot's manifest */
+  about: string;
+  /**
+   * DuckDB SQL over the warehouse; `$scheme` is the primary scheme id, `$period_states` the publication state of
+   * each period (meta.period_states where the warehouse has it, else an empty table: every period open)
+   */
+  sql: string;
+  /** per-agent tables reach the site through the shards only; the others also as site/<name>.json */
+  shardOnly?: boolean;
+}
+
+/** Tenure bands (months in post at the end of the period) used to slice the HR trends. */
+export const TENURE_BANDS_SQL = `case when tenure_months < 12 then '0-1y' when tenure_months < 36 then '1-3y'
+  when tenure_months < 60 then '3-5y' else '5y+' end`;
+
+export const PUBLISHED_TABLES: PublishedTable[] = [
+  {
+    name: "periods",
+    audience: "staff",
+    about: "periods scored by the primary scheme, the version in force, completeness and publication state",
+    sql: `
+      select p.period_type, p.period, p.start_date::varchar as start_date, (p.end_date - 1)::varchar as end_date,
+        p.is_complete, sp.version, sp.min_tickets,
+        -- publication (公示): open (not yet published) | provisional (published for objection) | final
+        coalesce(ps.state, 'open') as publication_state, ps.appeal_deadline::varchar as appeal_deadline, ps.revision as published_revision,
+        (select count(*) from mart.rankings r where r.scheme_id = sp.scheme_id and r.period = p.period and r.ranked) as ranked_agents,
+        (select count(*) from mart.rankings r where r.scheme_id = sp.scheme_id and r.period = p.period) as agents
+      from mart.periods p join mart.scheme_periods sp using (period_type, period)
+      left join $period_states ps on ps.scheme_id = sp.scheme_id and ps.period = p.period
+      where sp.scheme_id = $scheme
+      order by case p.period_type when 'month' then 0 when 'quarter' then 1 else 2 end, p.start_date`,
+  },
+  {
+    name: "rankings",
+    audience: "staff",
+    shardOnly: true,
+    about: "every scored agent per period: composite, grade, rank, percentile, change, or why not ranked",
+    sql: `
+      select r.period_type, r.period, r.version, r.agent_id, r.display_name, r.team, r.department, r.tenure_months,
+        r.tickets_resolved, r.composite, r.grade, r.grade_name_en, r.grade_name_zh, r.weight_present,
+        r.ranked, r.not_ranked_reason, r.department_rank, r.department_ranked, r.percentile, r.team_rank, r.team_ranked,
+        t.previous_period, t.previous_composite, t.composite_change, t.previous_rank, t.rank_change
+      from mart.rankings r
+      join mart.agent_trends t using (scheme_id, period_type, period, agent_id)
+      where r.scheme_id = $scheme
+      order by r.period_type, r.period, r.ranked desc, r.department_rank, r.agent_id`,
+  },
+  {
+    name: "agents",
+    audience: "staff",
+    about: "every agent scored in some period: id, name, latest team and department (the agent picker)",
+    sql: `
+      select agent_id, arg_max(display_name, period_end) as display_name, arg_max(team, period_end) as team,
+        arg_max(department, period_end) as department, count(*) as periods_scored
+      from (select r.*, p.end_date as period_end from mart.rankings r join mart.periods p using (period_type, period)
+            where r.scheme_id = $scheme)
+      group by agent_id order by agent_id`,
+  },
+  {
+    name: "dimension_scores",
+    audience: "staff",
+    shardOnly: true,
+    about: "each agent's dimension sub-scores per period",
+    sql: `
+      select period_type, period, agent_id, dimension_id, dimension_weight, score, effective_weight
+      from mart.dimension_scores where scheme_id = $scheme order by period, agent_id, dimension_id`,
+  },
+  {
+    name: "indicator_scores",
+    audience: "staff",
+    shardOnly: true,
+    about: "each agent's indicators per period: inputs (counts and medians only), value used, score, weights, contribution",
+    sql: `
+      select s.period_type, s.period, s.agent_id, s.version, s.dimension_id, s.indicator_id, s.ord, i.metric, i.metric_kind,
+        s.raw_value, s.sample::bigint as sample, s.numerator, s.denominator, s.p90, s.mean, s.department_value, s.used_value,
+        s.floor_used, s.target_used, s.score, s.missing, s.scored_at_floor, s.weight, s.nominal_weight, s.effective_weight, s.contribution
+      from mart.indicator_scores s
+      join scheme.indicators i on i.scheme_id = s.scheme_id and i.version = s.version and i.indicator_id = s.indicator_id
+      where s.scheme_id = $scheme order by s.period, s.agent_id, s.ord`,
+  },
+  {
+    name: "agent_360_groups",
+    audience: "staff",
+    shardOnly: true,
+    about: "360 means per agent, period, rater group and dimension; only groups that may be shown, never a rater",
+    sql: `
+      select period_type, period, agent_id, relation, dimension, raters, mean_score
+      from mart.agent_360_groups where shown order by period, agent_id, relation, dimension`,
+  },
+  {
+    name: "team_scores",
+    audience: "staff",
+    about: "team and department (team null) results per period",
+    sql: `
+      select period_type, period, department, team, agents, ranked_agents, mean_composite, median_composite,
+        min_composite, max_composite, sd_composite, mean_change
+      from mart.team_scores where scheme_id = $scheme order by period, team nulls first`,
+  },
+  {
+    name: "grade_distribution",
+    audience: "staff",
+    about: "ranked agents per grade, per team and for the department (team null)",
+    sql: `
+      select period_type, period, department, team, grade, grade_order, agents::bigint as agents
+      from mart.grade_distribution where scheme_id = $scheme order by period, team nulls first, grade_order`,
+  },
+  {
+    name: "team_indicator_scores",
+    audience: "staff",
+    about: "mean indicator score and value per team and department (team null) over ranked agents",
+    sql: `
+      select period_type, period, department, team, dimension_id, indicator_id, metric, mean_score, mean_value, agents_scored
+      from mart.team_indicator_scores where scheme_id = $scheme order by period, team nulls first, indicator_id`,
+  },
+  {
+    name: "indicator_targets",
+    audience: "staff",
+    about: "per period and indicator, the department's ranked agents against the target: mean and median value, share at target",
+    sql: `
+      select s.period_type, s.period, s.dimension_id, s.indicator_id, any_value(i.method) as method, any_value(i.direction) as direction,
+        avg(s.raw_value) as mean_value, median(s.raw_value) as median_value,
+        avg(s.floor_used) as mean_floor, avg(s.target_used) as mean_target, avg(s.score) as mean_score,
+        count(s.score) as agents_scored,
+        case when any_value(i.method) = 'target' and count(s.score) > 0
+          then count(*) filter (where s.score >= 100) / count(s.score) end as share_at_target
+      from mart.indicator_scores s join mart.rankings r using (scheme_id, period_type, period, agent_id)
+      join scheme.indicators i on i.scheme_id = s.scheme_id and i.version = s.version and i.indicator_id = s.indicator_id
+      where s.scheme_id = $scheme and r.ranked
+      group by all order by s.period, any_value(s.ord)`,
+  },
+  {
+    name: "hr_cells",
+    audience: "staff",
+    about: "quarterly sums and counts per team, tenure band, grade and indicator (composite included) over ranked agents, for slicing",
+    sql: `
+      with q as (
+        select r.period, r.agent_id, r.team, r.grade, r.composite, ${TENURE_BANDS_SQL} as tenure_band
+        from mart.rankings r
+        where r.scheme_id = $scheme and r.period_type = 'quarter' and r.ranked
+      )
+      select period, team, tenure_band, grade, 'composite' as indicator_id,
+        count(*) as agents, sum(composite) as sum_score, count(composite) as n_score,
+        null::double as sum_value, 0::bigint as n_value
+      from q group by all
+      union all
+      select q.period, q.team, q.tenure_band, q.grade, s.indicator_id,
+        count(*), sum(s.score), count(s.score), sum(s.raw_value), count(s.raw_value)
+      from q join mart.indicator_scores s
+        on s.scheme_id = $scheme and s.period_type = 'quarter' and s.period = q.period and s.agent_id = q.agent_id
+      group by all
+      order by 1, 2, 3, 4, 5`,
+  },
+  {
+    name: "scheme_versions",
+    audience: "staff",
+    about: "the primary scheme's versions and their rules: ranking minimums, missing data, small-sample prior, bottom group",
+    sql: `
+      select scheme_id, scheme_name_en, scheme_name_zh, version, sha256, effective_from::varchar as effective_from,
+        effective_to::varchar as effective_to, period_types, missing_policy, bayes_prior_weight,
+        min_tickets_month, min_tickets_quarter, min_tickets_year, min_weight_present, bottom_share, bottom_min_population, notes
+      from scheme.versions where scheme_id = $scheme order by effective_from`,
+  },
+  {
+    name: "scheme_dimensions",
+    audience: "staff",
+    about: "dimensions and weights per version",
+    sql: "select version, dimension_id, name_en, name_zh, weight, ord from scheme.dimensions where scheme_id = $scheme order by version, ord",
+  },
+  {
+    name: "scheme_indicators",
+    audience: "staff",
+    about: "indicators per version: metric, weight, method, floor, target, adjustment, minimum sample",
+    sql: `
+      select version, dimension_id, dimension_weight, indicator_id, name_en, name_zh, metric, metric_kind, direction,
+        weight, nominal_weight, method, floor, target, per_month, adjust, min_sample, missing_policy, ord
+      from scheme.indicators where scheme_id = $scheme order by version, ord`,
+  },
+  {
+    name: "scheme_grades",
+    audience: "staff",
+    about: "grade bands per version",
+    sql: "select version, grade, min_score, max_score, name_en, name_zh, ord from scheme.grades where scheme_id = $scheme order by version, ord",
+  },
+  {
+    name: "sources",
+    audience: "staff",
+    about: "per configured source: files and rows loaded, rows quarantined, last load",
+    sql: `
+      select source, target_table, count(*) filter (where rows_read >= 0) as files, count(*) filter (where rows_read < 0) as failed_files,
+        coalesce(sum(rows_read) filter (where rows_read >= 0), 0) as rows_read, coalesce(sum(rows_quarantined), 0) as rows_quarantined,
+        strftime(max(finished_at), '%Y-%m-%d %H:%M:%S %z') as last_loaded
+      from meta.batches group by all order by target_table, source`,
+  },
+  {
+    name: "quarantine_reasons",
+    audience: "staff",
+    about: "quarantined rows counted by table, field and reason; values are never published (the reason's quoted value and anything after 'got' are cut)",
+    sql: `
+      select target_table, field,
+        case when field = '(file)' then 'the file could not be read; run appraisal status on the server for the error'
+          else trim(regexp_replace(regexp_replace(reason, '"[^"]*"', '"…"', 'g'), '([,;:]\\s*)?got .*$', '')) end as reason,
+        count(*) as rows
+      from meta.quarantine group by all order by rows desc, target_table, field`,
+  },
+  {
+    name: "runs",
+    audience: "staff",
+    about: "the last scoring runs: when and whether they succeeded",
+    sql: `
+      select run_id, kind, strftime(started_at, '%Y-%m-%d %H:%M:%S %z') as started_at,
+        strftime(finished_at, '%Y-%m-%d %H:%M:%S %z') as finished_at, outcome
+      from meta.runs order by run_id desc limit 10`,
+  },
+  {
+    name: "bottom_group",
+    audience: "management",
+    about: "the bottom-group (末位) membership per period: the input of the bottom-20% tracker, for management only",
+    sql: `
+      select period_type, period, agent_id, in_bottom_group, bottom_cut, tied_at_cut, bottom_rule_applies
+      from mart.rankings where scheme_id = $scheme and ranked order by period, agent_id`,
+  },
+];
+
+/** The tables that a build for `audience` may contain: staff tables always, management tables only for management. */
+export function tablesFor(audience: Audience): PublishedTable[] {
+  return PUBLISHED_TABLES.filter((t) => audience === "management" || t.audience === "staff");
+}

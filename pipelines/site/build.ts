@@ -1,0 +1,186 @@
+/**
+ * Building the boards: Observable Framework turns src/ into a static site from a published snapshot, with
+ * everything imported from node_modules (nothing is fetched). Then the per-agent and per-period shard files are
+ * copied beside it, and the result is scanned: a build that references an external host, or that left an import
+ * unresolved (Framework can drop a module silently and still exit 0), fails here rather than in a browser.
+ */
+import { spawn } from "node:child_process";
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { build as esbuild } from "esbuild";
+import { scanOffline } from "./scan.ts";
+
+export const PROJECT = path.resolve(import.meta.dirname, "..", "..");
+const FRAMEWORK_BIN = path.join(PROJECT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
+
+export interface SiteBuild {
+  out: string;
+  seconds: number;
+  files: number;
+  bytes: number;
+}
+
+/** Arquero 8 as one browser ES module (Framework's own bundling keeps node: imports the browser refuses). */
+export async function bundleVendor(project = PROJECT): Promise<void> {
+  const out = path.join(project, "src", "vendor", "arquero.js");
+  const pkg = path.join(project, "node_modules", "arquero", "package.json");
+  if (existsSync(out) && statSync(out).mtimeMs > statSync(pkg).mtimeMs) return;
+  mkdirSync(path.dirname(out), { recursive: true });
+  await esbuild({
+    entryPoints: [path.join(project, "node_modules", "arquero", "src", "index.js")],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    minify: true,
+    legalComments: "none",
+    outfile: out,
+    logLevel: "error",
+  });
+}
+
+/**
+ * Framework's client and standard library carry lazy imports of libraries the boards never load (react,
+ * leaflet, echarts, DuckDB-Wasm's parquet helper, sample datasets...). On a fresh checkout Framework asks
+ * registry.npmjs.org for each one's latest version while bundling. A version folder in Framework's npm cache
+ * answers that locally, so a build needs no network at all (these imports are never executed; versions as the
+ * registry answered on 2026-11-25).
+ */
+const FRAMEWORK_LAZY_NPM: Record<string, string> = {
+  "@observablehq/plot": "0.6.17",
+  "@observablehq/sample-datasets": "1.0.1",
+  "apache-arrow": "21.2.0",
+  arquero: "8.0.3",
+  d3: "7.9.2",
+  "d3-dsv": "3.0.2",
+  echarts: "6.1.0",
+  htl: "1.0.0",
+  leaflet: "1.9.4",
+  lodash: "4.18.1",
+  "mapbox-gl": "3.32.0",
+  "parquet-wasm": "0.8.0",
+  react: "19.3.1",
+  "react-dom": "19.2.0",
+  "topojson-client": "3.1.0",
+};
+
+export function pinFrameworkNpmVersions(project = PROJECT): void {
+  const dir = path.join(project, "src", ".observablehq", "cache", "_npm");
+  for (const [name, version] of Object.entries(FRAMEWORK_LAZY_NPM)) {
+    const scope = name.startsWith("@") ? name.split("/")[0]! : "";
+    const base = scope ? name.slice(scope.length + 1) : name;
+    if (existsSync(path.join(dir, scope)) && readdirSync(path.join(dir, scope)).some((d) => d.startsWith(`${base}@`))) continue;
+    mkdirSync(path.join(dir, `${name}@${version}`), { recursive: true });
+  }
+}
+
+/** The environment for Framework: the snapshot, the output folder, no telemetry, node_modules/.bin for tsx. */
+export function frameworkEnv(snapshot: string, out?: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    APPRAISAL_SNAPSHOT: snapshot,
+    ...(out ? { APPRAISAL_SITE_OUT: out } : {}),
+    OBSERVABLE_TELEMETRY_DISABLE: "true",
+    PATH: `${path.join(PROJECT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+  };
+}
+
+/** Only one build at a time may use src/.observablehq/cache: wait for another build to finish. */
+async function withBuildLock<T>(fn: () => Promise<T>, log: (s: string) => void): Promise<T> {
+  const lock = path.join(PROJECT, "src", ".observablehq", "build.lock");
+  mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + 10 * 60_000;
+  let told = false;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, "wx"));
+      writeFileSync(lock, String(process.pid));
+      break;
+    } catch {
+      const pid = Number(readFileSync(lock, "utf8") || 0);
+      let alive = false;
+      try {
+        alive = pid > 0 && process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+      if (!alive) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another site build (process ${pid}) has held ${lock} for 10 minutes; stop it or remove the file`);
+      if (!told) log(`waiting for another site build (process ${pid}) to finish ...`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    try {
+      unlinkSync(lock);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export async function buildSite(opts: { snapshot: string; out: string; log?: (s: string) => void; verbose?: boolean }): Promise<SiteBuild> {
+  const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
+  const t0 = Date.now();
+  const out = path.resolve(opts.out);
+  return withBuildLock(async () => {
+    await bundleVendor();
+    pinFrameworkNpmVersions();
+    // Framework keeps loader output until the loader file changes; a new snapshot must be read again.
+    rmSync(path.join(PROJECT, "src", ".observablehq", "cache", "data"), { recursive: true, force: true });
+    log(`building the boards from ${opts.snapshot} ...`);
+    const output = await run(process.execPath, [FRAMEWORK_BIN, "build"], frameworkEnv(opts.snapshot, out), opts.verbose);
+    if (output.code !== 0) {
+      throw new Error(`the site build failed (exit ${output.code}):\n${output.text.split("\n").slice(-40).join("\n")}`);
+    }
+    const failed = output.text.split("\n").filter((l) => /\berror\b/i.test(l) && !/0 errors?/.test(l));
+    if (failed.length) throw new Error(`the site build reported errors:\n${failed.slice(0, 20).join("\n")}`);
+    cpSync(path.join(opts.snapshot, "shards"), path.join(out, "_file", "data", "shards"), { recursive: true });
+    const problems = scanOffline(out);
+    if (problems.length) {
+      throw new Error(
+        `the built site in ${out} is not self-contained:\n${problems
+          .slice(0, 20)
+          .map((p) => `  ${p.file}: ${p.kind} ${p.url}`)
+          .join("\n")}`,
+      );
+    }
+    const { files, bytes } = du(out);
+    return { out, seconds: (Date.now() - t0) / 1000, files, bytes };
+  }, log);
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, verbose = false): Promise<{ code: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: PROJECT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const chunks: string[] = [];
+    const take = (b: Buffer) => {
+      const s = b.toString("utf8");
+      chunks.push(s);
+      if (verbose) process.stderr.write(s);
+    };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
+    child.on("error", reject);
+    // strip terminal colours so the text can be searched
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences
+    child.on("close", (code) => resolve({ code: code ?? 1, text: chunks.join("").replace(/\x1b\[[0-9;]*m/g, "") }));
+  });
+}
+
+/** Files and bytes under a folder. */
+export function du(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    files++;
+    bytes += statSync(path.join(e.parentPath, e.name)).size;
+  }
+  return { files, bytes };
+}

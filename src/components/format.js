@@ -1,0 +1,62 @@
+// Number formats, shared by every board so that a number reads the same everywhere and the same as
+// `appraisal explain` prints it (integers as they are, others with a fixed number of decimals).
+
+export function fmt(x, digits = 2) {
+  if (x === null || x === undefined || Number.isNaN(x)) return "-";
+  return Number.isInteger(x) ? String(x) : x.toFixed(digits);
+}
+
+/** A change with its sign: +1.2, -0.4, 0.0 */
+export function signed(x, digits = 1) {
+  if (x === null || x === undefined || Number.isNaN(x)) return "-";
+  const s = x.toFixed(digits);
+  return x > 0 && Number(s) !== 0 ? `+${s}` : s;
+}
+
+export function pct(x, digits = 1) {
+  if (x === null || x === undefined || Number.isNaN(x)) return "-";
+  return `${(100 * x).toFixed(digits)}%`;
+}
+
+const UNITS_ZH = {
+  tickets: "张工单",
+  hours: "小时",
+  minutes: "分钟",
+  certificates: "个认证",
+  items: "项",
+  proposals: "条建议",
+  complaints: "次投诉",
+  audits: "次审核",
+  points: "分",
+};
+
+/**
+ * The sentence naming the raw inputs behind an indicator's value: in English the same words as
+ * `appraisal explain`, in Chinese the same numbers in Chinese words.
+ */
+export function describeInputs(i, metricKind, unit, lang = "en") {
+  const zh = lang === "zh-CN";
+  if (i.raw_value === null || i.raw_value === undefined) return zh ? "无数据" : "no data";
+  const u = zh ? (UNITS_ZH[unit] ?? unit) : unit;
+  switch (metricKind) {
+    case "count":
+    case "sum":
+      return zh ? `${fmt(i.raw_value)} ${u}` : `${fmt(i.raw_value)} ${u}`;
+    case "proportion":
+      return zh
+        ? `${fmt(i.denominator, 0)} 中 ${fmt(i.numerator, 0)} = ${(100 * i.raw_value).toFixed(1)}%`
+        : `${fmt(i.numerator, 0)} of ${fmt(i.denominator, 0)} = ${(100 * i.raw_value).toFixed(1)}%`;
+    case "rate100":
+      return zh
+        ? `已解决 ${fmt(i.denominator, 0)} 张中投诉 ${fmt(i.numerator, 0)} 次 = 每 100 张 ${fmt(i.raw_value)} 次`
+        : `${fmt(i.numerator, 0)} in ${fmt(i.denominator, 0)} resolved = ${fmt(i.raw_value)} per 100`;
+    case "median":
+      return zh
+        ? `${fmt(i.sample, 0)} 个的中位数：${fmt(i.raw_value)} ${u}（p90 ${fmt(i.p90)}，均值 ${fmt(i.mean)}）`
+        : `median of ${fmt(i.sample, 0)}: ${fmt(i.raw_value)} ${u} (p90 ${fmt(i.p90)}, mean ${fmt(i.mean)})`;
+    case "mean":
+      return zh ? `${fmt(i.sample, 0)} 个的均值：${fmt(i.raw_value)}` : `mean of ${fmt(i.sample, 0)}: ${fmt(i.raw_value)}`;
+    default:
+      return fmt(i.raw_value);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The publish step on the test department: what each audience's snapshot holds, that quarantined values never
+ * reach it, and that `current` only ever points at a complete snapshot.
+ */
+import { copyFileSync, existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { Warehouse } from "../../pipelines/db/warehouse.ts";
+import { currentSnapshot, publish, readManifest } from "../../pipelines/publish/publish.ts";
+import { PUBLISHED_TABLES, tablesFor } from "../../pipelines/publish/tables.ts";
+import { tempDir } from "../helpers/warehouse.ts";
+
+const site = inject("site");
+let wh: Warehouse;
+const t = tempDir("appraisal-publish-");
+
+beforeAll(async () => {
+  wh = await Warehouse.open(site.warehouse, { timezone: "Asia/Shanghai", readOnly: true });
+});
+afterAll(() => {
+  wh?.close();
+  t.cleanup();
+});
+
+const columnsOf = async (dir: string, table: string) =>
+  (await wh.all<{ column_name: string }>(`DESCRIBE SELECT * FROM read_parquet('${path.join(dir, "tables", `${table}.parquet`)}')`)).map((r) => r.column_name);
+
+describe("publish", () => {
+  it("gives staff only staff tables and management also the management ones", async () => {
+    const root = path.join(t.dir, "audiences");
+    const staff = await publish(wh, { root, audience: "staff", scheme: "support-weighted", language: "en" });
+    const mgmt = await publish(wh, { root, audience: "management", scheme: "support-weighted", language: "en" });
+    const staffTables = readdirSync(path.join(staff.dir, "tables")).map((f) => f.replace(".parquet", "")).sort();
+    expect(staffTables).toEqual(tablesFor("staff").map((x) => x.name).sort());
+    expect(staffTables).not.toContain("bottom_group");
+    expect(readdirSync(path.join(mgmt.dir, "tables"))).toContain("bottom_group.parquet");
+    expect(staff.manifest.tables.every((x) => x.audience === "staff")).toBe(true);
+    // no staff table carries the bottom-group columns, and no shard either
+    for (const table of tablesFor("staff")) {
+      const cols = await columnsOf(staff.dir, table.name);
+      expect(cols.filter((c) => /in_bottom_group|bottom_cut|tied_at_cut|rater_id|customer|subject|comment|email|phone/.test(c)), table.name).toEqual([]);
+    }
+    const shard = readFileSync(path.join(staff.dir, "shards", "agents", readdirSync(path.join(staff.dir, "shards", "agents"))[0]!), "utf8");
+    expect(shard).not.toMatch(/bottom|in_bottom_group/);
+    expect(PUBLISHED_TABLES.filter((x) => x.audience === "management").map((x) => x.name)).toEqual(["bottom_group"]);
+  });
+
+  it("publishes quarantine counts by reason without the quarantined values", async () => {
+    // a warehouse copy with quarantined rows whose values are private
+    const file = path.join(t.dir, "q.duckdb");
+    copyFileSync(site.warehouse, file);
+    const w2 = await Warehouse.open(file, { timezone: "Asia/Shanghai" });
+    try {
+      await w2.run(`INSERT INTO meta.quarantine VALUES
+        (999, 'tickets', 'x.csv', 'tickets', 1, 2, 'customer_email', 'secret.person@example.org', 'expected an email, got "secret.person@example.org"'),
+        (999, 'tickets', 'x.csv', 'tickets', 2, 3, 'reopen_count', '-4', 'must be at least 0, got -4'),
+        (999, 'tickets', 'x.csv', 'tickets', NULL, NULL, '(file)', NULL, 'Error: line 7 "Zhang San,13800000000" could not be parsed')`);
+      const r = await publish(w2, { root: path.join(t.dir, "q"), audience: "staff", scheme: "support-weighted", language: "en" });
+      const json = readFileSync(path.join(r.dir, "site", "quarantine_reasons.json"), "utf8");
+      const table = JSON.parse(json) as { columns: string[]; rows: unknown[][] };
+      const reasons = table.rows.map((r) => r[table.columns.indexOf("reason")]);
+      expect(reasons).toEqual(
+        expect.arrayContaining(["expected an email", "must be at least 0", "the file could not be read; run appraisal status on the server for the error"]),
+      );
+      expect(json).not.toMatch(/secret\.person|13800000000|Zhang San|-4/);
+    } finally {
+      w2.close();
+    }
+  });
+
+  it("shows each period's publication state where the warehouse records one, and open where not", async () => {
+    const periodsOf = (dir: string) => {
+      const t = JSON.parse(readFileSync(path.join(dir, "site", "periods.json"), "utf8")) as { columns: string[]; rows: unknown[][] };
+      const col = (c: string) => t.columns.indexOf(c);
+      return new Map(t.rows.map((r) => [r[col("period")] as string, { state: r[col("publication_state")], deadline: r[col("appeal_deadline")] }]));
+    };
+    const before = periodsOf((await publish(wh, { root: path.join(t.dir, "states0"), audience: "staff", scheme: "support-weighted", language: "en" })).dir);
+    expect(new Set([...before.values()].map((v) => v.state))).toEqual(new Set(["open"]));
+    const file = path.join(t.dir, "states.duckdb");
+    copyFileSync(site.warehouse, file);
+    const w2 = await Warehouse.open(file, { timezone: "Asia/Shanghai" });
+    try {
+      // the shape of the period lifecycle's table (rules issue): no row means open
+      await w2.run(`CREATE TABLE IF NOT EXISTS meta.period_states (scheme_id VARCHAR, period VARCHAR, state VARCHAR, since TIMESTAMPTZ,
+        appeal_deadline DATE, revision INTEGER)`);
+      await w2.run(`INSERT INTO meta.period_states VALUES
+        ('support-weighted', '2026-Q3', 'provisional', now(), DATE '2026-11-06', 1),
+        ('support-weighted', '2026-Q2', 'final', now(), NULL, 2),
+        ('team-monthly', '2026-Q1', 'final', now(), NULL, 1)`);
+      const after = periodsOf((await publish(w2, { root: path.join(t.dir, "states1"), audience: "staff", scheme: "support-weighted", language: "en" })).dir);
+      expect(after.get("2026-Q3")).toEqual({ state: "provisional", deadline: "2026-11-06" });
+      expect(after.get("2026-Q2")).toEqual({ state: "final", deadline: null });
+      expect(after.get("2026-Q1")?.state).toBe("open");
+    } finally {
+      w2.close();
+    }
+  });
+
+  it("swaps `current` to a complete snapshot and keeps only the previous one", async () => {
+    const root = path.join(t.dir, "swap");
+    const dirs: string[] = [];
+    for (let i = 0; i < 3; i++) dirs.push((await publish(wh, { root, audience: "staff", scheme: "support-weighted", language: "zh-CN" })).dir);
+    expect(currentSnapshot(root, "staff")).toBe(dirs[2]);
+    expect(readlinkSync(path.join(root, "staff", "current"))).toBe(path.basename(dirs[2]!));
+    expect(existsSync(dirs[1]!)).toBe(true);
+    expect(existsSync(dirs[0]!)).toBe(false);
+    expect(readdirSync(path.join(root, "staff")).filter((f) => f.startsWith(".tmp"))).toEqual([]);
+    const m = readManifest(dirs[2]!);
+    expect(m.language).toBe("zh-CN");
+    expect(m.current_period).toEqual({ period: "2026-Q3", period_type: "quarter" });
+    expect(m.shards.agents).toBeGreaterThanOrEqual(40);
+  });
+
+  it("refuses a scheme the warehouse does not have", async () => {
+    await expect(publish(wh, { root: path.join(t.dir, "x"), audience: "staff", scheme: "nope", language: "en" })).rejects.toThrow(/no scheme 'nope'/);
+  });
+});

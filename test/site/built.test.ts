@@ -1,0 +1,78 @@
+/**
+ * The built demo site (test/site/setup.ts) as files: it references no external host, and none of the demo
+ * data's private values (customer ids, emails, phones, ticket subjects, comments, 360 rater ids) is in any file.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "csv-parse/sync";
+import iconv from "iconv-lite";
+import { describe, expect, inject, it } from "vitest";
+import { scanForStrings, scanOffline } from "../../pipelines/site/scan.ts";
+
+const site = inject("site");
+
+function csvRows(file: string, encoding: "utf-8" | "gb18030" = "utf-8"): Array<Record<string, string>> {
+  const text = encoding === "utf-8" ? readFileSync(file, "utf8").replace(/^\ufeff/, "") : iconv.decode(readFileSync(file), encoding);
+  return parse(text, { columns: true, skip_empty_lines: true });
+}
+
+const filesIn = (dir: string, re: RegExp) => readdirSync(path.join(site.demo, dir)).filter((f) => re.test(f)).map((f) => path.join(site.demo, dir, f));
+
+/** The private values of the demo department, by kind. */
+function privateValues(): Record<string, string[]> {
+  const v: Record<string, Set<string>> = {};
+  const add = (kind: string, value: unknown) => {
+    if (typeof value !== "string" || !value.trim()) return;
+    v[kind] ??= new Set();
+    v[kind].add(value.trim());
+  };
+  for (const f of filesIn("helpdesk", /^tickets-.*\.csv$/)) {
+    for (const r of csvRows(f)) {
+      add("customer id", r["Customer ID"]);
+      add("customer email", r["Customer Email"]);
+      add("customer phone", r["Customer Phone"]);
+      add("customer phone", r["Customer Phone"]?.replace(/\s+/g, ""));
+      add("ticket subject", r.Subject);
+    }
+  }
+  for (const f of filesIn("survey", /^csat-.*\.ndjson$/)) {
+    for (const line of readFileSync(f, "utf8").split("\n").filter(Boolean)) {
+      const r = JSON.parse(line);
+      add("csat comment", r.comment);
+      add("customer email", r.customer_email);
+    }
+  }
+  for (const f of filesIn("survey", /^collab-.*\.csv$/)) for (const r of csvRows(f, "gb18030")) add("collaboration comment", r["意见建议"]);
+  for (const f of filesIn("survey", /^review360-.*\.csv$/)) for (const r of csvRows(f)) add("360 rater id", r["评价人编号"]);
+  return Object.fromEntries(Object.entries(v).map(([k, s]) => [k, [...s]]));
+}
+
+describe("the built site", () => {
+  it("references no external host (nothing a browser would fetch or navigate to) and leaves no import unresolved", () => {
+    expect(scanOffline(site.dist)).toEqual([]);
+  });
+
+  it("contains no customer id, email, phone, ticket subject, comment or 360 rater id of the demo data", () => {
+    const values = privateValues();
+    // the demo data has each kind, so an empty scan means something
+    expect(Object.keys(values).sort()).toEqual(
+      ["360 rater id", "collaboration comment", "csat comment", "customer email", "customer id", "customer phone", "ticket subject"].sort(),
+    );
+    for (const [kind, list] of Object.entries(values)) expect(list.length, kind).toBeGreaterThan(10);
+    expect(values["360 rater id"]!.every((id) => /^RSP-[0-9A-F]+$/.test(id))).toBe(true);
+    const all = Object.values(values).flat();
+    // the scanner finds them where they are: in the demo files themselves
+    const control = scanForStrings(path.join(site.demo, "survey"), [values["360 rater id"]![0]!, values["csat comment"]![0]!]);
+    expect(control.size).toBe(2);
+    const leaks = scanForStrings(site.dist, all);
+    expect([...leaks].map(([value, files]) => `${value} in ${files.slice(0, 3).join(", ")}`)).toEqual([]);
+  });
+
+  it("has every board and one data file per agent and per period", () => {
+    for (const page of ["index", "leadership", "hr", "rankings", "agent", "methodology", "status"])
+      expect(readdirSync(site.dist)).toContain(`${page}.html`);
+    const agents = readdirSync(path.join(site.dist, "_file", "data", "shards", "agents"));
+    expect(agents.length).toBeGreaterThanOrEqual(40);
+    expect(readdirSync(path.join(site.dist, "_file", "data", "shards", "rankings")).length).toBeGreaterThan(12);
+  });
+});
