@@ -6,7 +6,10 @@ import { labels } from "./src/components/i18n.js";
 
 const snapshot = process.env.APPRAISAL_SNAPSHOT ?? path.join(import.meta.dirname, "warehouse", "published", "staff", "current");
 const manifestFile = path.join(snapshot, "manifest.json");
-const language: string = existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile, "utf8")).language : "en";
+const manifest = existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile, "utf8")) : {};
+const language: string = manifest.language ?? "en";
+// the tracker board is listed in the management build only (its page says so in a staff build)
+const management = manifest.audience === "management";
 const { L } = labels(language);
 
 export default {
@@ -28,6 +31,8 @@ export default {
     { name: L.hr, path: "/hr" },
     { name: L.rankings, path: "/rankings" },
     { name: L.agent, path: "/agent" },
+    { name: L.appeals, path: "/appeals" },
+    ...(management ? [{ name: L.tracker, path: "/tracker" }] : []),
     { name: L.methodology, path: "/methodology" },
     { name: L.status, path: "/status" },
   ],

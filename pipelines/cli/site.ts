@@ -1,7 +1,8 @@
 /**
  * The site commands: publish a snapshot, build the boards from it, preview them live, serve a build.
  * `appraisal run` publishes the staff snapshot when it finishes; `build` publishes again only when the snapshot
- * is missing or older than the warehouse's last run (or another audience, language or format).
+ * is missing or older than the warehouse's last run or last recorded act (a publication, an appeal), or is of another
+ * audience, language or format.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -11,7 +12,7 @@ import { z } from "zod";
 import { type AppConfig, resolvePath } from "../config.ts";
 import { Warehouse } from "../db/warehouse.ts";
 import { publishedRoot, publishWith } from "../publish/for-config.ts";
-import { currentSnapshot, latestRun, readManifest, SNAPSHOT_FORMAT } from "../publish/publish.ts";
+import { auditSeq, currentSnapshot, latestRun, readManifest, SNAPSHOT_FORMAT } from "../publish/publish.ts";
 import { AUDIENCES, type Audience } from "../publish/tables.ts";
 import { buildSite, bundleVendor, frameworkEnv, PROJECT, pinFrameworkNpmVersions } from "../site/build.ts";
 import { serveDir } from "../site/serve.ts";
@@ -51,7 +52,8 @@ export async function ensureSnapshot(cfg: AppConfig, audience: Audience, force =
     if (existing && !force) {
       const m = readManifest(existing);
       const run = await latestRun(wh);
-      if (m.format === SNAPSHOT_FORMAT && m.run.run_id === (run?.run_id ?? null) && m.language === cfg.language && m.scheme.id === cfg.primary_scheme)
+      const fresh = m.run.run_id === (run?.run_id ?? null) && (m.audit_seq ?? -1) === (await auditSeq(wh));
+      if (m.format === SNAPSHOT_FORMAT && fresh && m.language === cfg.language && m.scheme.id === cfg.primary_scheme)
         return existing;
     }
     return (await publishWith(wh, cfg, audience)).dir;

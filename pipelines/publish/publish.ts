@@ -30,6 +30,8 @@ export interface Manifest {
   timezone: string;
   scheme: { id: string; name_en: string; name_zh: string };
   run: { run_id: number | null; finished_at: string | null };
+  /** the last audit-log entry the snapshot includes: a publication, appeal or decision after it calls for a new one */
+  audit_seq?: number;
   published_at: string;
   data: { first_day: string | null; as_of: string | null };
   current_period: { period: string; period_type: string } | null;
@@ -67,6 +69,11 @@ export function readManifest(dir: string): Manifest {
 }
 
 /** The latest successful run of the warehouse: a snapshot made from it needs no refresh. */
+/** The newest audit-log entry: acts that change what the boards show (publication, appeals) all write one. */
+export async function auditSeq(wh: Warehouse): Promise<number> {
+  return Number(await wh.value("SELECT coalesce(max(seq), 0) FROM meta.audit_log"));
+}
+
 export async function latestRun(wh: Warehouse): Promise<{ run_id: number; finished_at: string } | null> {
   const row = await wh.one<{ run_id: number; finished_at: string }>(
     "SELECT run_id, strftime(finished_at, '%Y-%m-%d %H:%M:%S %z') AS finished_at FROM meta.runs WHERE outcome = 'ok' ORDER BY run_id DESC LIMIT 1",
@@ -124,6 +131,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
       timezone: wh.timezone,
       scheme: { id: opts.scheme, name_en: scheme.name_en, name_zh: scheme.name_zh },
       run: { run_id: run?.run_id ?? null, finished_at: run?.finished_at ?? null },
+      audit_seq: await auditSeq(wh),
       published_at: now.toISOString(),
       data: { first_day: bounds?.first_day ?? null, as_of: bounds?.as_of ?? null },
       current_period: await currentPeriod(wh, path.join(tmp, "tables", "periods.parquet")),

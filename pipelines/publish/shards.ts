@@ -6,7 +6,7 @@
  * pages alone would take two minutes, and a data loader per page more; copying 2,000 files takes under a second.
  * DuckDB builds each file's JSON text ({"columns": [...], "rows": [[...], ...]} per table); Node only writes the files.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "../db/warehouse.ts";
 import { ident, lit } from "../db/warehouse.ts";
@@ -55,6 +55,13 @@ const R360_COLUMNS: Col[] = [
   ["p", "p.pi"], ["relation", "dr.ix"], ["dimension", "d3.ix"],
   "raters", "mean_score",
 ];
+/** per period the agent was scored in (`p`): the scheme's incentives */
+const INCENTIVE_COLUMNS: Col[] = [
+  ["p", "p.pi"], ["bonus_eligible", "s.bonus_eligible::int"], "periods_on_target", ["promotion_priority", "s.promotion_priority::int"],
+  ["training_offer", "s.training_offer::int"], ["honours", "s.honours::int"],
+];
+/** management only: the agent's bottom-20% tracker state per quarter */
+const TRACKER_COLUMNS: Col[] = [["p", "p.pi"], "state", "consecutive", "reason", "committee_decision", "committee_note"];
 const PERIOD_RANKING_COLUMNS: Col[] = [
   "agent_id", "display_name", "team", "tenure_months", "tickets_resolved", "composite", "grade", "weight_present", "ranked",
   "not_ranked_reason", "department_rank", "department_ranked", "percentile", "team_rank", "team_ranked", "previous_period",
@@ -110,11 +117,21 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
       where: "s.period_type IN ('quarter', 'year')",
     }),
   );
+  const incentives = await parts(
+    tableJsonQuery({ from: `${t("incentives")} s JOIN ${pidx} USING (agent_id, period)`, key: "s.agent_id", columns: INCENTIVE_COLUMNS, orderBy: "p.pi" }),
+  );
+  // management tables exist only in a management snapshot: only then do agent files and the management folder carry them
+  const has = (name: string) => existsSync(path.join(dir, "tables", `${name}.parquet`));
+  const tracker = has("tracker")
+    ? await parts(tableJsonQuery({ from: `${t("tracker")} s JOIN ${pidx} USING (agent_id, period)`, key: "s.agent_id", columns: TRACKER_COLUMNS, orderBy: "p.pi" }))
+    : null;
   const empty = (cols: Col[]) => JSON.stringify({ columns: cols.map(nameOf), rows: [] });
   for (const [id, ranks] of rankings) {
     const json = `{"agent":${who.get(id)},"dict":${dictJson},"periods":${ranks},"dimensions":${dimensions.get(id) ?? empty(DIMENSION_COLUMNS)},"indicators":${
       indicators.get(id) ?? empty(INDICATOR_COLUMNS)
-    },"r360":${r360.get(id) ?? empty(R360_COLUMNS)}}`;
+    },"r360":${r360.get(id) ?? empty(R360_COLUMNS)},"incentives":${incentives.get(id) ?? empty(INCENTIVE_COLUMNS)}${
+      tracker ? `,"tracker":${tracker.get(id) ?? empty(TRACKER_COLUMNS)}` : ""
+    }}`;
     writeFileSync(path.join(agentsDir, `${shardName(id)}.json`), json);
   }
 
@@ -124,6 +141,14 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
   );
   for (const [period, rows] of perPeriod) {
     writeFileSync(path.join(rankingsDir, `${shardName(period)}.json`), `{"period":${JSON.stringify(period)},"rankings":${rows},"dimensions":${dimsPerPeriod.get(period) ?? empty(["agent_id", "dimension_id", "score"])}}`);
+  }
+  for (const name of ["appeals", "tracker"]) {
+    if (!has(name)) continue;
+    const managementDir = path.join(dir, "shards", "management");
+    mkdirSync(managementDir, { recursive: true });
+    const cols = (await wh.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${t(name)}`)).map((c) => c.column_name);
+    const json = await wh.value<string>(tableJsonQuery({ from: t(name), columns: cols, orderBy: cols.slice(0, 2).map(ident).join(", ") }).replace(/^SELECT NULL AS k, /, "SELECT "));
+    writeFileSync(path.join(managementDir, `${name}.json`), json);
   }
   for (const [name] of dicts) await wh.run(`DROP TABLE IF EXISTS shard_dict_${name}`);
   await wh.run("DROP TABLE IF EXISTS shard_pidx");

@@ -234,6 +234,71 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
       select period_type, period, agent_id, in_bottom_group, bottom_cut, tied_at_cut, bottom_rule_applies
       from mart.rankings where scheme_id = $scheme and ranked order by period, agent_id`,
   },
+  {
+    name: "publication",
+    audience: "staff",
+    about: "each published period: state, revision in force, appeal deadline, appeals by state, acknowledgements",
+    sql: `
+      select ps.period, ps.state, ps.revision, strftime(ps.since, '%Y-%m-%d') as since, ps.appeal_deadline::varchar as appeal_deadline,
+        (select count(*) from meta.appeals a where a.scheme_id = ps.scheme_id and a.period = ps.period) as appeals,
+        (select count(*) from meta.appeals a where a.scheme_id = ps.scheme_id and a.period = ps.period and a.state = 'filed') as appeals_open,
+        (select count(*) from meta.appeals a where a.scheme_id = ps.scheme_id and a.period = ps.period and a.state = 'accepted') as appeals_accepted,
+        (select count(*) from meta.appeals a where a.scheme_id = ps.scheme_id and a.period = ps.period and a.state = 'rejected') as appeals_rejected,
+        (select count(*) from meta.acknowledgements k where k.scheme_id = ps.scheme_id and k.period = ps.period) as acknowledged,
+        (select count(*) from meta.published_results r where r.scheme_id = ps.scheme_id and r.period = ps.period and r.revision = ps.revision) as published_agents
+      from meta.period_states ps where ps.scheme_id = $scheme order by ps.period`,
+  },
+  {
+    name: "published_results",
+    audience: "staff",
+    about: "what each publication (公示) froze, per revision: composite, grade and rank, so that before and after an appeal can be compared",
+    sql: `
+      select r.period, r.revision, r.state, strftime(r.published_at, '%Y-%m-%d') as published_at, r.agent_id, a.display_name, a.team,
+        r.composite, r.grade, r.ranked, r.department_rank, r.department_ranked
+      from meta.published_results r
+      left join stg.agents a using (agent_id)
+      where r.scheme_id = $scheme order by r.period, r.revision, r.agent_id`,
+  },
+  {
+    name: "appeal_counts",
+    audience: "staff",
+    about: "appeals (申诉) per period, indicator and state: counts only; who appealed and why is for management",
+    sql: `
+      select period, indicator_id, state, count(*) as appeals
+      from meta.appeals where scheme_id = $scheme group by all order by period, indicator_id, state`,
+  },
+  {
+    name: "incentives",
+    audience: "staff",
+    shardOnly: true,
+    about: "per agent and period: bonus eligibility, promotion priority, training offer, honours, from the scheme's rules",
+    sql: `
+      select period_type, period, agent_id, bonus_eligible, periods_on_target, promotion_priority, training_offer, honours
+      from mart.incentives where scheme_id = $scheme order by period, agent_id`,
+  },
+  {
+    name: "appeals",
+    audience: "management",
+    shardOnly: true,
+    about: "every appeal with its reason, evidence, decision and the kind of correction; management only",
+    sql: `
+      select a.appeal_id, a.period, a.agent_id, g.display_name, a.indicator_id, a.reason, a.evidence, a.state,
+        strftime(a.filed_at, '%Y-%m-%d') as filed_at, strftime(a.decided_at, '%Y-%m-%d') as decided_at, a.decision_reason,
+        (select string_agg(c.kind, ', ') from meta.corrections c where c.appeal_id = a.appeal_id) as correction
+      from meta.appeals a left join stg.agents g using (agent_id)
+      where a.scheme_id = $scheme order by a.appeal_id`,
+  },
+  {
+    name: "tracker",
+    audience: "management",
+    shardOnly: true,
+    about: "the bottom-20% tracker (末位淘汰) per agent and quarter: state, consecutive count, reason, triggers, the committee's decision; management only",
+    sql: `
+      select quarter as period, agent_id, display_name, team, composite, department_rank, department_ranked, bottom_cut,
+        in_bottom_group, tied_at_cut, state, consecutive, reason, quality_trigger, efficiency_trigger,
+        committee_decision, committee_members, committee_note
+      from mart.bottom_tracker where scheme_id = $scheme order by quarter, agent_id`,
+  },
 ];
 
 /** The tables that a build for `audience` may contain: staff tables always, management tables only for management. */

@@ -42,7 +42,10 @@ describe("publish", () => {
     }
     const shard = readFileSync(path.join(staff.dir, "shards", "agents", readdirSync(path.join(staff.dir, "shards", "agents"))[0]!), "utf8");
     expect(shard).not.toMatch(/bottom|in_bottom_group/);
-    expect(PUBLISHED_TABLES.filter((x) => x.audience === "management").map((x) => x.name)).toEqual(["bottom_group"]);
+    expect(PUBLISHED_TABLES.filter((x) => x.audience === "management").map((x) => x.name)).toEqual(["bottom_group", "appeals", "tracker"]);
+    // appeal reasons and the tracker reach the management build's files only
+    expect(readdirSync(path.join(mgmt.dir, "shards", "management")).sort()).toEqual(["appeals.json", "tracker.json"]);
+    expect(existsSync(path.join(staff.dir, "shards", "management"))).toBe(false);
   });
 
   it("publishes quarantine counts by reason without the quarantined values", async () => {
@@ -75,7 +78,9 @@ describe("publish", () => {
       return new Map(t.rows.map((r) => [r[col("period")] as string, { state: r[col("publication_state")], deadline: r[col("appeal_deadline")] }]));
     };
     const before = periodsOf((await publish(wh, { root: path.join(t.dir, "states0"), audience: "staff", scheme: "support-weighted", language: "en" })).dir);
-    expect(new Set([...before.values()].map((v) => v.state))).toEqual(new Set(["open"]));
+    // the test department published 2026-Q3 for objection (twice, after an appeal); the rest is open
+    expect(before.get("2026-Q3")?.state).toBe("provisional");
+    expect(new Set([...before.entries()].filter(([p]) => p !== "2026-Q3").map(([, v]) => v.state))).toEqual(new Set(["open"]));
     const file = path.join(t.dir, "states.duckdb");
     copyFileSync(site.warehouse, file);
     const w2 = await Warehouse.open(file, { timezone: "Asia/Shanghai" });
@@ -83,6 +88,7 @@ describe("publish", () => {
       // the shape of the period lifecycle's table (rules issue): no row means open
       await w2.run(`CREATE TABLE IF NOT EXISTS meta.period_states (scheme_id VARCHAR, period VARCHAR, state VARCHAR, since TIMESTAMPTZ,
         appeal_deadline DATE, revision INTEGER)`);
+      await w2.run("DELETE FROM meta.period_states");
       await w2.run(`INSERT INTO meta.period_states VALUES
         ('support-weighted', '2026-Q3', 'provisional', now(), DATE '2026-11-06', 1),
         ('support-weighted', '2026-Q2', 'final', now(), NULL, 2),

@@ -69,7 +69,7 @@ interface Opened {
 }
 
 /** Open a board and wait until Framework has rendered it; collect console errors and failed requests. */
-async function open(pathAndQuery: string, waitFor = "main h1"): Promise<Opened> {
+async function open(pathAndQuery: string, waitFor = "main h1", base = () => served!.url): Promise<Opened> {
   const page = await context!.newPage();
   const problems: string[] = [];
   page.on("console", (m) => {
@@ -80,7 +80,7 @@ async function open(pathAndQuery: string, waitFor = "main h1"): Promise<Opened> 
   page.on("response", (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
-  await page.goto(new URL(pathAndQuery, served!.url).href, { waitUntil: "networkidle" });
+  await page.goto(new URL(pathAndQuery, base()).href, { waitUntil: "networkidle" });
   await page.waitForSelector(waitFor);
   await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>("[data-chart]")].every((c) => c.dataset.rendered === "true"));
   return { page, problems };
@@ -107,6 +107,8 @@ const BOARDS: Array<{ path: string; charts: string[]; tables: string[] }> = [
   { path: "/rankings", charts: [], tables: ["rankings", "not-ranked"] },
   { path: "/agent?id=E1001", charts: ["agent-history", "agent-indicator-history"], tables: ["indicators-work_completion"] },
   { path: "/agent", charts: [], tables: [] },
+  { path: "/appeals?period=2026-Q3", charts: ["appeals-by-state"], tables: ["before-after"] },
+  { path: "/tracker", charts: [], tables: [] },
   { path: "/methodology", charts: ["weights"], tables: ["versions", "grades"] },
   { path: "/status", charts: ["source-rows"], tables: ["sources", "runs"] },
 ];
@@ -228,6 +230,69 @@ describe("the boards in Chromium", () => {
       expect(problems).toEqual([]);
     } finally {
       await page.close();
+    }
+  });
+});
+
+describe("publication, appeals and the tracker", () => {
+  let management: RunningSite | undefined;
+  beforeAll(async () => {
+    if (HAVE_CHROMIUM) management = await serveDir(site.distManagement, 0);
+  });
+  afterAll(async () => {
+    await management?.close();
+  });
+
+  it("staff: the appeals board shows counts, states and before/after, but no reasons; the tracker is not there", async (ctx) => {
+    needBrowser(ctx);
+    const { page, problems } = await open(`/appeals?period=${site.appeal.period}`, 'table[data-table="before-after"]');
+    try {
+      expect(await page.locator('[data-value="appeals"]').textContent()).toBe("1");
+      expect(await page.locator('[data-value="revision"]').textContent()).toBe("2");
+      const changed = await tableText(page, "before-after");
+      expect(changed.slice(1).map((r) => r[1])).toContain(site.appeal.agent);
+      expect(await page.locator('table[data-table="appeals"]').count()).toBe(0);
+      expect(await page.content()).not.toContain(site.appeal.reason);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+    const t = await open("/tracker", '[data-state="management-only"]');
+    try {
+      expect(t.problems).toEqual([]);
+    } finally {
+      await t.page.close();
+    }
+  });
+
+  it("management: appeals with reasons and evidence, the tracker, and an agent's rule state", async (ctx) => {
+    needBrowser(ctx);
+    const base = () => management!.url;
+    const a = await open(`/appeals?period=${site.appeal.period}`, 'table[data-table="appeals"]', base);
+    try {
+      const rows = await tableText(a.page, "appeals");
+      expect(rows[1]).toEqual(expect.arrayContaining([site.appeal.agent, site.appeal.reason, site.appeal.evidence, site.appeal.decision]));
+      expect(a.problems).toEqual([]);
+    } finally {
+      await a.page.close();
+    }
+    const t = await open("/tracker?period=2026-Q3", 'table[data-table="tracker"]', base);
+    try {
+      expect((await markCounts(t.page))["tracker-states"]).toBeGreaterThan(0);
+      const planted = JSON.parse(readFileSync(path.join(site.demo, "manifest.json"), "utf8")).planted;
+      const rows = await tableText(t.page, "tracker");
+      expect(rows.find((r) => r[2] === planted.declining)?.[0]).toBe("预警"); // warning, on the Chinese board
+      expect(t.problems).toEqual([]);
+      const g = await open(`/agent?id=${planted.declining}&period=2026-Q3`, '[data-card="tracker"]', base);
+      try {
+        expect(await g.page.locator('[data-value="tracker-state"]').textContent()).toBe("预警");
+        expect(await g.page.locator('[data-card="incentives"] [data-value="bonus"]').count()).toBe(1);
+        expect(g.problems).toEqual([]);
+      } finally {
+        await g.page.close();
+      }
+    } finally {
+      await t.page.close();
     }
   });
 });

@@ -2,7 +2,7 @@
  * The built demo site (test/site/setup.ts) as files: it references no external host, and none of the demo
  * data's private values (customer ids, emails, phones, ticket subjects, comments, 360 rater ids) is in any file.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import iconv from "iconv-lite";
@@ -68,8 +68,36 @@ describe("the built site", () => {
     expect([...leaks].map(([value, files]) => `${value} in ${files.slice(0, 3).join(", ")}`)).toEqual([]);
   });
 
+  it("the management build passes the same scans", () => {
+    expect(scanOffline(site.distManagement)).toEqual([]);
+    const leaks = scanForStrings(site.distManagement, Object.values(privateValues()).flat());
+    expect([...leaks].map(([value, files]) => `${value} in ${files.slice(0, 3).join(", ")}`)).toEqual([]);
+  });
+
+  it("the staff build holds no management-only data: appeal reasons and evidence, decisions, the tracker", () => {
+    const managementOnly = [
+      site.appeal.reason,
+      site.appeal.evidence,
+      site.appeal.decision,
+      // texts only the tracker and its agent entries carry (data, not the boards' labels)
+      "of 3 consecutive quarters)",
+      "quarters in a row (20",
+      site.committee.note,
+    ];
+    // the scan finds them where they are: in the management build
+    const control = scanForStrings(site.distManagement, managementOnly);
+    // (the scanner matches without regard to case and reports values in lower case)
+    expect([...control.keys()]).toEqual(
+      expect.arrayContaining([site.appeal.reason, site.appeal.evidence, site.appeal.decision, site.committee.note].map((x) => x.toLowerCase())),
+    );
+    expect([...control.keys()].some((k) => /quarters/.test(k))).toBe(true);
+    const leaks = scanForStrings(site.dist, managementOnly);
+    expect([...leaks].map(([value, files]) => `${value} in ${files.slice(0, 3).join(", ")}`)).toEqual([]);
+    expect(existsSync(path.join(site.dist, "_file", "data", "shards", "management"))).toBe(false);
+  });
+
   it("has every board and one data file per agent and per period", () => {
-    for (const page of ["index", "leadership", "hr", "rankings", "agent", "methodology", "status"])
+    for (const page of ["index", "leadership", "hr", "rankings", "agent", "appeals", "tracker", "methodology", "status"])
       expect(readdirSync(site.dist)).toContain(`${page}.html`);
     const agents = readdirSync(path.join(site.dist, "_file", "data", "shards", "agents"));
     expect(agents.length).toBeGreaterThanOrEqual(40);

@@ -1,15 +1,16 @@
 /**
- * Vitest global setup: one test-sized demo department (40 agents, 20,000 tickets, 12 months; the generator needs more than 30 agents for its planted cases), scored, published
+ * Vitest global setup: one test-sized demo department (40 agents, 25,000 tickets, 15 months: enough quarters for the tracker to reach review; the generator needs more than 30 agents for its planted cases), scored, published
  * and built as a site once per test run, in a temp folder; the site tests share it through `inject("site")`.
  * The build is in Chinese (language: zh-CN) so that the language path is the one the browser tests see.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import YAML from "yaml";
 import { DEMO_SOURCES } from "../../pipelines/config.ts";
+import { Warehouse } from "../../pipelines/db/warehouse.ts";
 
 export interface SiteFixture {
   dir: string;
@@ -17,7 +18,13 @@ export interface SiteFixture {
   warehouse: string;
   demo: string;
   dist: string;
+  /** the management build of the same warehouse */
+  distManagement: string;
   snapshot: string;
+  /** an appeal filed, accepted with a correction and re-published, with texts only management may see */
+  appeal: { agent: string; period: string; reason: string; evidence: string; decision: string };
+  /** a committee decision recorded on an agent flagged for review */
+  committee: { agent: string; period: string; note: string };
 }
 
 declare module "vitest" {
@@ -65,16 +72,44 @@ export default async function setup(project: TestProject): Promise<() => void> {
       language: "zh-CN",
       schemes_dir: path.join(ROOT, "schemes"),
       demo_mode: true,
-      demo: { out: "demo-data", agents: 40, tickets: 20_000, months: 12 },
+      demo: { out: "demo-data", agents: 40, tickets: 25_000, months: 15 },
       sources: DEMO_SOURCES,
     }),
   );
   const t0 = Date.now();
   appraisal(["pipeline"], config);
+  // publication with an appeal: provisional, an appeal accepted with a correction, re-scored, published again
+  const planted = JSON.parse(readFileSync(path.join(dir, "demo-data", "manifest.json"), "utf8")).planted;
+  const appeal = {
+    agent: planted.declining as string,
+    period: "2026-Q3",
+    reason: "APPEAL-REASON-7f3c a ticket was closed by the customer portal, not by me",
+    evidence: "EVIDENCE-REF-91ab",
+    decision: "DECISION-NOTE-55d1 the portal log confirms it",
+  };
+  appraisal(["publish", "--period", appeal.period, "--provisional"], config);
+  appraisal(["appeal", "file", "--agent", appeal.agent, "--period", appeal.period, "--indicator", "tickets_resolved", "--reason", appeal.reason, "--evidence", appeal.evidence], config);
+  const wh = await Warehouse.open(path.join(dir, "warehouse", "appraisal.duckdb"), { timezone: "Asia/Shanghai", readOnly: true });
+  const reviewed = await wh.one<{ agent_id: string; quarter: string }>(
+    "SELECT agent_id, quarter FROM mart.bottom_tracker WHERE scheme_id = 'support-weighted' AND state = 'review' ORDER BY quarter DESC, agent_id LIMIT 1",
+  );
+  const ticket = await wh.value<string>(
+    "SELECT min(ticket_id) FROM stg.tickets WHERE resolver_id = $a AND resolved_at >= '2026-07-01' AND resolved_at < '2026-10-01'",
+    { a: appeal.agent },
+  );
+  wh.close();
+  appraisal(["appeal", "decide", "--id", "1", "--accept", "--reason", appeal.decision, "--correction", `exclude_ticket:${ticket}`], config);
+  if (!reviewed) throw new Error("the test department has nobody flagged for review: the committee decision cannot be tested");
+  const committee = { agent: reviewed.agent_id, period: reviewed.quarter, note: "COMMITTEE-NOTE-c0de coaching for one more quarter" };
+  appraisal(["committee", "--agent", committee.agent, "--period", committee.period, "--decision", "extend_coaching", "--members", "manager, HR, lead", "--note", committee.note], config);
+  appraisal(["run"], config);
+  appraisal(["publish", "--period", appeal.period, "--provisional"], config);
   const dist = path.join(dir, "dist");
   // the build runs with no network at all where the machine allows it (root on Linux, as in CI)
   const offline = canUnshareNetwork();
   appraisal(["build", "--out", dist], config, { noNetwork: offline });
+  const distManagement = path.join(dir, "dist-management");
+  appraisal(["build", "--audience", "management", "--out", distManagement], config, { noNetwork: offline });
   process.stderr.write(
     `[site setup] demo department scored, published and built${offline ? " (the build with no network)" : " (the build with the network this machine has: unshare -n is not allowed here)"} in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${dir}\n`,
   );
@@ -84,6 +119,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
     warehouse: path.join(dir, "warehouse", "appraisal.duckdb"),
     demo: path.join(dir, "demo-data"),
     dist,
+    distManagement,
+    appeal,
+    committee,
     snapshot: path.join(dir, "warehouse", "published", "staff", "current"),
   });
   return () => rmSync(dir, { recursive: true, force: true });

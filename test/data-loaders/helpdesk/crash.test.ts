@@ -149,9 +149,12 @@ describe("crash safety of ingest", () => {
       const phase = random() < 0.3 ? "start-up" : "api";
       let delay = Math.round(200 + random() * startup);
       if (phase === "api") {
+        // a random point in the API work, counted in requests the fake has answered (not in time, which a busy
+        // machine stretches): after 1 to 6 more requests, plus a few milliseconds
         const seen = requests();
-        while (requests() === seen && child.proc.exitCode === null && Date.now() - start < full * 2) await sleep(10);
-        delay = Math.round(random() * (work / 8));
+        const more = 1 + Math.floor(random() * 6);
+        while (requests() < seen + more && child.proc.exitCode === null && Date.now() - start < full * 4) await sleep(5);
+        delay = Math.round(random() * Math.min(50, work / 20));
       }
       const result = await Promise.race([child.exited, sleep(delay).then(() => null)]);
       const interrupted = result === null;
