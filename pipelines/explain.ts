@@ -95,6 +95,8 @@ export function describeInputs(i: Pick<ExplainIndicator, "metric" | "metric_kind
       return `median of ${fmt(i.sample, 0)}: ${fmt(i.raw_value)} ${unit} (p90 ${fmt(i.p90)}, mean ${fmt(i.mean)})`;
     case "mean":
       return `mean of ${fmt(i.sample, 0)}: ${fmt(i.raw_value)}`;
+    case "ratio":
+      return `${fmt(i.numerator)} ${METRICS[i.metric]?.observed ?? "observed"} vs ${fmt(i.denominator)} expected for the ticket mix = ${fmt(i.raw_value, 3)}x (${fmt(i.sample, 0)} tickets)`;
     default:
       return fmt(i.raw_value);
   }

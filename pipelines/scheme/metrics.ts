@@ -16,7 +16,10 @@ export type MetricKind =
   /** median of per-ticket times, with p90 and mean beside it; sample = tickets with a time */
   | "median"
   /** mean of ratings or audit scores; sample = ratings */
-  | "mean";
+  | "mean"
+  /** observed / expected for the agent's mix of tickets (workload_expectations); 1 = as the department does with
+   *  the same kinds of tickets; numerator = observed, denominator = expected, sample = tickets */
+  | "ratio";
 
 export interface MetricDef {
   kind: MetricKind;
@@ -24,14 +27,17 @@ export interface MetricDef {
   unit: string;
   label: { en: string; "zh-CN": string };
   definition: string;
+  /** for a ratio: what its numerator and denominator count (observed and expected) */
+  observed?: string;
 }
 
-const m = (kind: MetricKind, direction: "higher" | "lower", unit: string, en: string, zh: string, definition: string): MetricDef => ({
+const m = (kind: MetricKind, direction: "higher" | "lower", unit: string, en: string, zh: string, definition: string, observed?: string): MetricDef => ({
   kind,
   direction,
   unit,
   label: { en, "zh-CN": zh },
   definition,
+  ...(observed ? { observed } : {}),
 });
 
 export const METRICS: Record<string, MetricDef> = {
@@ -72,6 +78,12 @@ export const METRICS: Record<string, MetricDef> = {
   "r360.professionalism": m("mean", "higher", "rating 1-5", "360: professionalism", "360 评估：职业素养",
     "as r360.skill, for the professionalism dimension"),
   "r360.innovation": m("mean", "higher", "rating 1-5", "360: innovation", "360 评估：创新能力", "as r360.skill, for the innovation dimension"),
+  resolution_time_vs_expected: m("ratio", "lower", "x expected", "Resolution time vs expected for the ticket mix", "解决时长（按工单结构校正）",
+    "geometric mean of observed / expected resolution hours over the tickets resolved in the period; expected from the department's own history for tickets of the same category, priority and channel (workload_expectations); below 1 is faster than expected", "hours (geometric mean)"),
+  resolution_vs_expected: m("ratio", "higher", "x expected", "Resolved vs expected for the ticket mix", "解决量（按工单结构校正）",
+    "tickets resolved in the period / the sum of the odds of resolving each ticket held in the period, from the department's own history for tickets of the same category, priority and channel", "tickets resolved"),
+  sla_vs_expected: m("ratio", "higher", "x expected", "SLA met vs expected for the ticket mix", "SLA 达成（按工单结构校正）",
+    "resolved tickets that met their SLA / the sum of the odds of meeting it for each resolved ticket with an SLA, from the department's own history for tickets of the same category, priority and channel", "SLAs met"),
   "r360.customer": m("mean", "higher", "rating 1-5", "360: customers' rating", "360 评估：客户评价",
     "mean rating by the customer rater group over all dimensions (at least 3 raters)"),
 };

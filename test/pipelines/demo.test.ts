@@ -119,4 +119,42 @@ describe("the planted patterns", () => {
     );
     expect(rows[1]!.hours).toBeGreaterThan(2 * rows[0]!.hours);
   });
+
+  it("puts the hard-queue team level with the others once the ticket mix is taken into account", async () => {
+    // log of the hard-queue team's median over the rest's: raw metrics far apart, the workload-mix ratios close
+    const gap = async (metric: string) => {
+      const rows = await wh.all<{ hard: boolean; value: number }>(
+        `SELECT t.team = $team AS hard, median(m.value) AS value
+         FROM mart.agent_metrics m JOIN mart.agent_periods t USING (period_type, period, agent_id)
+         WHERE m.metric = $metric AND m.period = '2026-Q3' GROUP BY 1 ORDER BY 1`,
+        { team: manifest.planted.hardQueueTeam, metric },
+      );
+      return Math.log(rows[1]!.value / rows[0]!.value);
+    };
+    const rawTime = await gap("resolution_hours_median");
+    expect(rawTime).toBeGreaterThan(Math.log(2));
+    // what is left is the team's own pace (this small demo's hard-queue team is less skilled), not its queue
+    expect(Math.abs(await gap("resolution_time_vs_expected"))).toBeLessThan(rawTime / 5);
+    expect(await gap("sla_attainment")).toBeLessThan(-0.08);
+    expect(Math.abs(await gap("sla_vs_expected"))).toBeLessThan(0.03);
+    expect(Math.abs(await gap("resolution_vs_expected"))).toBeLessThan(0.02);
+  });
+
+  it("scores the hard-queue team fairly under the workload-mix version (2026.2), not under the raw one (2026.1)", async () => {
+    // the same composites, scored with each version's indicators: team mean minus the rest of the department
+    const gap = (period: string) =>
+      wh.value<number>(
+        `SELECT avg(composite) FILTER (WHERE team = $team) - avg(composite) FILTER (WHERE team <> $team)
+         FROM mart.rankings WHERE scheme_id = 'support-weighted' AND period = $period AND ranked`,
+        { team: manifest.planted.hardQueueTeam, period },
+      );
+    const versions = await wh.all<{ period: string; version: string }>(
+      "SELECT period, version FROM mart.scheme_periods WHERE scheme_id = 'support-weighted' AND period IN ('2026-Q2', '2026-Q3') ORDER BY period",
+    );
+    expect(versions.map((v) => v.version)).toEqual(["2026.1", "2026.2"]);
+    const raw = await gap("2026-Q2");
+    const adjusted = await gap("2026-Q3");
+    expect(raw).toBeLessThan(-2);
+    expect(Math.abs(adjusted)).toBeLessThan(Math.abs(raw) / 2);
+  });
 });

@@ -2,7 +2,8 @@
 -- value, sample size n, and the raw inputs behind it (numerator and denominator of rates; p90 and mean beside
 -- medians). Each event counts in the period of the event the metric measures (METRICS.md, "Time and periods").
 -- Missing is not zero: rates and times exist only where there were events; counts and sums are 0 for an
--- active agent without events.
+-- active agent without events. The workload-mix ratios (observed / expected for the agent's ticket mix) come from
+-- agent_workload.
 with resolved as (
     select resolver_id as agent_id,
         month_key(resolved_at) as m, quarter_key(resolved_at) as q, year_key(resolved_at) as y,
@@ -182,3 +183,14 @@ union all
 select period_type, period, agent_id, metric, value, raters, null, null, null, null from r360_dimension
 union all
 select period_type, period, agent_id, metric, value, raters, null, null, null, null from r360_customer
+union all
+-- the workload-mix adjusted metrics (agent_workload): numerator observed, denominator expected
+select period_type, period, agent_id, 'resolution_time_vs_expected', exp(sum_log_ratio / resolved), resolved,
+    exp(mean_log_hours), exp(mean_expected_log_hours), null, null
+from mart.agent_workload where resolved > 0
+union all
+select period_type, period, agent_id, 'resolution_vs_expected', resolved / expected_resolved, held, resolved, expected_resolved, null, null
+from mart.agent_workload where expected_resolved > 0
+union all
+select period_type, period, agent_id, 'sla_vs_expected', sla_met / expected_sla_met, sla_n, sla_met, expected_sla_met, null, null
+from mart.agent_workload where expected_sla_met > 0

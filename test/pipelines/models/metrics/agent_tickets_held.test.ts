@@ -42,3 +42,12 @@ it("counts every ticket held at any time in the period, for complete periods and
   const rate = await d.wh.value<number>("SELECT value FROM mart.agent_metrics WHERE agent_id = 'A1' AND period = '2026-Q4' AND metric = 'resolution_rate'");
   expect(rate).toBeCloseTo(2 / 3, 12);
 });
+
+it("holds the same tickets as the per-ticket view the workload models read", async () => {
+  const diff = await d.wh.all(
+    `SELECT m.period, m.value, count(t.ticket_id) AS tickets FROM mart.agent_metrics m
+     LEFT JOIN mart.ticket_periods t USING (period_type, period, agent_id)
+     WHERE m.metric = 'tickets_held' GROUP BY ALL HAVING m.value <> count(t.ticket_id)`,
+  );
+  expect(diff).toEqual([]);
+});
