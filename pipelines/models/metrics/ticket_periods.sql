@@ -16,6 +16,7 @@ select
     coalesce(t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts, false) as resolved_in_period,
     case when t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts then t.resolution_hours end as resolution_hours,
     case when t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts then t.sla_met end as sla_met,
+    case when t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts then t.reopened end as reopened,
     t.batch_id
 from stg.tickets t
 join stg.agents a on a.agent_id = t.holder_id

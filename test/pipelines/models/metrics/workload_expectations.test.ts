@@ -2,13 +2,17 @@
  * The workload-mix model (workload_expectations, agent_workload, the *_vs_expected metrics) on a crafted department
  * of four equally skilled agents, one on an easy queue, one on a hard queue, two mixed (test/helpers/queues.ts).
  */
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDepartment, type Department } from "../../../helpers/department.ts";
 import { MULTIPLIERS, queues } from "../../../helpers/queues.ts";
 
+/** two schemes ranking on resolution speed alone: raw-speed (median hours) and mix-speed (time vs expected) */
+const SCHEMES = path.join(import.meta.dirname, "..", "..", "..", "fixtures", "workload", "scheme");
+
 let d: Department;
 beforeAll(async () => {
-  d = await buildDepartment(queues(60));
+  d = await buildDepartment(queues(60), SCHEMES);
 });
 afterAll(() => d?.done());
 
@@ -69,5 +73,35 @@ describe("observed against expected", () => {
     ]);
     for (const r of rows) expect(r.value).toBeCloseTo(1, 9);
     expect(await metric("sla_vs_expected")).toEqual([]); // no ticket has an SLA: no value, not 0
+  });
+});
+
+describe("ranking equally skilled agents", () => {
+  const interval = (scheme: string, agent: string) =>
+    d.wh.one<{ department_rank: number; rank_low: number; rank_high: number; composite: number; composite_low: number; composite_high: number }>(
+      `SELECT department_rank, rank_low, rank_high, composite, composite_low, composite_high FROM mart.rank_intervals
+       WHERE scheme_id = $s AND period = '2026-Q1' AND agent_id = $a`,
+      { s: scheme, a: agent },
+    );
+
+  it("the raw median puts the hard queue last, beyond the noise", async () => {
+    const easy = (await interval("raw-speed", "EASY"))!;
+    const hard = (await interval("raw-speed", "HARD"))!;
+    expect([easy.department_rank, hard.department_rank]).toEqual([1, 4]);
+    expect(easy.rank_high).toBeLessThan(hard.rank_low); // the intervals do not overlap
+    expect(easy.composite_low).toBeGreaterThan(hard.composite_high);
+  });
+
+  it("the workload-mix ratio ranks them within noise", async () => {
+    const easy = (await interval("mix-speed", "EASY"))!;
+    const hard = (await interval("mix-speed", "HARD"))!;
+    // each one's composite lies inside the other's interval, and their rank intervals overlap
+    expect(hard.composite).toBeGreaterThanOrEqual(easy.composite_low);
+    expect(hard.composite).toBeLessThanOrEqual(easy.composite_high);
+    expect(easy.composite).toBeGreaterThanOrEqual(hard.composite_low);
+    expect(easy.composite).toBeLessThanOrEqual(hard.composite_high);
+    expect(easy.rank_low).toBeLessThanOrEqual(hard.rank_high);
+    expect(hard.rank_low).toBeLessThanOrEqual(easy.rank_high);
+    expect(Math.abs(easy.composite - hard.composite)).toBeLessThan(3);
   });
 });
