@@ -43,3 +43,12 @@ CREATE OR REPLACE MACRO median_se(q25, q75, n) AS 1.2533 * (q75 - q25) / 1.349 /
 -- A sample standard deviation from exact sums (det_sum of x and of x * x), 0 for fewer than two values.
 CREATE OR REPLACE MACRO sd_from_sums(sum_x, sum_xx, n) AS
     CASE WHEN n > 1 THEN sqrt(greatest(0, (sum_xx - sum_x * sum_x / n) / (n - 1))) ELSE 0 END;
+-- The 97.5% quantile of Student's t with df degrees of freedom (Cornish-Fisher expansion around the normal 1.96:
+-- within 0.01 from 4 degrees of freedom, 3.15 for 3 against 3.18): the half-width multiplier of a 95% interval.
+CREATE OR REPLACE MACRO t975(df) AS
+    1.959964 + (pow(1.959964, 3) + 1.959964) / (4 * CAST(df AS DOUBLE))
+    + (5 * pow(1.959964, 5) + 16 * pow(1.959964, 3) + 3 * 1.959964) / (96 * pow(CAST(df AS DOUBLE), 2))
+    + (3 * pow(1.959964, 7) + 19 * pow(1.959964, 5) + 17 * pow(1.959964, 3) - 15 * 1.959964) / (384 * pow(CAST(df AS DOUBLE), 3));
+-- Welch's degrees of freedom for the difference of two means (variances v1, v2; counts n1, n2).
+CREATE OR REPLACE MACRO welch_df(v1, n1, v2, n2) AS
+    pow(v1 / n1 + v2 / n2, 2) / nullif(pow(v1 / n1, 2) / nullif(n1 - 1, 0) + pow(v2 / n2, 2) / nullif(n2 - 1, 0), 0);

@@ -157,4 +157,51 @@ describe("the planted patterns", () => {
     expect(raw).toBeLessThan(-2);
     expect(Math.abs(adjusted)).toBeLessThan(Math.abs(raw) / 2);
   });
+
+  it("shows the difference in the calibration view: a clear team effect on raw speed, none on speed for the mix", async () => {
+    const effect = (period: string, indicator: string) =>
+      wh.one<{ effect: number; effect_low: number; effect_high: number; clear_effect: boolean }>(
+        `SELECT effect, effect_low, effect_high, clear_effect FROM mart.calibration
+         WHERE scheme_id = 'support-weighted' AND period = $period AND team = $team AND measure_id = $indicator`,
+        { period, team: manifest.planted.hardQueueTeam, indicator },
+      );
+    const raw = (await effect("2026-Q2", "resolution_speed"))!;
+    expect(raw.clear_effect).toBe(true);
+    expect(raw.effect_high).toBeLessThan(0);
+    const adjusted = (await effect("2026-Q3", "resolution_speed_vs_expected"))!;
+    expect(adjusted.clear_effect).toBe(false);
+    expect(adjusted.effect_low).toBeLessThan(0);
+    expect(adjusted.effect_high).toBeGreaterThan(0);
+  });
+
+  it("shows the lenient lead's team in the rater calibration, and no other team as lenient", async () => {
+    const lead = await wh.value<string>("SELECT team FROM stg.agents WHERE agent_id = $a", { a: manifest.planted.lenientLead });
+    const rows = await wh.all<{ team: string; calibration: string; effect: number; effect_low: number }>(
+      "SELECT team, calibration, effect, effect_low FROM mart.rater_calibration WHERE measure = 'supervisor_gap' AND period = '2026' ORDER BY team",
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(rows.filter((r) => r.calibration === "lenient").map((r) => r.team)).toEqual([lead]);
+    // the demo's lead adds 0.7 to their ratings; the others' gap is the baseline
+    expect(rows.find((r) => r.team === lead)!.effect).toBeGreaterThan(0.4);
+    expect(rows.find((r) => r.team === lead)!.effect_low).toBeGreaterThan(0);
+    // the rater groups side by side, never a single rater: the supervisor group of a team is one person, so the
+    // table is for the management build only
+    const groups = await wh.all<{ measure: string }>(
+      "SELECT DISTINCT measure FROM mart.rater_calibration WHERE period = '2026' ORDER BY measure",
+    );
+    expect(groups.map((g) => g.measure)).toEqual(["customer", "other_department", "peer", "self", "subordinate", "supervisor", "supervisor_gap"]);
+  });
+
+  it("marks bottom-group agents whose rank interval crosses the cut, and not the planted decliner", async () => {
+    const rows = await wh.all<{ agent_id: string; in_bottom_group: boolean; crosses_cut: boolean | null; rank_low: number; cut_rank: number; uncertainty_note: string | null }>(
+      "SELECT agent_id, in_bottom_group, crosses_cut, rank_low, cut_rank, uncertainty_note FROM mart.bottom_tracker WHERE scheme_id = 'support-weighted' AND quarter = '2026-Q3'",
+    );
+    const declining = rows.find((r) => r.agent_id === manifest.planted.declining)!;
+    expect(declining.in_bottom_group).toBe(true);
+    expect(declining.crosses_cut).toBe(false);
+    expect(declining.rank_low).toBeGreaterThanOrEqual(declining.cut_rank);
+    const marked = rows.filter((r) => r.in_bottom_group && r.crosses_cut);
+    expect(marked.length).toBeGreaterThan(0);
+    for (const r of marked) expect(r.uncertainty_note).toMatch(/^not distinguishable from the agents above the cut/);
+  });
 });
