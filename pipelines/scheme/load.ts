@@ -166,6 +166,7 @@ export async function writeSchemeTables(
             min_sample: ind.min_sample,
             missing_policy: ind.missing ?? v.missing,
             ord: di * 100 + ii,
+            input_sets: metric.inputs,
           });
         });
       });
@@ -254,6 +255,7 @@ export async function writeSchemeTables(
       min_sample: "BIGINT",
       missing_policy: "VARCHAR",
       ord: "BIGINT",
+      input_sets: "VARCHAR[]",
     },
     indicators,
   );

@@ -205,3 +205,39 @@ describe("the planted patterns", () => {
     for (const r of marked) expect(r.uncertainty_note).toMatch(/^not distinguishable from the agents above the cut/);
   });
 });
+
+describe("the proof behind each number", () => {
+  it("links each indicator to exactly the inputs that made it: the counts are the metrics' samples", async () => {
+    // for every agent and input set in 2026-Q3: the records linked against the sample the metric counted
+    const mismatches = await wh.all(
+      `WITH linked AS (
+         SELECT agent_id, input_set, count(*) AS records FROM mart.input_records WHERE period = '2026-Q3' GROUP BY ALL
+       ),
+       counted AS (
+         SELECT agent_id, CASE metric
+             WHEN 'tickets_resolved' THEN 'resolved' WHEN 'tickets_held' THEN 'held' WHEN 'sla_attainment' THEN 'resolved_with_sla'
+             WHEN 'first_response_minutes_median' THEN 'responded' WHEN 'complaints' THEN 'complaints' WHEN 'csat' THEN 'csat_responses'
+             WHEN 'quality_score' THEN 'audits' WHEN 'serious_errors' THEN 'serious_audits' WHEN 'collab_satisfaction' THEN 'collab_responses'
+             WHEN 'certifications' THEN 'certifications' WHEN 'proposals' THEN 'proposals' WHEN 'knowledge_shares' THEN 'knowledge_shares'
+           END AS input_set,
+           CAST(CASE WHEN metric IN ('sla_attainment', 'csat', 'collab_satisfaction') THEN denominator
+                     WHEN metric IN ('first_response_minutes_median', 'quality_score') THEN n ELSE value END AS BIGINT) AS records
+         FROM mart.agent_metrics
+         WHERE period = '2026-Q3' AND agent_id IN (SELECT agent_id FROM stg.agents)
+       )
+       SELECT * FROM counted c FULL JOIN linked l USING (agent_id, input_set)
+       WHERE c.input_set IS NOT NULL AND coalesce(c.records, 0) <> coalesce(l.records, 0)`,
+    );
+    expect(mismatches).toEqual([]);
+    const counts = await wh.all<{ indicator_id: string; input_set: string; inputs: number }>(
+      `SELECT indicator_id, input_set, inputs FROM mart.indicator_input_counts
+       WHERE scheme_id = 'support-weighted' AND period = '2026-Q3' AND agent_id = $a AND indicator_id IN ('tickets_resolved', 'csat') ORDER BY 1`,
+      { a: manifest.planted.declining },
+    );
+    const tickets = await wh.value<number>("SELECT value FROM mart.agent_metrics WHERE period = '2026-Q3' AND agent_id = $a AND metric = 'tickets_resolved'", {
+      a: manifest.planted.declining,
+    });
+    expect(counts.find((c) => c.indicator_id === "tickets_resolved")).toEqual({ indicator_id: "tickets_resolved", input_set: "resolved", inputs: tickets });
+    expect(counts.find((c) => c.indicator_id === "csat")?.input_set).toBe("csat_responses");
+  });
+});
