@@ -16,7 +16,7 @@ describe("macros", () => {
       // tables of Student's t
       const want = [3.182, 2.776, 2.571, 2.228, 2.042, 1.962];
       const tolerance = [0.04, 0.01, 0.01, 0.01, 0.01, 0.01];
-      rows.forEach((r, i) => expect(Math.abs(r.t - want[i]!)).toBeLessThanOrEqual(tolerance[i]!));
+      for (const [i, r] of rows.entries()) expect(Math.abs(r.t - want[i]!)).toBeLessThanOrEqual(tolerance[i]!);
     });
   });
 
