@@ -68,7 +68,7 @@ export function addRulesCommands(program: Command, deps: RulesDeps): void {
       await withRules(deps, cmd, async (ctx, cfg) => {
         const r = await publish(ctx, o.scheme ?? cfg.primary_scheme, o.period, o.final ? "final" : "provisional");
         out(
-          `${r.scheme} ${r.period} published as ${r.state} (revision ${r.revision}, ${r.agents} agents, results sha256 ${r.resultsHash.slice(0, 12)})${r.state === "provisional" ? `; appeals until ${r.appealDeadline}` : ""}`,
+          `${r.scheme} ${r.period} published as ${r.state} (revision ${r.revision}, ${r.agents} agents, results sha256 ${r.resultsHash.slice(0, 12)}, manifest sha256 ${r.manifestHash.slice(0, 12)})${r.state === "provisional" ? `; appeals until ${r.appealDeadline}` : ""}; 'appraisal verify --period ${r.period}' checks it against the warehouse at any time`,
         );
       });
     });

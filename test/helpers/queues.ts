@@ -55,3 +55,10 @@ export function queues(tickets = 60): { roster: Table; tickets: Table } {
     tickets: { header: ["ticket_id", "created_at", "first_response_at", "resolved_at", "status", "priority", "category", "channel", "assignee_id"], rows },
   };
 }
+
+/** The same department with one more ticket in April, so that the data covers all of 2026-Q1 and it can be published. */
+export function publishableQueues(tickets = 60): { roster: Table; tickets: Table } {
+  const q = queues(tickets);
+  q.tickets.rows.push(["EASY-APRIL", "2026-04-02 09:00:00", "2026-04-02 09:10:00", "2026-04-02 11:00:00", "resolved", "normal", "how_to", "email", "EASY"]);
+  return q;
+}
