@@ -191,6 +191,11 @@ export async function verifyPeriod(wh: Warehouse, o: VerifyOptions): Promise<Ver
   // the rebuild, with the scheme as it was
   const { scheme, differences: schemeDifferences } = await schemeFromManifest(wh, m);
   differences.push(...schemeDifferences);
+  // a verification killed halfway leaves its schema behind (the run lock keeps two from running at once)
+  for (const { schema_name } of await wh.all<{ schema_name: string }>(
+    "SELECT schema_name FROM information_schema.schemata WHERE starts_with(schema_name, 'verify_')",
+  ))
+    await wh.run(`DROP SCHEMA ${schema_name} CASCADE`);
   const runId = await startRun(wh, "verify", o.meta ?? { trigger: "manual" });
   const build = `verify_${runId}`;
   let tables = 0;
