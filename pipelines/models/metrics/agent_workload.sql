@@ -12,7 +12,6 @@ select period_type, period, agent_id,
     det_sum(log_ratio) as sum_log_ratio,
     det_sum(log_ratio * log_ratio) as sum_sq_log_ratio,
     det_avg(log_hours) as mean_log_hours,
-    det_avg(case when log_hours is not null then expected_log_hours end) as mean_expected_log_hours,
     count(sla_met) as sla_n,
     count_if(sla_met) as sla_met,
     det_sum(case when sla_met is not null then expected_sla_odds end) as expected_sla_met

@@ -5,14 +5,23 @@
 -- value, floor and target with their clamps, or the percentile among the published peers). score_se is half the
 -- distance between the two scores. Values that are not samples (trainings, certifications, contributions, 360
 -- reviews) have no standard error and a score_se of 0.
-with scope as (
+with period_types as (
+    select distinct unnest(uncertainty_period_types) as period_type from scheme.versions
+),
+errors as (
+    select m.period_type, m.period, m.agent_id, m.metric, m.se
+    from mart.agent_metrics m
+    semi join period_types using (period_type)
+    where m.se is not null
+),
+scope as (
     select s.scheme_id, s.version, s.period_type, s.period, s.agent_id, s.department, s.indicator_id, s.ord, s.raw_value,
         s.sample, s.department_value, s.floor_used, s.target_used, s.score, s.effective_weight,
         i.metric, i.metric_kind, i.direction, i.adjust, i.method, v.bayes_prior_weight, m.se as raw_se
     from mart.indicator_scores s
     join scheme.versions v on v.scheme_id = s.scheme_id and v.version = s.version
     join scheme.indicators i on i.scheme_id = s.scheme_id and i.version = s.version and i.indicator_id = s.indicator_id
-    left join mart.agent_metrics m
+    left join errors m
         on m.period_type = s.period_type and m.period = s.period and m.agent_id = s.agent_id and m.metric = i.metric
     where list_contains(v.uncertainty_period_types, s.period_type) and s.score is not null
 ),
