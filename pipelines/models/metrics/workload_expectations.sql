@@ -13,12 +13,12 @@
 -- Sums are exact decimals, so a rerun gives the same bits.
 with per_period as (
     select period_type, period, department, category, priority, channel,
-        count(*) as held,
-        count_if(resolved_in_period) as resolved,
-        sum(cast(ln(greatest(resolution_hours, 1.0 / 60)) as decimal(38, 12))) as sum_log_hours,
-        count(sla_met) as sla_n,
-        count_if(sla_met) as sla_met
-    from mart.ticket_periods
+        sum(held) as held,
+        sum(resolved) as resolved,
+        sum(sum_log_hours) as sum_log_hours,
+        sum(sla_n) as sla_n,
+        sum(sla_met) as sla_met
+    from mart.agent_cells
     group by all
 ),
 windows as (
