@@ -4,6 +4,13 @@ import { writeFileSync } from "node:fs";
 import { register } from "tsx/esm/api";
 
 register();
+// `appraisal tracker | head`: a reader that stops early is not an error
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 const { main } = await import("../pipelines/cli/main.ts");
 process.exitCode = await main(process.argv);
 // The benchmark asks each step for its peak memory (DuckDB runs inside this process, so it is included).

@@ -62,6 +62,8 @@ export interface Explanation {
     in_bottom_group: boolean | null;
     bottom_cut: number | null;
     tied_at_cut: boolean | null;
+    /** where the scheme asks for rank uncertainty (mart.rank_intervals) */
+    rank_interval: { low: number; high: number; level: number; replicates: number; crosses_cut: boolean | null; cut_rank: number | null } | null;
   };
 }
 
@@ -95,6 +97,8 @@ export function describeInputs(i: Pick<ExplainIndicator, "metric" | "metric_kind
       return `median of ${fmt(i.sample, 0)}: ${fmt(i.raw_value)} ${unit} (p90 ${fmt(i.p90)}, mean ${fmt(i.mean)})`;
     case "mean":
       return `mean of ${fmt(i.sample, 0)}: ${fmt(i.raw_value)}`;
+    case "ratio":
+      return `${fmt(i.numerator)} ${METRICS[i.metric]?.observed ?? "observed"} vs ${fmt(i.denominator)} expected for the ticket mix = ${fmt(i.raw_value, 3)}x (${fmt(i.sample, 0)} tickets)`;
     default:
       return fmt(i.raw_value);
   }
@@ -138,6 +142,11 @@ export async function explain(wh: Warehouse, agentId: string, period: string, sc
      WHERE d.agent_id = $a AND d.period = $p AND d.scheme_id = $s ORDER BY sd.ord`,
     { a: agentId, p: period, s: schemeId },
   );
+  const interval = await wh.one<NonNullable<Explanation["result"]["rank_interval"]>>(
+    `SELECT rank_low AS low, rank_high AS high, level, replicates, crosses_cut, cut_rank FROM mart.rank_intervals
+     WHERE agent_id = $a AND period = $p AND scheme_id = $s`,
+    { a: agentId, p: period, s: schemeId },
+  );
   const r = row as unknown as RankingRow;
   return {
     agent: {
@@ -169,6 +178,7 @@ export async function explain(wh: Warehouse, agentId: string, period: string, sc
       in_bottom_group: r.in_bottom_group,
       bottom_cut: r.bottom_cut,
       tied_at_cut: r.tied_at_cut,
+      rank_interval: interval ?? null,
     },
   };
 }
@@ -213,6 +223,11 @@ export function formatExplanation(e: Explanation): string {
     lines.push(
       `Rank ${r.department_rank} of ${r.department_ranked} in ${a.department} (percentile ${(100 * (r.percentile ?? 0)).toFixed(1)}: share of ranked peers at or below) · team rank ${r.team_rank} of ${r.team_ranked}`,
     );
+    const iv = r.rank_interval;
+    if (iv)
+      lines.push(
+        `Rank interval ${iv.low} to ${iv.high} (${Math.round(100 * iv.level)}% of ${iv.replicates} seeded replicates)${iv.crosses_cut ? `; it crosses the bottom-group cut at rank ${iv.cut_rank}: not distinguishable from the agents on the other side` : ""}`,
+      );
     if (r.in_bottom_group !== null)
       lines.push(
         r.in_bottom_group

@@ -21,9 +21,15 @@ export interface Model {
   file: string;
   sql: string;
   dependsOn: string[];
+  /** staging models, and models whose first line is `-- materialized: view`, are views (computed when read) */
+  kind: "VIEW" | "TABLE";
 }
 
-/** The models, each named by its file: staging/stg_x.sql is the view stg.x, other layers' y.sql the table mart.y. */
+/**
+ * The models, each named by its file: staging/stg_x.sql is the view stg.x, other layers' y.sql the table mart.y
+ * (or the view mart.y when its first line is `-- materialized: view`: for wide per-ticket detail that only a few
+ * readers need, such as the input links, so that a run does not pay for writing it).
+ */
 export function listModels(): Model[] {
   const models: Model[] = [];
   for (const layer of LAYERS) {
@@ -34,7 +40,8 @@ export function listModels(): Model[] {
       const sql = readFileSync(file, "utf8");
       const refs = new Set([...sql.matchAll(/\b(stg|mart)\.([a-z_0-9]+)\b/g)].map((m) => `${m[1]}.${m[2]}`));
       refs.delete(name);
-      models.push({ name, layer, file, sql, dependsOn: [...refs] });
+      const kind = layer === "staging" || /^--\s*materialized:\s*view\b/.test(sql) ? "VIEW" : "TABLE";
+      models.push({ name, layer, file, sql, dependsOn: [...refs], kind });
     }
   }
   return models;
@@ -116,6 +123,36 @@ export function inBuild(sql: string, build: string): string {
 const SCHEME_TABLES = ["versions", "dimensions", "indicators", "grades"];
 
 /**
+ * Build every model into the schema `build` (dropped and created fresh): the schemes' tables, the macros, then
+ * each model in dependency order. Nothing outside `build` changes; `appraisal run` publishes a build, and
+ * `appraisal verify` builds one to compare with a published period and drops it.
+ */
+export async function buildModels(
+  wh: Warehouse,
+  schemes: LoadedScheme[],
+  build: string,
+  reporter: RunReporter = silentRunReporter,
+  models: Model[] = orderModels(listModels()),
+): Promise<Record<string, number>> {
+  reporter.step("schemes");
+  await wh.run(`DROP SCHEMA IF EXISTS ${build} CASCADE; CREATE SCHEMA ${build}`);
+  await writeSchemeTables(wh, schemes, (name) => `${build}.scheme__${name}`);
+  await wh.run(readFileSync(path.join(MODELS_DIR, "macros.sql"), "utf8"));
+  const seconds: Record<string, number> = {};
+  for (const m of models) {
+    reporter.step(m.name);
+    const t0 = performance.now();
+    try {
+      await wh.run(`CREATE ${m.kind} ${inBuild(m.name, build)} AS\n${inBuild(m.sql, build)}`);
+    } catch (e) {
+      throw new Error(`model ${m.name} (${path.relative(process.cwd(), m.file)}) failed: ${(e as Error).message}`);
+    }
+    seconds[m.name] = Math.round(performance.now() - t0) / 1000;
+  }
+  return seconds;
+}
+
+/**
  * Rebuild every model into a fresh schema build_<run>, run every check against it, and only then switch the
  * published names (stg.*, scheme.*, mart.*, which are views) to the new build in one short transaction. A failed
  * model or check drops the build and leaves the last good results in place; readers never see half a run.
@@ -136,19 +173,7 @@ export async function runModels(
   const correctionsUpto = Number(await wh.value("SELECT coalesce(max(correction_id), 0) FROM meta.corrections"));
   reporter.start(models.length + checks.length + 2);
   try {
-    reporter.step("schemes");
-    await wh.run(`DROP SCHEMA IF EXISTS ${build} CASCADE; CREATE SCHEMA ${build}`);
-    await writeSchemeTables(wh, schemes, (name) => `${build}.scheme__${name}`);
-    await wh.run(readFileSync(path.join(MODELS_DIR, "macros.sql"), "utf8"));
-    for (const m of models) {
-      reporter.step(m.name);
-      const kind = m.layer === "staging" ? "VIEW" : "TABLE";
-      try {
-        await wh.run(`CREATE ${kind} ${inBuild(m.name, build)} AS\n${inBuild(m.sql, build)}`);
-      } catch (e) {
-        throw new Error(`model ${m.name} (${path.relative(process.cwd(), m.file)}) failed: ${(e as Error).message}`);
-      }
-    }
+    const modelSeconds = await buildModels(wh, schemes, build, reporter, models);
     const failures: CheckFailure[] = [];
     for (const c of checks) {
       reporter.step(`check ${c.name}`);
@@ -158,7 +183,7 @@ export async function runModels(
     }
     if (failures.length) throw new ChecksFailed(failures);
     const tables: Record<string, number> = {};
-    for (const m of models.filter((x) => x.layer !== "staging")) tables[m.name] = Number(await wh.value(`SELECT count(*) FROM ${inBuild(m.name, build)}`));
+    for (const m of models.filter((x) => x.kind === "TABLE")) tables[m.name] = Number(await wh.value(`SELECT count(*) FROM ${inBuild(m.name, build)}`));
 
     reporter.step("publish");
     await wh.transaction(async () => {
@@ -176,7 +201,15 @@ export async function runModels(
       await wh.run("UPDATE meta.runs SET finished_at = current_timestamp, outcome = 'ok', rows = $rows, detail = $d::JSON WHERE run_id = $id", {
         id: runId,
         rows: Object.values(tables).reduce((a, b) => a + b, 0),
-        d: JSON.stringify({ models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000, build, corrections_upto: correctionsUpto }),
+        d: JSON.stringify({
+          models: models.length,
+          checks: checks.length,
+          tables,
+          seconds: (Date.now() - started) / 1000,
+          build,
+          corrections_upto: correctionsUpto,
+          model_seconds: modelSeconds,
+        }),
       });
       await appendAudit(wh, {
         action: "run",

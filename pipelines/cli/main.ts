@@ -22,7 +22,8 @@ import { installSignalHandlers, onStop, Stopped, stopSignal } from "../schedule/
 import { findScheme, loadSchemes } from "../scheme/load.ts";
 import { formatStatus, readStatus } from "../status.ts";
 import { demoStep, ingestReporter, runReporter, summaryLine } from "./progress.ts";
-import { addRulesCommands } from "./rules-commands.ts";
+import { addProofCommands } from "./proof-commands.ts";
+import { addRulesCommands, type RulesDeps } from "./rules-commands.ts";
 import { doBuild, registerSiteCommands, serveForever } from "./site.ts";
 
 /** A user-facing failure: printed without a stack trace. */
@@ -341,12 +342,14 @@ export function buildProgram(): Command {
         wh.close();
       }
     });
-  addRulesCommands(program, {
+  const deps: RulesDeps = {
     config,
     open: openWarehouse,
     fail: (m) => new UsageError(m),
     locked: (cfg, cmd, name, fn) => locked(cfg, cmd, name, fn),
-  });
+  };
+  addRulesCommands(program, deps);
+  addProofCommands(program, deps);
   return program;
 }
 

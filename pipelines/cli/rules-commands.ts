@@ -68,7 +68,7 @@ export function addRulesCommands(program: Command, deps: RulesDeps): void {
       await withRules(deps, cmd, async (ctx, cfg) => {
         const r = await publish(ctx, o.scheme ?? cfg.primary_scheme, o.period, o.final ? "final" : "provisional");
         out(
-          `${r.scheme} ${r.period} published as ${r.state} (revision ${r.revision}, ${r.agents} agents, results sha256 ${r.resultsHash.slice(0, 12)})${r.state === "provisional" ? `; appeals until ${r.appealDeadline}` : ""}`,
+          `${r.scheme} ${r.period} published as ${r.state} (revision ${r.revision}, ${r.agents} agents, results sha256 ${r.resultsHash.slice(0, 12)}, manifest sha256 ${r.manifestHash.slice(0, 12)})${r.state === "provisional" ? `; appeals until ${r.appealDeadline}` : ""}; 'appraisal verify --period ${r.period}' checks it against the warehouse at any time`,
         );
       });
     });
@@ -228,15 +228,25 @@ export function addRulesCommands(program: Command, deps: RulesDeps): void {
         deps,
         cmd,
         async (ctx, cfg) => {
-          const rows = await ctx.wh.all<{ agent_id: string; display_name: string; team: string; state: string; reason: string | null; committee_decision: string | null }>(
-            `SELECT agent_id, display_name, team, state, reason, committee_decision FROM mart.bottom_tracker
+          const rows = await ctx.wh.all<{
+            agent_id: string;
+            display_name: string;
+            team: string;
+            state: string;
+            reason: string | null;
+            committee_decision: string | null;
+            uncertainty_note: string | null;
+          }>(
+            `SELECT agent_id, display_name, team, state, reason, committee_decision, uncertainty_note FROM mart.bottom_tracker
              WHERE scheme_id = $s AND quarter = $q AND ($all OR state <> 'normal')
              ORDER BY CASE state WHEN 'review' THEN 0 WHEN 'warning' THEN 1 WHEN 'watch' THEN 2 WHEN 'recovered' THEN 3 ELSE 4 END, agent_id`,
             { s: o.scheme ?? cfg.primary_scheme, q: o.period, all: Boolean(o.all) },
           );
           if (!rows.length) out(`no tracker entries for ${o.period}`);
           for (const r of rows)
-            out(`${r.state.padEnd(9)} ${r.agent_id} ${r.display_name} (${r.team})${r.reason ? `: ${r.reason}` : ""}${r.committee_decision ? ` · committee: ${r.committee_decision}` : ""}`);
+            out(
+              `${r.state.padEnd(9)} ${r.agent_id} ${r.display_name} (${r.team})${r.reason ? `: ${r.reason}` : ""}${r.committee_decision ? ` · committee: ${r.committee_decision}` : ""}${r.uncertainty_note ? ` · ${r.uncertainty_note}` : ""}`,
+            );
         },
         true,
       );

@@ -16,3 +16,39 @@ CREATE OR REPLACE MACRO wilson_upper(p, n) AS
 CREATE OR REPLACE MACRO det_sum(x) AS CAST(sum(CAST(x AS DECIMAL(38, 12))) AS DOUBLE);
 CREATE OR REPLACE MACRO det_avg(x) AS CAST(avg(CAST(x AS DECIMAL(38, 12))) AS DOUBLE);
 CREATE OR REPLACE MACRO bayes_average(own, n, dept, m) AS (n / (n + m)) * own + (m / (n + m)) * dept;
+-- An indicator's value after the scheme's small-sample adjustment (indicator_values; indicator_uncertainty applies the
+-- same rule to shifted values): bayes toward the department's value, or the Wilson bound on the unfavourable side.
+CREATE OR REPLACE MACRO adjusted_value(adjust, metric_kind, direction, raw, n, dept, m) AS CASE
+    WHEN adjust = 'bayes' AND dept IS NOT NULL THEN bayes_average(raw, n, dept, m)
+    WHEN adjust = 'wilson' AND metric_kind = 'rate100' AND direction = 'lower' THEN 100 * wilson_upper(least(1, raw / 100), n)
+    WHEN adjust = 'wilson' AND metric_kind = 'rate100' THEN 100 * wilson_lower(least(1, raw / 100), n)
+    WHEN adjust = 'wilson' AND direction = 'lower' THEN wilson_upper(raw, n)
+    WHEN adjust = 'wilson' THEN wilson_lower(raw, n)
+    ELSE raw END;
+-- A target-scored indicator's 0-100 score: linear from the floor (0) to the target (100), clamped.
+CREATE OR REPLACE MACRO target_score(used, floor_used, target_used) AS
+    100 * greatest(0, least(1, (used - floor_used) / (target_used - floor_used)));
+-- Seeded draws for the uncertainty models: the k-th uniform in [0, 1) and standard normal of a 64-bit key (a hash of
+-- the seed, the period and the agent). hash(key xor k) gives independent streams for k = replicate * 64 + slot.
+CREATE OR REPLACE MACRO draw_u(key, k) AS (hash(xor(key, CAST(k AS UBIGINT))) >> 11) / 9007199254740992.0;
+CREATE OR REPLACE MACRO draw_z(key, k) AS sqrt(-2 * ln(greatest(draw_u(key, k), 1e-300))) * cos(2 * pi() * draw_u(key, k + 1));
+-- The position of the q-quantile among n sorted values (the lower one, as quantile_disc), 1-based.
+CREATE OR REPLACE MACRO quantile_position(n, q) AS CAST(greatest(1, least(n, ceil(q * n))) AS BIGINT);
+-- Sampling standard errors (agent_metrics.se): a share k of n, smoothed (k + 1) / (n + 2) so that 5 of 5 is not
+-- certain; a count of k events, Poisson, at least 1; a median of n values from their quartiles (1.2533 * sigma /
+-- sqrt(n), sigma = IQR / 1.349); a mean from the standard deviation.
+CREATE OR REPLACE MACRO share_se(k, n) AS sqrt(((k + 1) / (n + 2)) * (1 - (k + 1) / (n + 2)) / n);
+CREATE OR REPLACE MACRO count_se(k) AS sqrt(greatest(k, 1));
+CREATE OR REPLACE MACRO median_se(q25, q75, n) AS 1.2533 * (q75 - q25) / 1.349 / sqrt(n);
+-- A sample standard deviation from exact sums (det_sum of x and of x * x), 0 for fewer than two values.
+CREATE OR REPLACE MACRO sd_from_sums(sum_x, sum_xx, n) AS
+    CASE WHEN n > 1 THEN sqrt(greatest(0, (sum_xx - sum_x * sum_x / n) / (n - 1))) ELSE 0 END;
+-- The 97.5% quantile of Student's t with df degrees of freedom (Cornish-Fisher expansion around the normal 1.96:
+-- within 0.01 from 4 degrees of freedom, 3.15 for 3 against 3.18): the half-width multiplier of a 95% interval.
+CREATE OR REPLACE MACRO t975(df) AS
+    1.959964 + (pow(1.959964, 3) + 1.959964) / (4 * CAST(df AS DOUBLE))
+    + (5 * pow(1.959964, 5) + 16 * pow(1.959964, 3) + 3 * 1.959964) / (96 * pow(CAST(df AS DOUBLE), 2))
+    + (3 * pow(1.959964, 7) + 19 * pow(1.959964, 5) + 17 * pow(1.959964, 3) - 15 * 1.959964) / (384 * pow(CAST(df AS DOUBLE), 3));
+-- Welch's degrees of freedom for the difference of two means (variances v1, v2; counts n1, n2).
+CREATE OR REPLACE MACRO welch_df(v1, n1, v2, n2) AS
+    pow(v1 / n1 + v2 / n2, 2) / nullif(pow(v1 / n1, 2) / nullif(n1 - 1, 0) + pow(v2 / n2, 2) / nullif(n2 - 1, 0), 0);

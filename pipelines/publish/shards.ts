@@ -40,14 +40,14 @@ const PERIOD_ORDER = "case period_type when 'month' then 0 when 'quarter' then 1
 const RANKING_COLUMNS: Col[] = [
   "period_type", "period", "version", "team", "tenure_months", "tickets_resolved", "composite", "grade", "weight_present",
   "ranked", "not_ranked_reason", "department_rank", "department_ranked", "percentile", "team_rank", "team_ranked",
-  "previous_period", "composite_change", "rank_change",
+  "previous_period", "composite_change", "rank_change", "rank_low", "rank_high",
 ];
 /** per indicator row: `p` indexes the agent's periods, `i` the shard's indicator_ids */
 const INDICATOR_COLUMNS: Col[] = [
   ["p", "p.pi"], ["i", "di.ix"],
   "raw_value", "sample", "numerator", "denominator", "p90", "mean",
   "department_value", "used_value", "floor_used", "target_used", "score", "missing",
-  ["scored_at_floor", "s.scored_at_floor::int"], "weight", "effective_weight", "contribution",
+  ["scored_at_floor", "s.scored_at_floor::int"], "weight", "effective_weight", "contribution", "score_low", "score_high", "inputs",
 ];
 const DIMENSION_COLUMNS: Col[] = [["p", "p.pi"], ["d", "dd.ix"], "score", "effective_weight"];
 /** 360 groups of quarters and years only (a month shows its quarter's reviews) */
@@ -65,7 +65,7 @@ const TRACKER_COLUMNS: Col[] = [["p", "p.pi"], "state", "consecutive", "reason",
 const PERIOD_RANKING_COLUMNS: Col[] = [
   "agent_id", "display_name", "team", "tenure_months", "tickets_resolved", "composite", "grade", "weight_present", "ranked",
   "not_ranked_reason", "department_rank", "department_ranked", "percentile", "team_rank", "team_ranked", "previous_period",
-  "composite_change", "rank_change",
+  "composite_change", "rank_change", "rank_low", "rank_high",
 ];
 
 /** Write shards/agents/<id>.json and shards/rankings/<period>.json from the snapshot's Parquet tables in `dir`. */
@@ -142,7 +142,16 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
   for (const [period, rows] of perPeriod) {
     writeFileSync(path.join(rankingsDir, `${shardName(period)}.json`), `{"period":${JSON.stringify(period)},"rankings":${rows},"dimensions":${dimsPerPeriod.get(period) ?? empty(["agent_id", "dimension_id", "score"])}}`);
   }
-  for (const name of ["appeals", "tracker"]) {
+  if (has("input_ids")) {
+    // management: the ids behind each agent's indicators in the published periods, one file per agent
+    const inputsDir = path.join(dir, "shards", "inputs");
+    mkdirSync(inputsDir, { recursive: true });
+    const ids = await parts(
+      tableJsonQuery({ from: t("input_ids"), key: "agent_id", columns: ["period", "input_set", "input_kind", "inputs", "ids"], orderBy: "period, input_set" }),
+    );
+    for (const [id, json] of ids) writeFileSync(path.join(inputsDir, `${shardName(id)}.json`), json);
+  }
+  for (const name of ["appeals", "tracker", "calibration", "rater_calibration"]) {
     if (!has(name)) continue;
     const managementDir = path.join(dir, "shards", "management");
     mkdirSync(managementDir, { recursive: true });

@@ -54,9 +54,12 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
       select r.period_type, r.period, r.version, r.agent_id, r.display_name, r.team, r.department, r.tenure_months,
         r.tickets_resolved, r.composite, r.grade, r.grade_name_en, r.grade_name_zh, r.weight_present,
         r.ranked, r.not_ranked_reason, r.department_rank, r.department_ranked, r.percentile, r.team_rank, r.team_ranked,
-        t.previous_period, t.previous_composite, t.composite_change, t.previous_rank, t.rank_change
+        t.previous_period, t.previous_composite, t.composite_change, t.previous_rank, t.rank_change,
+        -- the rank's 95% interval (rank uncertainty), where the scheme asks for one
+        ri.rank_low, ri.rank_high
       from mart.rankings r
       join mart.agent_trends t using (scheme_id, period_type, period, agent_id)
+      left join mart.rank_intervals ri using (scheme_id, period_type, period, agent_id)
       where r.scheme_id = $scheme
       order by r.period_type, r.period, r.ranked desc, r.department_rank, r.agent_id`,
   },
@@ -88,9 +91,14 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
     sql: `
       select s.period_type, s.period, s.agent_id, s.version, s.dimension_id, s.indicator_id, s.ord, i.metric, i.metric_kind,
         s.raw_value, s.sample::bigint as sample, s.numerator, s.denominator, s.p90, s.mean, s.department_value, s.used_value,
-        s.floor_used, s.target_used, s.score, s.missing, s.scored_at_floor, s.weight, s.nominal_weight, s.effective_weight, s.contribution
+        s.floor_used, s.target_used, s.score, s.missing, s.scored_at_floor, s.weight, s.nominal_weight, s.effective_weight, s.contribution,
+        u.score_low, u.score_high,
+        (select sum(c.inputs) from mart.indicator_input_counts c where c.scheme_id = s.scheme_id and c.period_type = s.period_type
+           and c.period = s.period and c.agent_id = s.agent_id and c.indicator_id = s.indicator_id) as inputs
       from mart.indicator_scores s
       join scheme.indicators i on i.scheme_id = s.scheme_id and i.version = s.version and i.indicator_id = s.indicator_id
+      left join mart.indicator_uncertainty u
+        on u.scheme_id = s.scheme_id and u.period_type = s.period_type and u.period = s.period and u.agent_id = s.agent_id and u.indicator_id = s.indicator_id
       where s.scheme_id = $scheme order by s.period, s.agent_id, s.ord`,
   },
   {
@@ -277,6 +285,29 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
       from mart.incentives where scheme_id = $scheme order by period, agent_id`,
   },
   {
+    name: "manifests",
+    audience: "staff",
+    about: "the proof of each published period: its manifest (scheme versions, input batches, row counts, table hashes) and its sha256, and the last verification",
+    sql: `
+      select m.period, m.revision, strftime(m.created_at, '%Y-%m-%d %H:%M') as created_at, m.sha256,
+        m.manifest->>'$.scheme.version' as version,
+        json_array_length(m.manifest->'$.inputs') as batches,
+        (select count(*) from (select unnest(json_keys(m.manifest->'$.tables')))) as tables,
+        m.manifest::varchar as manifest,
+        (select v.ok from meta.verifications v where v.scheme_id = m.scheme_id and v.period = m.period order by v.verified_at desc limit 1) as verified_ok,
+        (select strftime(max(v.verified_at), '%Y-%m-%d %H:%M') from meta.verifications v where v.scheme_id = m.scheme_id and v.period = m.period) as verified_at
+      from meta.manifests m where m.scheme_id = $scheme order by m.period, m.revision`,
+  },
+  {
+    name: "workload_expectations",
+    audience: "staff",
+    about: "what the department's own history expects per kind of ticket (category, priority, channel): hours, resolution and SLA odds",
+    sql: `
+      select period_type, period, category, priority, channel, tickets_resolved::bigint as tickets_resolved, expected_hours,
+        expected_resolution_odds, expected_sla_odds
+      from mart.workload_expectations where period_type = 'quarter' order by period, category, priority, channel`,
+  },
+  {
     name: "appeals",
     audience: "management",
     shardOnly: true,
@@ -295,9 +326,40 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
     about: "the bottom-20% tracker (末位淘汰) per agent and quarter: state, consecutive count, reason, triggers, the committee's decision; management only",
     sql: `
       select quarter as period, agent_id, display_name, team, composite, department_rank, department_ranked, bottom_cut,
-        in_bottom_group, tied_at_cut, state, consecutive, reason, quality_trigger, efficiency_trigger,
+        in_bottom_group, tied_at_cut, state, consecutive, reason, quality_trigger, efficiency_trigger, rank_low, rank_high, uncertainty_note,
         committee_decision, committee_members, committee_note
       from mart.bottom_tracker where scheme_id = $scheme order by quarter, agent_id`,
+  },
+  {
+    name: "input_ids",
+    audience: "management",
+    shardOnly: true,
+    about: "the ids of the records behind each agent's indicators, for the published periods (where appeals need them); management only",
+    sql: `
+      select i.period_type, i.period, i.agent_id, i.input_set, any_value(i.input_kind) as input_kind,
+        string_agg(distinct i.input_id, ' ' order by i.input_id) as ids, count(distinct i.input_id) as inputs
+      from mart.indicator_inputs i
+      join meta.period_states ps on ps.scheme_id = i.scheme_id and ps.period = i.period
+      where i.scheme_id = $scheme group by all order by i.period, i.agent_id, i.input_set`,
+  },
+  {
+    name: "calibration",
+    audience: "management",
+    shardOnly: true,
+    about: "each team's score distribution beside the rest of the department, with the team effect and its 95% interval; management only",
+    sql: `
+      select period_type, period, team, measure_kind, measure_id, agents, mean_score, p10, p25, median_score, p75, p90,
+        rest_mean, effect, effect_low, effect_high, clear_effect
+      from mart.calibration where scheme_id = $scheme and team is not null order by period, measure_kind, measure_id, team`,
+  },
+  {
+    name: "rater_calibration",
+    audience: "management",
+    shardOnly: true,
+    about: "360 ratings per team and rater group against the other raters: a lenient or strict supervisor shows; management only",
+    sql: `
+      select period_type, period, team, measure, agents, raters, mean_rating, rest_mean, effect, effect_low, effect_high, calibration
+      from mart.rater_calibration where team is not null order by period, team, measure`,
   },
 ];
 

@@ -2,10 +2,13 @@
  * The period lifecycle: open -> provisional (published for objection, with an appeal window in working days) ->
  * final (locked). Each publication freezes the results it published (meta.published_results, a new revision), so
  * that boards show exactly what was published and before/after an appeal can be compared. Reopening a final period
- * is itself a recorded act with a reason. Every act writes an audit entry in the same transaction.
+ * is itself a recorded act with a reason. Every act writes an audit entry in the same transaction. Each publication
+ * also writes the period's manifest (pipelines/proof/manifest.ts: scheme, input batches, row counts, table hashes),
+ * whose hash the publish entry carries; `appraisal verify` checks a rebuild against it.
  */
 import { createHash } from "node:crypto";
 import type { Warehouse } from "../db/warehouse.ts";
+import { buildManifest, storeManifest } from "../proof/manifest.ts";
 import { appendAudit, currentActor } from "./audit.ts";
 import { addWorkingDays, localDate } from "./calendar.ts";
 
@@ -71,6 +74,7 @@ export interface PublishResult {
   agents: number;
   appealDeadline: string | null;
   resultsHash: string;
+  manifestHash: string;
 }
 
 export async function publish(ctx: RulesContext, scheme: string, period: string, state: "provisional" | "final"): Promise<PublishResult> {
@@ -121,6 +125,8 @@ export async function publish(ctx: RulesContext, scheme: string, period: string,
     );
     const resultsHash = createHash("sha256").update(JSON.stringify(rows)).digest("hex");
     const deadline = state === "provisional" ? addWorkingDays(today(ctx), sp.window, ctx.holidays) : current.appeal_deadline;
+    const manifest = await buildManifest(wh, scheme, period, { revision, state, run_id: lastRun.run_id, published_at: at, results_sha256: resultsHash });
+    const manifestHash = await storeManifest(wh, manifest);
     await wh.run(
       `INSERT INTO meta.period_states VALUES ($s, $p, $state, $at::TIMESTAMPTZ, $deadline::DATE, $rev)
        ON CONFLICT (scheme_id, period) DO UPDATE SET state = excluded.state, since = excluded.since,
@@ -130,11 +136,19 @@ export async function publish(ctx: RulesContext, scheme: string, period: string,
     await appendAudit(wh, {
       action: "publish",
       subject: `${scheme} ${period}`,
-      detail: { state, revision, run_id: lastRun.run_id, agents: inserted, results_sha256: resultsHash, appeal_deadline: deadline },
+      detail: {
+        state,
+        revision,
+        run_id: lastRun.run_id,
+        agents: inserted,
+        results_sha256: resultsHash,
+        manifest_sha256: manifestHash,
+        appeal_deadline: deadline,
+      },
       actor: actor(ctx),
       at,
     });
-    return { scheme, period, state, revision, agents: inserted, appealDeadline: deadline, resultsHash };
+    return { scheme, period, state, revision, agents: inserted, appealDeadline: deadline, resultsHash, manifestHash };
   });
 }
 

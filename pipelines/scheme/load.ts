@@ -59,6 +59,17 @@ export function loadSchemes(dir: string): LoadedScheme[] {
   return loaded;
 }
 
+/** What a stored definition keeps of the scheme beside its version (meta.scheme_versions, manifests). */
+export function schemeHeader(scheme: Scheme): Omit<Scheme, "versions" | "description" | "source"> {
+  return {
+    id: scheme.id,
+    name: scheme.name,
+    applies_to: scheme.applies_to,
+    period_types: scheme.period_types,
+    ...(scheme.uncertainty ? { uncertainty: scheme.uncertainty } : {}),
+  };
+}
+
 export function findScheme(schemes: LoadedScheme[], id: string): LoadedScheme | undefined {
   return schemes.find((s) => s.scheme.id === id);
 }
@@ -117,6 +128,10 @@ export async function writeSchemeTables(
         training_below_score: v.rules.incentives.training_below_score,
         honours_top: v.rules.incentives.honours_top,
         notes: v.notes ?? null,
+        uncertainty_replicates: scheme.uncertainty?.replicates ?? 0,
+        uncertainty_seed: scheme.uncertainty?.seed ?? 0,
+        uncertainty_level: scheme.uncertainty?.level ?? null,
+        uncertainty_period_types: scheme.uncertainty?.period_types ?? [],
       });
       v.dimensions.forEach((d, di) => {
         dimensions.push({
@@ -151,6 +166,7 @@ export async function writeSchemeTables(
             min_sample: ind.min_sample,
             missing_policy: ind.missing ?? v.missing,
             ord: di * 100 + ii,
+            input_sets: metric.inputs,
           });
         });
       });
@@ -202,6 +218,10 @@ export async function writeSchemeTables(
       training_below_score: "DOUBLE",
       honours_top: "BIGINT",
       notes: "VARCHAR",
+      uncertainty_replicates: "BIGINT",
+      uncertainty_seed: "BIGINT",
+      uncertainty_level: "DOUBLE",
+      uncertainty_period_types: "VARCHAR[]",
     },
     versions,
   );
@@ -235,6 +255,7 @@ export async function writeSchemeTables(
       min_sample: "BIGINT",
       missing_policy: "VARCHAR",
       ord: "BIGINT",
+      input_sets: "VARCHAR[]",
     },
     indicators,
   );
@@ -265,7 +286,7 @@ export async function writeSchemeTables(
           from: v.effective_from,
           to: scheme.versions[vi + 1]?.effective_from ?? null,
           sha: hashes[v.version]!,
-          def: JSON.stringify({ scheme: { id: scheme.id, name: scheme.name, applies_to: scheme.applies_to, period_types: scheme.period_types }, version: v }),
+          def: JSON.stringify({ scheme: schemeHeader(scheme), version: v }),
         },
       );
     }

@@ -191,6 +191,23 @@ export const SchemeVersion = z
   });
 export type SchemeVersion = z.infer<typeof SchemeVersion>;
 
+/**
+ * Rank uncertainty (issue 6): an interval for each ranked agent's rank from seeded bootstrap replicates of the
+ * tickets, responses and audits behind the indicators. It changes no score, rank or grade; it says how sure a rank
+ * is. Kept beside the versions, not in them: changing it changes no version's hash.
+ */
+export const Uncertainty = z.object({
+  /** replicates per period; the cost of a run grows with replicates x agents x periods of these types */
+  replicates: z.int().min(20, "use at least 20 replicates (200 is a good default)").max(2000),
+  /** the same seed gives the same intervals, bit for bit */
+  seed: z.int().min(0).max(2_147_483_647),
+  /** the share of replicates the interval covers */
+  level: z.number().gt(0.5).lt(1).default(0.95),
+  /** the period types that get intervals (each of the scheme's period_types) */
+  period_types: z.array(PeriodType).min(1),
+});
+export type Uncertainty = z.infer<typeof Uncertainty>;
+
 export const Scheme = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/, "use lower-case letters, digits and - (for example support-weighted)"),
@@ -203,8 +220,16 @@ export const Scheme = z
       .default({ departments: [], roles: [] }),
     period_types: z.array(PeriodType).min(1),
     versions: z.array(SchemeVersion).min(1),
+    uncertainty: Uncertainty.optional(),
   })
   .superRefine((s, ctx) => {
+    for (const t of s.uncertainty?.period_types ?? [])
+      if (!s.period_types.includes(t))
+        ctx.addIssue({
+          code: "custom",
+          path: ["uncertainty", "period_types"],
+          message: `the scheme scores ${s.period_types.join(", ")}, not ${t}; list only those in uncertainty.period_types`,
+        });
     const dates = s.versions.map((v) => v.effective_from);
     if (new Set(dates).size !== dates.length)
       ctx.addIssue({ code: "custom", path: ["versions"], message: "two versions take effect on the same day; give each its own effective_from" });

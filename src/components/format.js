@@ -34,7 +34,7 @@ const UNITS_ZH = {
  * The sentence naming the raw inputs behind an indicator's value: in English the same words as
  * `appraisal explain`, in Chinese the same numbers in Chinese words.
  */
-export function describeInputs(i, metricKind, unit, lang = "en") {
+export function describeInputs(i, metricKind, unit, lang = "en", observed = "observed") {
   const zh = lang === "zh-CN";
   if (i.raw_value === null || i.raw_value === undefined) return zh ? "无数据" : "no data";
   const u = zh ? (UNITS_ZH[unit] ?? unit) : unit;
@@ -56,6 +56,11 @@ export function describeInputs(i, metricKind, unit, lang = "en") {
         : `median of ${fmt(i.sample, 0)}: ${fmt(i.raw_value)} ${u} (p90 ${fmt(i.p90)}, mean ${fmt(i.mean)})`;
     case "mean":
       return zh ? `${fmt(i.sample, 0)} 个的均值：${fmt(i.raw_value)}` : `mean of ${fmt(i.sample, 0)}: ${fmt(i.raw_value)}`;
+    case "ratio":
+      // observed against what the department's own history expects for the same kinds of tickets (as explain says it)
+      return zh
+        ? `实际 ${fmt(i.numerator)}，按工单组合预期 ${fmt(i.denominator)}，比值 ${fmt(i.raw_value, 3)}（${fmt(i.sample, 0)} 张工单）`
+        : `${fmt(i.numerator)} ${observed} vs ${fmt(i.denominator)} expected for the ticket mix = ${fmt(i.raw_value, 3)}x (${fmt(i.sample, 0)} tickets)`;
     default:
       return fmt(i.raw_value);
   }

@@ -92,7 +92,7 @@ describe("on a small demo department", () => {
     expect(e.code).toBe(0);
     const x = JSON.parse(e.stdout);
     expect(x.scheme.scheme_id).toBe("support-weighted");
-    expect(x.scheme.version).toBe("2026.1");
+    expect(x.scheme.version).toBe("2026.2"); // the workload-mix version, in force from 2026-07-01
     const sum = x.indicators.reduce((a: number, i: { contribution: number }) => a + i.contribution, 0);
     expect(sum).toBeCloseTo(x.result.composite, 9);
     const text = await appraisal(["--config", config, "explain", "--agent", "E1002", "--period", "2026q3"], dir);

@@ -119,4 +119,125 @@ describe("the planted patterns", () => {
     );
     expect(rows[1]!.hours).toBeGreaterThan(2 * rows[0]!.hours);
   });
+
+  it("puts the hard-queue team level with the others once the ticket mix is taken into account", async () => {
+    // log of the hard-queue team's median over the rest's: raw metrics far apart, the workload-mix ratios close
+    const gap = async (metric: string) => {
+      const rows = await wh.all<{ hard: boolean; value: number }>(
+        `SELECT t.team = $team AS hard, median(m.value) AS value
+         FROM mart.agent_metrics m JOIN mart.agent_periods t USING (period_type, period, agent_id)
+         WHERE m.metric = $metric AND m.period = '2026-Q3' GROUP BY 1 ORDER BY 1`,
+        { team: manifest.planted.hardQueueTeam, metric },
+      );
+      return Math.log(rows[1]!.value / rows[0]!.value);
+    };
+    const rawTime = await gap("resolution_hours_median");
+    expect(rawTime).toBeGreaterThan(Math.log(2));
+    // what is left is the team's own pace (this small demo's hard-queue team is less skilled), not its queue
+    expect(Math.abs(await gap("resolution_time_vs_expected"))).toBeLessThan(rawTime / 5);
+    expect(await gap("sla_attainment")).toBeLessThan(-0.08);
+    expect(Math.abs(await gap("sla_vs_expected"))).toBeLessThan(0.03);
+    expect(Math.abs(await gap("resolution_vs_expected"))).toBeLessThan(0.02);
+  });
+
+  it("scores the hard-queue team fairly under the workload-mix version (2026.2), not under the raw one (2026.1)", async () => {
+    // the same composites, scored with each version's indicators: team mean minus the rest of the department
+    const gap = (period: string) =>
+      wh.value<number>(
+        `SELECT avg(composite) FILTER (WHERE team = $team) - avg(composite) FILTER (WHERE team <> $team)
+         FROM mart.rankings WHERE scheme_id = 'support-weighted' AND period = $period AND ranked`,
+        { team: manifest.planted.hardQueueTeam, period },
+      );
+    const versions = await wh.all<{ period: string; version: string }>(
+      "SELECT period, version FROM mart.scheme_periods WHERE scheme_id = 'support-weighted' AND period IN ('2026-Q2', '2026-Q3') ORDER BY period",
+    );
+    expect(versions.map((v) => v.version)).toEqual(["2026.1", "2026.2"]);
+    const raw = await gap("2026-Q2");
+    const adjusted = await gap("2026-Q3");
+    expect(raw).toBeLessThan(-2);
+    expect(Math.abs(adjusted)).toBeLessThan(Math.abs(raw) / 2);
+  });
+
+  it("shows the difference in the calibration view: a clear team effect on raw speed, none on speed for the mix", async () => {
+    const effect = (period: string, indicator: string) =>
+      wh.one<{ effect: number; effect_low: number; effect_high: number; clear_effect: boolean }>(
+        `SELECT effect, effect_low, effect_high, clear_effect FROM mart.calibration
+         WHERE scheme_id = 'support-weighted' AND period = $period AND team = $team AND measure_id = $indicator`,
+        { period, team: manifest.planted.hardQueueTeam, indicator },
+      );
+    const raw = (await effect("2026-Q2", "resolution_speed"))!;
+    expect(raw.clear_effect).toBe(true);
+    expect(raw.effect_high).toBeLessThan(0);
+    const adjusted = (await effect("2026-Q3", "resolution_speed_vs_expected"))!;
+    expect(adjusted.clear_effect).toBe(false);
+    expect(adjusted.effect_low).toBeLessThan(0);
+    expect(adjusted.effect_high).toBeGreaterThan(0);
+  });
+
+  it("shows the lenient lead's team in the rater calibration, and no other team as lenient", async () => {
+    const lead = await wh.value<string>("SELECT team FROM stg.agents WHERE agent_id = $a", { a: manifest.planted.lenientLead });
+    const rows = await wh.all<{ team: string; calibration: string; effect: number; effect_low: number }>(
+      "SELECT team, calibration, effect, effect_low FROM mart.rater_calibration WHERE measure = 'supervisor_gap' AND period = '2026' ORDER BY team",
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(rows.filter((r) => r.calibration === "lenient").map((r) => r.team)).toEqual([lead]);
+    // the demo's lead adds 0.7 to their ratings; the others' gap is the baseline
+    expect(rows.find((r) => r.team === lead)!.effect).toBeGreaterThan(0.4);
+    expect(rows.find((r) => r.team === lead)!.effect_low).toBeGreaterThan(0);
+    // the rater groups side by side, never a single rater: the supervisor group of a team is one person, so the
+    // table is for the management build only
+    const groups = await wh.all<{ measure: string }>(
+      "SELECT DISTINCT measure FROM mart.rater_calibration WHERE period = '2026' ORDER BY measure",
+    );
+    expect(groups.map((g) => g.measure)).toEqual(["customer", "other_department", "peer", "self", "subordinate", "supervisor", "supervisor_gap"]);
+  });
+
+  it("marks bottom-group agents whose rank interval crosses the cut, and not the planted decliner", async () => {
+    const rows = await wh.all<{ agent_id: string; in_bottom_group: boolean; crosses_cut: boolean | null; rank_low: number; cut_rank: number; uncertainty_note: string | null }>(
+      "SELECT agent_id, in_bottom_group, crosses_cut, rank_low, cut_rank, uncertainty_note FROM mart.bottom_tracker WHERE scheme_id = 'support-weighted' AND quarter = '2026-Q3'",
+    );
+    const declining = rows.find((r) => r.agent_id === manifest.planted.declining)!;
+    expect(declining.in_bottom_group).toBe(true);
+    expect(declining.crosses_cut).toBe(false);
+    expect(declining.rank_low).toBeGreaterThanOrEqual(declining.cut_rank);
+    const marked = rows.filter((r) => r.in_bottom_group && r.crosses_cut);
+    expect(marked.length).toBeGreaterThan(0);
+    for (const r of marked) expect(r.uncertainty_note).toMatch(/^not distinguishable from the agents above the cut/);
+  });
+});
+
+describe("the proof behind each number", () => {
+  it("links each indicator to exactly the inputs that made it: the counts are the metrics' samples", async () => {
+    // for every agent and input set in 2026-Q3: the records linked against the sample the metric counted
+    const mismatches = await wh.all(
+      `WITH linked AS (
+         SELECT agent_id, input_set, count(*) AS records FROM mart.input_records WHERE period = '2026-Q3' GROUP BY ALL
+       ),
+       counted AS (
+         SELECT agent_id, CASE metric
+             WHEN 'tickets_resolved' THEN 'resolved' WHEN 'tickets_held' THEN 'held' WHEN 'sla_attainment' THEN 'resolved_with_sla'
+             WHEN 'first_response_minutes_median' THEN 'responded' WHEN 'complaints' THEN 'complaints' WHEN 'csat' THEN 'csat_responses'
+             WHEN 'quality_score' THEN 'audits' WHEN 'serious_errors' THEN 'serious_audits' WHEN 'collab_satisfaction' THEN 'collab_responses'
+             WHEN 'certifications' THEN 'certifications' WHEN 'proposals' THEN 'proposals' WHEN 'knowledge_shares' THEN 'knowledge_shares'
+           END AS input_set,
+           CAST(CASE WHEN metric IN ('sla_attainment', 'csat', 'collab_satisfaction') THEN denominator
+                     WHEN metric IN ('first_response_minutes_median', 'quality_score') THEN n ELSE value END AS BIGINT) AS records
+         FROM mart.agent_metrics
+         WHERE period = '2026-Q3' AND agent_id IN (SELECT agent_id FROM stg.agents)
+       )
+       SELECT * FROM counted c FULL JOIN linked l USING (agent_id, input_set)
+       WHERE c.input_set IS NOT NULL AND coalesce(c.records, 0) <> coalesce(l.records, 0)`,
+    );
+    expect(mismatches).toEqual([]);
+    const counts = await wh.all<{ indicator_id: string; input_set: string; inputs: number }>(
+      `SELECT indicator_id, input_set, inputs FROM mart.indicator_input_counts
+       WHERE scheme_id = 'support-weighted' AND period = '2026-Q3' AND agent_id = $a AND indicator_id IN ('tickets_resolved', 'csat') ORDER BY 1`,
+      { a: manifest.planted.declining },
+    );
+    const tickets = await wh.value<number>("SELECT value FROM mart.agent_metrics WHERE period = '2026-Q3' AND agent_id = $a AND metric = 'tickets_resolved'", {
+      a: manifest.planted.declining,
+    });
+    expect(counts.find((c) => c.indicator_id === "tickets_resolved")).toEqual({ indicator_id: "tickets_resolved", input_set: "resolved", inputs: tickets });
+    expect(counts.find((c) => c.indicator_id === "csat")?.input_set).toBe("csat_responses");
+  });
 });

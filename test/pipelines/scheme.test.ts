@@ -68,6 +68,16 @@ describe("the shipped schemes", () => {
     const support = loadSchemes(SCHEMES).find((s) => s.scheme.id === "support-weighted")!.scheme;
     expect(versionInForce(support, "2025-12-01")?.version).toBe("2024.1");
     expect(versionInForce(support, "2026-01-01")?.version).toBe("2026.1");
+    expect(versionInForce(support, "2026-07-01")?.version).toBe("2026.2");
+  });
+
+  it("keep the rank-uncertainty settings beside the versions, so that they change no version's hash", () => {
+    const support = loadSchemes(SCHEMES).find((s) => s.scheme.id === "support-weighted")!;
+    expect(support.scheme.uncertainty).toEqual({ replicates: 200, seed: 20260701, level: 0.95, period_types: ["quarter", "year"] });
+    const without = parseScheme(YAML.stringify({ ...base(), uncertainty: undefined }), "a.yaml");
+    const withIt = parseScheme(YAML.stringify({ ...base(), uncertainty: { replicates: 50, seed: 1, period_types: ["month"] } }), "b.yaml");
+    expect(withIt.hashes).toEqual(without.hashes);
+    expect(withIt.scheme.uncertainty?.level).toBe(0.95);
   });
 });
 
@@ -112,6 +122,14 @@ describe("a wrong scheme", () => {
       { grade: "A", min: 80, name: { en: "A" } },
     ];
     expect(messageOf(s)).toMatch(/list grades from the highest band down[\s\S]*the last grade must start at 0/);
+  });
+  it("asks for rank intervals only on the period types the scheme scores, with enough replicates", () => {
+    expect(messageOf({ ...base(), uncertainty: { replicates: 200, seed: 1, period_types: ["quarter"] } })).toContain(
+      "uncertainty.period_types: the scheme scores month, not quarter; list only those in uncertainty.period_types",
+    );
+    expect(messageOf({ ...base(), uncertainty: { replicates: 5, seed: 1, period_types: ["month"] } })).toContain(
+      "uncertainty.replicates: use at least 20 replicates (200 is a good default)",
+    );
   });
   it("accepts the base scheme", () => {
     expect(messageOf(base())).toBe("valid");

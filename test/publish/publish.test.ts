@@ -42,10 +42,12 @@ describe("publish", () => {
     }
     const shard = readFileSync(path.join(staff.dir, "shards", "agents", readdirSync(path.join(staff.dir, "shards", "agents"))[0]!), "utf8");
     expect(shard).not.toMatch(/bottom|in_bottom_group/);
-    expect(PUBLISHED_TABLES.filter((x) => x.audience === "management").map((x) => x.name)).toEqual(["bottom_group", "appeals", "tracker"]);
-    // appeal reasons and the tracker reach the management build's files only
-    expect(readdirSync(path.join(mgmt.dir, "shards", "management")).sort()).toEqual(["appeals.json", "tracker.json"]);
+    expect(PUBLISHED_TABLES.filter((x) => x.audience === "management").map((x) => x.name)).toEqual(["bottom_group", "appeals", "tracker", "input_ids", "calibration", "rater_calibration"]);
+    // appeal reasons, the tracker, calibration and the ids behind each indicator reach the management build's files only
+    expect(readdirSync(path.join(mgmt.dir, "shards", "management")).sort()).toEqual(["appeals.json", "calibration.json", "rater_calibration.json", "tracker.json"]);
+    expect(readdirSync(path.join(mgmt.dir, "shards", "inputs")).length).toBeGreaterThan(0);
     expect(existsSync(path.join(staff.dir, "shards", "management"))).toBe(false);
+    expect(existsSync(path.join(staff.dir, "shards", "inputs"))).toBe(false);
   });
 
   it("publishes quarantine counts by reason without the quarantined values", async () => {

@@ -109,7 +109,8 @@ const BOARDS: Array<{ path: string; charts: string[]; tables: string[] }> = [
   { path: "/agent", charts: [], tables: [] },
   { path: "/appeals?period=2026-Q3", charts: ["appeals-by-state"], tables: ["before-after"] },
   { path: "/tracker", charts: [], tables: [] },
-  { path: "/methodology", charts: ["weights"], tables: ["versions", "grades"] },
+  { path: "/calibration", charts: [], tables: [] },
+  { path: "/methodology", charts: ["weights"], tables: ["versions", "grades", "manifests", "workload"] },
   { path: "/status", charts: ["source-rows"], tables: ["sources", "runs"] },
 ];
 
@@ -293,6 +294,76 @@ describe("publication, appeals and the tracker", () => {
       }
     } finally {
       await t.page.close();
+    }
+  });
+});
+
+describe("fairness and proof on the boards", () => {
+  let management: RunningSite | undefined;
+  beforeAll(async () => {
+    if (HAVE_CHROMIUM) management = await serveDir(site.distManagement, 0);
+  });
+  afterAll(async () => {
+    await management?.close();
+  });
+
+  it("rankings show each rank's 95% interval; the methodology shows the published manifests", async (ctx) => {
+    needBrowser(ctx);
+    const r = await open("/rankings?period=2026-Q3", 'table[data-table="rankings"]');
+    try {
+      const rows = await tableText(r.page, "rankings");
+      const col = rows[0]!.indexOf("排名 95% 区间");
+      expect(col).toBeGreaterThan(0);
+      expect(rows.slice(1).every((row) => /^\d+–\d+$/.test(row[col]!))).toBe(true);
+      expect(r.problems).toEqual([]);
+    } finally {
+      await r.page.close();
+    }
+    const m = await open("/methodology", 'table[data-table="manifests"]');
+    try {
+      const rows = await tableText(m.page, "manifests");
+      expect(rows.slice(1).map((row) => [row[0], row[1]])).toEqual([
+        ["2026-Q3", "1"],
+        ["2026-Q3", "2"],
+      ]);
+      expect(m.problems).toEqual([]);
+    } finally {
+      await m.page.close();
+    }
+  });
+
+  it("management: calibration shows each team's distribution and effect, and the lenient supervisor", async (ctx) => {
+    needBrowser(ctx);
+    const c = await open("/calibration?period=2026-Q3", 'table[data-table="rater-calibration"]', () => management!.url);
+    try {
+      const marks = await markCounts(c.page);
+      expect(marks["team-distribution"]).toBeGreaterThan(0);
+      expect(marks["team-effect"]).toBeGreaterThan(0);
+      const verdicts = await c.page.$$eval('table[data-table="rater-calibration"] tr[data-calibration]', (trs) => trs.map((t) => (t as HTMLElement).dataset.calibration));
+      expect(verdicts).toContain("lenient");
+      expect(c.problems).toEqual([]);
+    } finally {
+      await c.page.close();
+    }
+  });
+
+  it("management: an agent's page lists the records behind the indicators of a published period; staff sees counts only", async (ctx) => {
+    needBrowser(ctx);
+    const path_ = `/agent?id=${site.appeal.agent}&period=${site.appeal.period}`;
+    const g = await open(path_, "details[data-input-set]", () => management!.url);
+    try {
+      expect(await g.page.locator('details[data-input-set="resolved"] .ids').textContent()).toMatch(/^TK-\d+( TK-\d+)+$/);
+      expect(g.problems).toEqual([]);
+    } finally {
+      await g.page.close();
+    }
+    const s = await open(path_, `[data-agent="${site.appeal.agent}"]`);
+    try {
+      expect(await s.page.locator("details[data-input-set]").count()).toBe(0);
+      expect(await s.page.locator('td[data-key="input_count"]').first().textContent()).toMatch(/^\d+$/);
+      expect(s.problems).toEqual([]);
+    } finally {
+      await s.page.close();
     }
   });
 });

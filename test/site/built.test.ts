@@ -96,8 +96,18 @@ describe("the built site", () => {
     expect(existsSync(path.join(site.dist, "_file", "data", "shards", "management"))).toBe(false);
   });
 
+  it("shows ticket ids in the management build only (the staff build counts records)", () => {
+    const ids = readdirSync(path.join(site.distManagement, "_file", "data", "shards", "inputs"));
+    expect(ids.length).toBeGreaterThan(10);
+    const sample = readFileSync(path.join(site.distManagement, "_file", "data", "shards", "inputs", ids[0]!), "utf8").match(/TK-\d+/g) ?? [];
+    expect(sample.length).toBeGreaterThan(10);
+    const leaks = scanForStrings(site.dist, sample.slice(0, 200));
+    expect([...leaks].map(([value, files]) => `${value} in ${files.slice(0, 3).join(", ")}`)).toEqual([]);
+    expect(existsSync(path.join(site.dist, "_file", "data", "shards", "inputs"))).toBe(false);
+  });
+
   it("has every board and one data file per agent and per period", () => {
-    for (const page of ["index", "leadership", "hr", "rankings", "agent", "appeals", "tracker", "methodology", "status"])
+    for (const page of ["index", "leadership", "hr", "rankings", "agent", "appeals", "tracker", "calibration", "methodology", "status"])
       expect(readdirSync(site.dist)).toContain(`${page}.html`);
     const agents = readdirSync(path.join(site.dist, "_file", "data", "shards", "agents"));
     expect(agents.length).toBeGreaterThanOrEqual(40);

@@ -1,8 +1,11 @@
 -- Every metric of the catalogue (pipelines/scheme/metrics.ts) per agent and period, one row per metric:
 -- value, sample size n, and the raw inputs behind it (numerator and denominator of rates; p90 and mean beside
--- medians). Each event counts in the period of the event the metric measures (METRICS.md, "Time and periods").
+-- medians), and se, the value's sampling standard error where it comes from tickets or responses (macros.sql:
+-- share_se, count_se, median_se; NULL for records that are not samples: trainings, certifications, contributions,
+-- 360 reviews), which the rank uncertainty models use. Each event counts in the period of the event the metric measures (METRICS.md, "Time and periods").
 -- Missing is not zero: rates and times exist only where there were events; counts and sums are 0 for an
--- active agent without events.
+-- active agent without events. The workload-mix ratios (observed / expected for the agent's ticket mix) come from
+-- agent_workload.
 with resolved as (
     select resolver_id as agent_id,
         month_key(resolved_at) as m, quarter_key(resolved_at) as q, year_key(resolved_at) as y,
@@ -15,8 +18,8 @@ resolved_agg as (
         case when grouping(m) = 0 then 'month' when grouping(q) = 0 then 'quarter' else 'year' end as period_type,
         coalesce(m, q, y) as period,
         count(*) as resolved,
-        median(resolution_hours) as res_median,
-        quantile_cont(resolution_hours, 0.9) as res_p90,
+        -- one sort for the quartiles, the median (res_q[2]) and p90 (res_q[4]): the same values median() gives
+        quantile_cont(resolution_hours, [0.25, 0.5, 0.75, 0.9]) as res_q,
         avg(resolution_ms) / 3600000.0 as res_mean,
         count_if(reopened) as reopened,
         count(sla_met) as sla_n,
@@ -36,8 +39,7 @@ responded_agg as (
         case when grouping(m) = 0 then 'month' when grouping(q) = 0 then 'quarter' else 'year' end as period_type,
         coalesce(m, q, y) as period,
         count(*) as responses,
-        median(first_response_minutes) as frt_median,
-        quantile_cont(first_response_minutes, 0.9) as frt_p90,
+        quantile_cont(first_response_minutes, [0.25, 0.5, 0.75, 0.9]) as frt_q,
         avg(first_response_ms) / 60000.0 as frt_mean
     from responded
     group by grouping sets ((agent_id, m), (agent_id, q), (agent_id, y))
@@ -71,6 +73,7 @@ audits_agg as (
         coalesce(m, q, y) as period,
         count(*) as audits,
         det_avg(score) as mean_score,
+        sd_from_sums(det_sum(score), det_sum(score * score), count(*)) as sd_score,
         count_if(serious) as serious
     from (select agent_id, score, serious, month_key(audited_at) as m, quarter_key(audited_at) as q, year_key(audited_at) as y
           from stg.quality_audits where agent_id is not null)
@@ -141,44 +144,64 @@ counted as (
         and g.metric = c.metric
 )
 select period_type, period, agent_id, metric, cast(value as double) as value, cast(value as bigint) as n,
-    null::double as numerator, null::double as denominator, null::double as p90, null::double as mean
+    null::double as numerator, null::double as denominator, null::double as p90, null::double as mean,
+    case when metric in ('tickets_resolved', 'tickets_held', 'complaints', 'serious_errors') then count_se(value) end as se
 from counted
 union all
 select r.period_type, r.period, r.agent_id, 'resolution_rate', r.resolved / h.tickets_held, h.tickets_held,
-    r.resolved, h.tickets_held, null, null
+    r.resolved, h.tickets_held, null, null, share_se(r.resolved, h.tickets_held)
 from resolved_agg r
 join mart.agent_tickets_held h using (period_type, period, agent_id)
 where h.tickets_held > 0
 union all
-select period_type, period, agent_id, 'resolution_hours_median', res_median, resolved, null, null, res_p90, res_mean
+select period_type, period, agent_id, 'resolution_hours_median', res_q[2], resolved, null, null, res_q[4], res_mean,
+    median_se(res_q[1], res_q[3], resolved)
 from resolved_agg
 union all
-select period_type, period, agent_id, 'reopen_rate', reopened / resolved, resolved, reopened, resolved, null, null
+select period_type, period, agent_id, 'reopen_rate', reopened / resolved, resolved, reopened, resolved, null, null,
+    share_se(reopened, resolved)
 from resolved_agg
 union all
-select period_type, period, agent_id, 'sla_attainment', sla_ok / sla_n, sla_n, sla_ok, sla_n, null, null
+select period_type, period, agent_id, 'sla_attainment', sla_ok / sla_n, sla_n, sla_ok, sla_n, null, null, share_se(sla_ok, sla_n)
 from resolved_agg where sla_n > 0
 union all
 select r.period_type, r.period, r.agent_id, 'complaint_rate', 100.0 * coalesce(k.complaints, 0) / r.resolved, r.resolved,
-    coalesce(k.complaints, 0), r.resolved, null, null
+    coalesce(k.complaints, 0), r.resolved, null, null, 100.0 * count_se(coalesce(k.complaints, 0)) / r.resolved
 from resolved_agg r
 left join complaints_agg k using (period_type, period, agent_id)
 union all
-select period_type, period, agent_id, 'first_response_minutes_median', frt_median, responses, null, null, frt_p90, frt_mean
+select period_type, period, agent_id, 'first_response_minutes_median', frt_q[2], responses, null, null, frt_q[4], frt_mean,
+    median_se(frt_q[1], frt_q[3], responses)
 from responded_agg
 union all
-select period_type, period, agent_id, 'csat', satisfied / responses, responses, satisfied, responses, null, null
+select period_type, period, agent_id, 'csat', satisfied / responses, responses, satisfied, responses, null, null,
+    share_se(satisfied, responses)
 from csat_agg
 union all
-select period_type, period, agent_id, 'quality_score', mean_score, audits, null, null, null, null
+select period_type, period, agent_id, 'quality_score', mean_score, audits, null, null, null, null, sd_score / sqrt(audits)
 from audits_agg
 union all
-select period_type, period, agent_id, 'proposal_quality', mean_quality, rated, null, null, null, null
+select period_type, period, agent_id, 'proposal_quality', mean_quality, rated, null, null, null, null, null
 from growth_agg where metric = 'proposals' and rated > 0
 union all
-select period_type, period, agent_id, 'collab_satisfaction', satisfied / responses, responses, satisfied, responses, null, null
+select period_type, period, agent_id, 'collab_satisfaction', satisfied / responses, responses, satisfied, responses, null, null,
+    share_se(satisfied, responses)
 from collab_agg
 union all
-select period_type, period, agent_id, metric, value, raters, null, null, null, null from r360_dimension
+select period_type, period, agent_id, metric, value, raters, null, null, null, null, null from r360_dimension
 union all
-select period_type, period, agent_id, metric, value, raters, null, null, null, null from r360_customer
+select period_type, period, agent_id, metric, value, raters, null, null, null, null, null from r360_customer
+union all
+-- the workload-mix adjusted metrics (agent_workload): numerator observed, denominator expected
+select period_type, period, agent_id, 'resolution_time_vs_expected', exp(sum_log_ratio / resolved), resolved,
+    exp(mean_log_hours), exp(mean_log_hours - sum_log_ratio / resolved), null, null,
+    exp(sum_log_ratio / resolved) * sd_from_sums(sum_log_ratio, sum_sq_log_ratio, resolved) / sqrt(resolved)
+from mart.agent_workload where resolved > 0
+union all
+select period_type, period, agent_id, 'resolution_vs_expected', resolved / expected_resolved, held, resolved, expected_resolved, null, null,
+    share_se(resolved, held) * held / expected_resolved
+from mart.agent_workload where expected_resolved > 0
+union all
+select period_type, period, agent_id, 'sla_vs_expected', sla_met / expected_sla_met, sla_n, sla_met, expected_sla_met, null, null,
+    share_se(sla_met, sla_n) * sla_n / expected_sla_met
+from mart.agent_workload where expected_sla_met > 0

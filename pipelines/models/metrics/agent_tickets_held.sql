@@ -28,5 +28,6 @@ running as (
 select p.period_type, p.period, e.agent_id,
     e.created_to_date - coalesce(s.resolved_to_date, 0) as tickets_held
 from mart.periods p
-join running e on e.month = cast(p.end_date - interval 1 month as date)
+-- the period's last month, or the last month with data for a quarter or year still in progress
+join running e on e.month = least(cast(p.end_date - interval 1 month as date), (select max(month) from grid))
 left join running s on s.agent_id = e.agent_id and s.month = cast(p.start_date - interval 1 month as date)

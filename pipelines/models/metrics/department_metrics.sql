@@ -1,5 +1,6 @@
--- Each metric for the whole department and period: rates pooled (all numerators over all denominators),
--- the rest as the median of the agents' values. The Bayesian adjustment shrinks toward the pooled rate.
+-- Each metric for the whole department and period: rates and observed/expected counts pooled (all numerators over
+-- all denominators, summed exactly), the rest (and the resolution-time ratio, whose numerator is a geometric mean) as
+-- the median of the agents' values. The Bayesian adjustment shrinks toward the pooled rate.
 with joined as (
     select m.*, ap.department
     from mart.agent_metrics m
@@ -7,8 +8,9 @@ with joined as (
 )
 select period_type, period, department, metric,
     case
-        when metric = 'complaint_rate' then 100.0 * sum(numerator) / nullif(sum(denominator), 0)
-        when max(denominator) is not null then sum(numerator) / nullif(sum(denominator), 0)
+        when metric = 'complaint_rate' then 100.0 * det_sum(numerator) / nullif(det_sum(denominator), 0)
+        when metric = 'resolution_time_vs_expected' then median(value)
+        when max(denominator) is not null then det_sum(numerator) / nullif(det_sum(denominator), 0)
         else median(value)
     end as value,
     sum(n) as n,

@@ -4,7 +4,8 @@
 -- in the bottom group, or triggered, after the warning period: flagged for the committee, whose decision is recorded
 -- in meta.committee_decisions) or recovered. A quarter that does not count (in progress, new hire, exclusion, not
 -- ranked, department too small) pauses the count: it neither adds to nor resets it. A counted quarter outside the
--- bottom group resets it. The system flags and records; it never decides.
+-- bottom group resets it. uncertainty_note marks a rank whose interval crosses the cut (rank_intervals): "not
+-- distinguishable from the agents above". The system flags and records; it never decides.
 with recursive inputs as (
     select *,
         row_number() over (partition by scheme_id, agent_id order by quarter) as i,
@@ -68,6 +69,13 @@ walk as (
 select t.scheme_id, t.version, t.quarter, t.agent_id, t.display_name, t.team, t.department, t.composite, t.department_rank,
     t.department_ranked, t.bottom_cut, t.in_bottom_group, t.tied_at_cut, w.state, w.streak as consecutive, w.reason,
     t.quality_trigger, t.efficiency_trigger,
+    t.rank_low, t.rank_high, t.interval_level, t.cut_rank, t.crosses_cut, t.bottom_share_of_replicates,
+    case
+        when t.crosses_cut and t.in_bottom_group then format('not distinguishable from the agents above the cut: rank {} to {} at {}%',
+            t.rank_low, t.rank_high, cast(round(100 * t.interval_level) as integer))
+        when t.crosses_cut then format('could be in the bottom group: rank {} to {} at {}%, the group starts at rank {}',
+            t.rank_low, t.rank_high, cast(round(100 * t.interval_level) as integer), t.cut_rank)
+    end as uncertainty_note,
     c.decision as committee_decision, c.members as committee_members, c.note as committee_note, c.decided_at as committee_decided_at
 from walk w
 join inputs t using (scheme_id, agent_id, i)

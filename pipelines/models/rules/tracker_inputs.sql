@@ -2,7 +2,9 @@
 -- whether the quarter counts for the agent (or why not: quarter in progress, new hire, recorded exclusion such as
 -- long leave, not ranked, department too small for the rule), whether the agent is in the bottom group, and the
 -- separate triggers for severe quality problems and low efficiency (resolved tickets against the department's median,
--- resolution time against the team's, since a team's queue decides how hard its tickets are).
+-- resolution time against the team's, since a team's queue decides how hard its tickets are), and the rank interval
+-- (rank_intervals) where the scheme asks for one: crosses_cut marks a rank that cannot be told apart from the agents on
+-- the other side of the bottom-group cut. It is shown beside the state; it does not change it.
 with quarters as (
     select r.scheme_id, r.version, r.period as quarter, r.agent_id, r.display_name, r.team, r.department,
         r.ranked, r.not_ranked_reason, r.composite, r.department_rank, r.department_ranked, r.bottom_cut,
@@ -65,10 +67,12 @@ select q.scheme_id, q.version, q.quarter, q.agent_id, q.display_name, q.team, q.
         when q.ranked and m.resolution_hours > v.trigger_resolution_multiple * t.median_resolution_hours
             then format('low efficiency: median resolution {} h, over {} times the team median {} h', round(m.resolution_hours, 1),
                         v.trigger_resolution_multiple, round(t.median_resolution_hours, 1))
-    end as efficiency_trigger
+    end as efficiency_trigger,
+    u.rank_low, u.rank_high, u.level as interval_level, u.cut_rank, u.crosses_cut, u.bottom_share_of_replicates
 from quarters q
 join scheme.versions v on v.scheme_id = q.scheme_id and v.version = q.version
 left join metrics m on m.quarter = q.quarter and m.agent_id = q.agent_id
 left join department d on d.quarter = q.quarter and d.department = q.department
 left join team t on t.quarter = q.quarter and t.department = q.department and t.team = q.team
 left join excluded e on e.scheme_id = q.scheme_id and e.quarter = q.quarter and e.agent_id = q.agent_id
+left join mart.rank_intervals u on u.scheme_id = q.scheme_id and u.period_type = 'quarter' and u.period = q.quarter and u.agent_id = q.agent_id

@@ -8,7 +8,7 @@ with scored as (
         p.peers,
         case
             when v.used_value is null then null
-            when i.method = 'target' then 100 * greatest(0, least(1, (v.used_value - v.floor_used) / (v.target_used - v.floor_used)))
+            when i.method = 'target' then target_score(v.used_value, v.floor_used, v.target_used)
             else p.percentile_score
         end as computed_score
     from mart.indicator_values v

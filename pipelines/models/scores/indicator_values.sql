@@ -37,13 +37,6 @@ select scheme_id, version, period_type, period, agent_id, department, indicator_
     end as missing_reason,
     case
         when raw_value is null or coalesce(sample, 0) < min_sample then null
-        when adjust = 'bayes' and department_value is not null
-            then bayes_average(raw_value, sample, department_value, bayes_prior_weight)
-        when adjust = 'wilson' and metric_kind = 'rate100' and direction = 'lower'
-            then 100 * wilson_upper(least(1, raw_value / 100), sample)
-        when adjust = 'wilson' and metric_kind = 'rate100' then 100 * wilson_lower(least(1, raw_value / 100), sample)
-        when adjust = 'wilson' and direction = 'lower' then wilson_upper(raw_value, sample)
-        when adjust = 'wilson' then wilson_lower(raw_value, sample)
-        else raw_value
+        else adjusted_value(adjust, metric_kind, direction, raw_value, sample, department_value, bayes_prior_weight)
     end as used_value
 from vals

@@ -1,3 +1,3 @@
-select record_id, agent_id, submitted_on, kind, quality, adopted
+select record_id, agent_id, submitted_on, kind, quality, adopted, _batch_id as batch_id
 from raw.contributions
 where _current

@@ -19,6 +19,7 @@ select
     c.submitted_at,
     c.score,
     c.scale,
-    (c.scale = '1-5' and c.score >= 4) or (c.scale = 'good_bad' and c.score = 1) as satisfied
+    (c.scale = '1-5' and c.score >= 4) or (c.scale = 'good_bad' and c.score = 1) as satisfied,
+    c._batch_id as batch_id
 from credited c
 left join corrections x using (response_id)

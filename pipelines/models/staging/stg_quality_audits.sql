@@ -13,7 +13,8 @@ select
     a.audited_at,
     coalesce(x.new_score, a.score) as score,
     a.severity,
-    a.severity = 'critical' and x.new_score is null as serious
+    a.severity = 'critical' and x.new_score is null as serious,
+    a._batch_id as batch_id
 from raw.quality_audits a
 left join stg.tickets t on t.ticket_id = a.ticket_id
 left join corrections x using (audit_id)

@@ -3,6 +3,7 @@
 -- the first response to the first responder (else the assignee); a complaint to the agent it names (else the resolver).
 -- Corrections of accepted appeals (meta.corrections) apply here, to the inputs: an excluded ticket no longer counts
 -- for the appellant in any role; a reattributed ticket counts for the other agent wherever it counted for the appellant.
+-- batch_id names the input batch (meta.batches) the row in force came from: the proof of a published number.
 with corrections as (
     select ticket_id, arg_max(kind, correction_id) as kind, arg_max(agent_id, correction_id) as appellant,
         arg_max(to_agent_id, correction_id) as to_agent_id
@@ -52,5 +53,6 @@ select
     date_diff('millisecond', created_at, resolved_at) as resolution_ms,
     date_diff('millisecond', created_at, first_response_at) as first_response_ms,
     date_diff('millisecond', created_at, resolved_at) / 3600000.0 as resolution_hours,
-    date_diff('millisecond', created_at, first_response_at) / 60000.0 as first_response_minutes
+    date_diff('millisecond', created_at, first_response_at) / 60000.0 as first_response_minutes,
+    _batch_id as batch_id
 from credited

@@ -53,6 +53,12 @@ async function track(history: string, opts: { consecutive?: number; reasons?: Re
       pause_reason: c === "P" ? (opts.reasons?.[i] ?? "new hire (3 months in post, the rule starts after 6)") : null,
       quality_trigger: c === "Q" ? "severe quality: 7 complaints in the quarter (threshold 6)" : null,
       efficiency_trigger: null,
+      rank_low: null,
+      rank_high: null,
+      interval_level: null,
+      cut_rank: null,
+      crosses_cut: null,
+      bottom_share_of_replicates: null,
     };
   });
   await wh.run("CREATE SCHEMA IF NOT EXISTS t");
@@ -60,7 +66,9 @@ async function track(history: string, opts: { consecutive?: number; reasons?: Re
     `CREATE OR REPLACE TABLE t.tracker_inputs AS SELECT r.* FROM (SELECT unnest(CAST($rows::JSON AS STRUCT(
       scheme_id VARCHAR, version VARCHAR, quarter VARCHAR, agent_id VARCHAR, display_name VARCHAR, team VARCHAR, department VARCHAR,
       composite DOUBLE, department_rank BIGINT, department_ranked BIGINT, bottom_cut DOUBLE, tied_at_cut BOOLEAN, consecutive_quarters BIGINT,
-      in_bottom_group BOOLEAN, pause_reason VARCHAR, quality_trigger VARCHAR, efficiency_trigger VARCHAR)[])) AS r)`,
+      in_bottom_group BOOLEAN, pause_reason VARCHAR, quality_trigger VARCHAR, efficiency_trigger VARCHAR,
+      rank_low BIGINT, rank_high BIGINT, interval_level DOUBLE, cut_rank BIGINT, crosses_cut BOOLEAN,
+      bottom_share_of_replicates DOUBLE)[])) AS r)`,
     { rows: JSON.stringify(rows) },
   );
   const out = await wh.all<{ quarter: string; state: string; consecutive: number; reason: string | null }>(

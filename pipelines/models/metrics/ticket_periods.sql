@@ -1,0 +1,25 @@
+-- materialized: view
+-- Every ticket in every period in which its holder held it open (created before the period ends and not resolved
+-- before it starts: METRICS.md, resolution_rate), with what happened to it in that period and the kind of ticket it
+-- is (category, priority, channel; '(none)' where the export has no value). The holder is the resolver, else the
+-- assignee (the credit rules of stg.tickets), and the department is the holder's. A view: the workload models and
+-- the input links read it, nothing stores it.
+select
+    p.period_type,
+    p.period,
+    t.ticket_id,
+    t.holder_id as agent_id,
+    a.department,
+    coalesce(t.category, '(none)') as category,
+    coalesce(t.priority, '(none)') as priority,
+    coalesce(t.channel, '(none)') as channel,
+    coalesce(t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts, false) as resolved_in_period,
+    case when t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts then t.resolution_hours end as resolution_hours,
+    case when t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts then t.sla_met end as sla_met,
+    case when t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts then t.reopened end as reopened,
+    t.batch_id
+from stg.tickets t
+join stg.agents a on a.agent_id = t.holder_id
+join mart.periods p
+    on t.created_at < p.end_ts
+    and coalesce(t.resolved_at, 'infinity'::timestamptz) >= p.start_ts

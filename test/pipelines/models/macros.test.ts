@@ -1,0 +1,50 @@
+/**
+ * The statistical helpers of pipelines/models/macros.sql that the fairness models lean on.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { withWarehouse } from "../../helpers/warehouse.ts";
+
+const MACROS = readFileSync(path.join(import.meta.dirname, "..", "..", "..", "pipelines", "models", "macros.sql"), "utf8");
+
+describe("macros", () => {
+  it("t975 is Student's 97.5% quantile within 0.01 from 4 degrees of freedom", async () => {
+    await withWarehouse(async (wh) => {
+      await wh.run(MACROS);
+      const rows = await wh.all<{ df: number; t: number }>("SELECT df, t975(df) AS t FROM (VALUES (3), (4), (5), (10), (30), (1000)) v(df) ORDER BY df");
+      // tables of Student's t
+      const want = [3.182, 2.776, 2.571, 2.228, 2.042, 1.962];
+      const tolerance = [0.04, 0.01, 0.01, 0.01, 0.01, 0.01];
+      for (const [i, r] of rows.entries()) expect(Math.abs(r.t - want[i]!)).toBeLessThanOrEqual(tolerance[i]!);
+    });
+  });
+
+  it("seeded draws are uniform and normal, independent across slots, and the same every time", async () => {
+    await withWarehouse(async (wh) => {
+      await wh.run(MACROS);
+      const sql = `SELECT avg(u) AS mean_u, avg(z) AS mean_z, var_samp(z) AS var_z, corr(u, u2) AS r
+        FROM (SELECT draw_u(4242::UBIGINT, i * 64) AS u, draw_u(4242::UBIGINT, i * 64 + 2) AS u2, draw_z(4242::UBIGINT, i * 64 + 4) AS z
+              FROM range(1, 100001) r(i))`;
+      const a = await wh.one<{ mean_u: number; mean_z: number; var_z: number; r: number }>(sql);
+      expect(Math.abs(a!.mean_u - 0.5)).toBeLessThan(0.005);
+      expect(Math.abs(a!.mean_z)).toBeLessThan(0.01);
+      expect(Math.abs(a!.var_z - 1)).toBeLessThan(0.02);
+      expect(Math.abs(a!.r)).toBeLessThan(0.01);
+      expect(await wh.one(sql)).toEqual(a);
+    });
+  });
+
+  it("standard errors: a share is smoothed so that 5 of 5 is not certain; a count of 0 still has one", async () => {
+    await withWarehouse(async (wh) => {
+      await wh.run(MACROS);
+      const r = await wh.one<{ five: number; big: number; zero: number; median: number }>(
+        "SELECT share_se(5, 5) AS five, share_se(90, 100) AS big, count_se(0) AS zero, median_se(2, 6, 100) AS median",
+      );
+      expect(r!.five).toBeCloseTo(Math.sqrt((6 / 7) * (1 / 7) / 5), 12);
+      expect(r!.big).toBeCloseTo(Math.sqrt((91 / 102) * (11 / 102) / 100), 12);
+      expect(r!.zero).toBe(1);
+      expect(r!.median).toBeCloseTo((1.2533 * 4) / 1.349 / 10, 12);
+    });
+  });
+});
