@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { Warehouse } from "../pipelines/db/warehouse.ts";
 import { formatZodError } from "../pipelines/messages.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -87,14 +88,29 @@ export async function main(argv: string[]): Promise<number> {
   console.log("run: appraisal run (every model for every month, quarter and year, three schemes, checks) ...");
   const run = timed("run", [BIN, "--config", config, "run"]);
 
+  // the run's own record splits it: models and checks (meta.runs.detail.seconds), then publishing the snapshot
+  const wh = await Warehouse.open(warehouse, { timezone: "Asia/Shanghai", readOnly: true });
+  const scoring = Number(await wh.value("SELECT (detail->>'seconds')::DOUBLE FROM meta.runs WHERE kind = 'run' ORDER BY run_id DESC LIMIT 1"));
+  const slowest = await wh.all<{ model: string; seconds: number }>(
+    `WITH last AS (SELECT detail FROM meta.runs WHERE kind = 'run' ORDER BY run_id DESC LIMIT 1)
+     SELECT key AS model, value::DOUBLE AS seconds
+     FROM (SELECT unnest(map_entries(json_transform(detail->'model_seconds', '"MAP(VARCHAR, DOUBLE)"')), recursive := true) FROM last)
+     ORDER BY seconds DESC LIMIT 5`,
+  );
+  wh.close();
+  const parts: Step[] = [
+    { name: "  models+checks", seconds: scoring, maxRssKiB: Number.NaN },
+    { name: "  publish+rest", seconds: run.seconds - scoring, maxRssKiB: Number.NaN },
+  ];
+
   const rows: Array<[string, string, string, string, string]> = [["step", "seconds", "tickets/s", "x baseline", "peak RSS"]];
-  for (const s of [baseline, ingest, run])
+  for (const s of [baseline, ingest, run, ...parts])
     rows.push([
       s.name,
       s.seconds.toFixed(2),
       Math.round(a.tickets / s.seconds).toLocaleString("en"),
       (s.seconds / baseline.seconds).toFixed(2),
-      `${mib(s.maxRssKiB).toFixed(0)} MiB`,
+      Number.isNaN(s.maxRssKiB) ? "" : `${mib(s.maxRssKiB).toFixed(0)} MiB`,
     ]);
   const total = ingest.seconds + run.seconds;
   rows.push(["ingest + run", total.toFixed(2), Math.round(a.tickets / total).toLocaleString("en"), (total / baseline.seconds).toFixed(2), ""]);
@@ -106,6 +122,7 @@ export async function main(argv: string[]): Promise<number> {
   console.log("");
   console.log(`target: ingest and run each within 2x of the baseline: ingest ${(ingest.seconds / baseline.seconds).toFixed(2)}x, run ${(run.seconds / baseline.seconds).toFixed(2)}x`);
   console.log(`target: under 4 GiB: peak ${(mib(peak) / 1024).toFixed(2)} GiB ${peak < 4 * 1024 * 1024 ? "(met)" : "(missed)"}`);
+  console.log(`slowest models: ${slowest.map((m) => `${m.model} ${m.seconds.toFixed(1)} s`).join(", ")}`);
   console.log(`warehouse: ${(statSync(warehouse).size / 1024 / 1024).toFixed(0)} MiB`);
   if (!a.keep) rmSync(warehouse, { force: true });
   return 0;
