@@ -9,7 +9,7 @@
  *   CSS   url(...) and @import
  *   JS    static and dynamic import specifiers; fetch, importScripts, new Worker/SharedWorker/EventSource/WebSocket,
  *         sendBeacon with a literal URL; sourceMappingURL comments
- *   any   the name of a CDN or font host the stack is known to reach for (jsdelivr, unpkg, esm.sh, Google Fonts, ...)
+ *   any   the name of a CDN or font host the stack is known to reach for (KNOWN_HOSTS below: jsDelivr, unpkg, esm-sh, Google Fonts, ...)
  * Allowed: relative and root-relative paths, data: and blob: URLs, 127.0.0.1 and localhost.
  * An import of a bare module name ("vega-embed") is reported too: the browser cannot resolve it, which is how a
  * silently dropped bundle shows up in the output.
