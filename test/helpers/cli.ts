@@ -21,16 +21,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Child 
   return { proc, output: () => out, exited };
 }
 
-/** A seeded random stream (mulberry32), so a failing run can be repeated. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded random stream (the demo generator's mulberry32), so a failing run can be repeated. */
+export { prng as seeded } from "../../pipelines/demo/roster.ts";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
