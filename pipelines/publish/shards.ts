@@ -143,13 +143,13 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
     writeFileSync(path.join(rankingsDir, `${shardName(period)}.json`), `{"period":${JSON.stringify(period)},"rankings":${rows},"dimensions":${dimsPerPeriod.get(period) ?? empty(["agent_id", "dimension_id", "score"])}}`);
   }
   if (has("input_ids")) {
-    // management: the ids behind each agent's indicators in the published periods, one file per agent
+    // management: the ids behind each agent's indicators in the published periods, one file per agent (an empty one
+    // for an agent with none yet, so that the agent page's request finds a file rather than a 404)
     const inputsDir = path.join(dir, "shards", "inputs");
     mkdirSync(inputsDir, { recursive: true });
-    const ids = await parts(
-      tableJsonQuery({ from: t("input_ids"), key: "agent_id", columns: ["period", "input_set", "input_kind", "inputs", "ids"], orderBy: "period, input_set" }),
-    );
-    for (const [id, json] of ids) writeFileSync(path.join(inputsDir, `${shardName(id)}.json`), json);
+    const columns: Col[] = ["period", "input_set", "input_kind", "inputs", "ids"];
+    const ids = await parts(tableJsonQuery({ from: t("input_ids"), key: "agent_id", columns, orderBy: "period, input_set" }));
+    for (const id of new Set([...rankings.keys(), ...ids.keys()])) writeFileSync(path.join(inputsDir, `${shardName(id)}.json`), ids.get(id) ?? empty(columns));
   }
   for (const name of ["appeals", "tracker", "calibration", "rater_calibration"]) {
     if (!has(name)) continue;

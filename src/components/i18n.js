@@ -192,6 +192,13 @@ const LABELS = {
     raterGroup: "Rater group",
     meanRating: "Mean rating",
     calibrationVerdict: "Calibration",
+    completeQuartersOnly: "The chart shows complete quarters; a partial quarter (the first or last of the data) counts nobody yet.",
+    dimensionKind: "Dimension",
+    indicatorKind: "Indicator",
+    supervisorGap: "Supervisor's gap to the other raters",
+    supervisorGapNote: "For each agent rated by both, the supervisor's mean rating minus the other raters' (peers, subordinates, customers, other departments; not self), averaged over the team and compared with the rest of the department; lenient or strict when the 95% interval lies above or below it.",
+    gap: "Gap",
+    verdicts: {lenient: "lenient", "in line": "in line", strict: "strict", "too few agents to tell": "too few agents to tell"},
   },
   "zh-CN": {
     site: "技术支持绩效考核",
@@ -382,6 +389,13 @@ const LABELS = {
     raterGroup: "评价人群体",
     meanRating: "平均评分",
     calibrationVerdict: "校准结论",
+    completeQuartersOnly: "图中只含完整季度；不完整的季度（数据的第一个或最后一个季度）尚不计入任何人。",
+    dimensionKind: "维度",
+    indicatorKind: "指标",
+    supervisorGap: "上级评分与其他评价人之差",
+    supervisorGapNote: "对同时有上级评分与其他评价人评分的员工，上级平均分减去其他评价人（同事、下属、客户、其他部门；不含自评）的平均分，按团队平均后与部门其他成员比较；95% 区间整体高于或低于部门其他成员时判为宽松或严格。",
+    gap: "差值",
+    verdicts: {lenient: "偏宽松", "in line": "一致", strict: "偏严格", "too few agents to tell": "人数太少，无法判断"},
   },
 };
 

@@ -339,6 +339,12 @@ describe("fairness and proof on the boards", () => {
       const marks = await markCounts(c.page);
       expect(marks["team-distribution"]).toBeGreaterThan(0);
       expect(marks["team-effect"]).toBeGreaterThan(0);
+      expect(marks["supervisor-gap"]).toBeGreaterThan(0);
+      // the measures go by the scheme's names, the composite first
+      const options = await c.page.$$eval("form select", (ss) => ss.map((s) => [...(s as HTMLSelectElement).options].map((o) => o.text)));
+      const measureOptions = options.find((o) => o.some((t) => t.includes(" · ") && !/\d{4}/.test(t)))!;
+      expect(measureOptions[0]).toMatch(/^(Composite|综合得分)$/);
+      expect(measureOptions.every((t) => !t.includes(":"))).toBe(true);
       const verdicts = await c.page.$$eval('table[data-table="rater-calibration"] tr[data-calibration]', (trs) => trs.map((t) => (t as HTMLElement).dataset.calibration));
       expect(verdicts).toContain("lenient");
       expect(c.problems).toEqual([]);
