@@ -110,7 +110,7 @@ const BOARDS: Array<{ path: string; charts: string[]; tables: string[] }> = [
   { path: "/appeals?period=2026-Q3", charts: ["appeals-by-state"], tables: ["before-after"] },
   { path: "/tracker", charts: [], tables: [] },
   { path: "/calibration", charts: [], tables: [] },
-  { path: "/methodology", charts: ["weights"], tables: ["versions", "grades", "manifests", "workload"] },
+  { path: "/methodology", charts: ["weights", "workload-hours"], tables: ["versions", "grades", "manifests", "workload"] },
   { path: "/status", charts: ["source-rows"], tables: ["sources", "runs"] },
 ];
 
