@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: generate N tickets for A agents, then time, each in its own process, DuckDB alone reading the
- * same file and aggregating per agent (the baseline), `appraisal ingest` and `appraisal run`; print tickets per
- * second, the ratio to the baseline and peak memory. Targets (issue 2): 10M tickets and 2,000 agents within 2x of
- * the baseline and under 4 GiB.
+ * same file and aggregating per agent (the baseline), DuckDB alone loading it (a reference for ingest),
+ * `appraisal ingest` and `appraisal run`; print tickets per second, the ratio to the baseline and peak memory.
+ * Targets: 10M tickets and 2,000 agents within 2x of the baseline and under 4 GiB. Then the boards (bench/site.ts):
+ * publish and build time, dist/ size and the rankings page's first render for 80 and 2,000 agents.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import path from "node:path";
 import { z } from "zod";
 import { Warehouse } from "../pipelines/db/warehouse.ts";
 import { formatZodError } from "../pipelines/messages.ts";
+import { benchSite, formatSiteFigures } from "./site.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BIN = path.join(ROOT, "bin", "appraisal.mjs");
@@ -20,6 +22,8 @@ const Args = z.object({
   memory: z.string().default("3GB"),
   out: z.string().default(path.join(ROOT, "bench", "out")),
   keep: z.boolean().default(false),
+  /** --no-site: the pipeline only, without the boards' part (bench/site.ts) */
+  site: z.boolean().default(true),
 });
 
 function parseArgs(argv: string[]): z.infer<typeof Args> {
@@ -29,6 +33,7 @@ function parseArgs(argv: string[]): z.infer<typeof Args> {
     if (!a.startsWith("--")) continue;
     const key = a.slice(2);
     if (key === "keep") raw.keep = true;
+    else if (key === "no-site") raw.site = false;
     else raw[key] = argv[++i];
   }
   const r = Args.safeParse(raw);
@@ -134,5 +139,12 @@ export async function main(argv: string[]): Promise<number> {
   console.log(`slowest models: ${slowest.map((m) => `${m.model} ${m.seconds.toFixed(1)} s`).join(", ")}`);
   console.log(`warehouse: ${(statSync(warehouse).size / 1024 / 1024).toFixed(0)} MiB`);
   if (!a.keep) rmSync(warehouse, { force: true });
+
+  if (a.site) {
+    // the boards: publish, build and first render of the rankings page for 80 and 2,000 agents (bench/site.ts)
+    console.log("");
+    console.log("site: the boards for 80 and 2,000 agents (a scored department in bench/out is reused; `--no-site` skips this) ...");
+    console.log(formatSiteFigures(await benchSite({ log: (line) => console.log(line) })));
+  }
   return 0;
 }
