@@ -80,26 +80,25 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
   };
   const startedAt = new Date();
   opts.onPhase?.("reading");
-  const hashing = sha256File(file);
-  hashing.catch(() => {});
+  // a file loaded before (same bytes, table and mapping) is skipped before it is opened: no sniffing, no decoding
+  const sha = await sha256File(file);
+  const previous = await wh.one<{ batch_id: number }>(
+    "SELECT batch_id FROM meta.batches WHERE file_sha256 = $sha AND target_table = $t AND mapping = $m AND rows_read >= 0 ORDER BY batch_id LIMIT 1",
+    { sha, t: contract.table, m: mapping.name },
+  );
+  if (previous && !opts.force) {
+    return { ...summary, status: "skipped", batchId: previous.batch_id, message: `already loaded as batch ${previous.batch_id}` };
+  }
   const specs = fieldSpecs(contract.schema);
   const readerTypes = readerTypesFor(mapping, specs);
   let source: SourceFile;
   try {
     source = await openSource(wh, file, mapping, readerTypes);
   } catch (e) {
-    if (e instanceof FileError) return recordFailedFile(wh, summary, opts, await hashing, startedAt, e.message);
+    if (e instanceof FileError) return recordFailedFile(wh, summary, opts, sha, startedAt, e.message);
     throw e;
   }
   try {
-    const sha = await hashing;
-    const previous = await wh.one<{ batch_id: number }>(
-      "SELECT batch_id FROM meta.batches WHERE file_sha256 = $sha AND target_table = $t AND mapping = $m AND rows_read >= 0 ORDER BY batch_id LIMIT 1",
-      { sha, t: contract.table, m: mapping.name },
-    );
-    if (previous && !opts.force) {
-      return { ...summary, status: "skipped", batchId: previous.batch_id, message: `already loaded as batch ${previous.batch_id}` };
-    }
     summary.encoding = source.encoding;
     const hasHeader = mapping.format === "csv" || mapping.format === "tsv" || mapping.format === "parquet";
     const absent = absentColumns(mapping, specs, hasHeader ? source.columns : null);
