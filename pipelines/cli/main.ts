@@ -123,11 +123,14 @@ export async function ensureDemo(cfg: AppConfig, overrides: z.infer<typeof DemoO
 
 function ingestSummary(r: NonNullable<Awaited<ReturnType<typeof executeTask>>["ingest"]>, t0: number): void {
   const loaded = r.batches.filter((b) => b.status === "loaded");
+  const unchanged = r.batches.filter((b) => b.status === "skipped").length;
+  const failed = r.batches.filter((b) => b.status === "failed").length;
   const rows = loaded.reduce((a, b) => a + b.rowsRead, 0);
   const quarantined = r.batches.reduce((a, b) => a + b.quarantined, 0);
   say(
-    `ingest: ${loaded.length} file(s) or page batch(es) loaded, ${r.batches.length - loaded.length} unchanged or failed, ${rows} rows read, ${quarantined} quarantined, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    `ingest: ${loaded.length} file(s) or page batch(es) loaded, ${unchanged} unchanged (loaded before), ${failed} unreadable, ${rows} rows read, ${quarantined} quarantined, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
+  if (failed) say("  unreadable files are recorded with the reason: 'appraisal status' lists them; fix the file and ingest again");
 }
 
 function hasSources(cfg: AppConfig): boolean {
