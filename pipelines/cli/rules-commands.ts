@@ -14,6 +14,12 @@ import { AckInput, AppealInput, CommitteeInput, ExclusionInput, parseCorrection 
 import { publish, reopen, RuleError, type RulesContext } from "../rules/lifecycle.ts";
 import { acknowledge, importAcknowledgements, recordCommitteeDecision, recordExclusion } from "../rules/records.ts";
 
+/** Records an import refused, one line each on stderr; any makes the command exit 1 (the others were kept). */
+function reportRefused(refused: string[]): void {
+  for (const x of refused) process.stderr.write(`refused: ${x}\n`);
+  if (refused.length) process.exitCode = 1;
+}
+
 export interface RulesDeps {
   config: (cmd: Command) => AppConfig;
   open: (cfg: AppConfig, readOnly?: boolean) => Promise<Warehouse>;
@@ -112,8 +118,7 @@ export function addRulesCommands(program: Command, deps: RulesDeps): void {
       await withRules(deps, cmd, async (ctx, cfg) => {
         const r = await importAppeals(ctx, String(opts.file), cfg.primary_scheme);
         out(`${r.filed.length} appeal(s) filed${r.filed.length ? `: #${r.filed.map((a) => a.appeal_id).join(", #")}` : ""}`);
-        for (const x of r.refused) process.stderr.write(`refused: ${x}\n`);
-        if (r.refused.length) process.exitCode = 1;
+        reportRefused(r.refused);
       });
     });
   appeal
@@ -179,8 +184,7 @@ export function addRulesCommands(program: Command, deps: RulesDeps): void {
       await withRules(deps, cmd, async (ctx, cfg) => {
         const r = await importAcknowledgements(ctx, String(opts.file), cfg.primary_scheme);
         out(`${r.recorded} acknowledgement(s) recorded`);
-        for (const x of r.refused) process.stderr.write(`refused: ${x}\n`);
-        if (r.refused.length) process.exitCode = 1;
+        reportRefused(r.refused);
       });
     });
 

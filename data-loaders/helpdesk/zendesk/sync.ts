@@ -11,6 +11,19 @@ import { ZendeskClient } from "./client.ts";
 
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
+/** The buffer a Zendesk stream loads its pages through: records keyed by id, versions by updated_at. */
+function bufferFor(source: ZendeskSource, ctx: SyncContext, stream: string, mapping: string): RecordBuffer {
+  return new RecordBuffer(ctx.wh, {
+    source: source.name,
+    stream,
+    mapping: loadMapping(mapping),
+    idOf: (r) => String(r.id),
+    versionOf: (r) => String(r.updated_at),
+    batchRecords: source.batch_records,
+    onBatch: ctx.onBatch,
+  });
+}
+
 export async function syncZendesk(source: ZendeskSource, ctx: SyncContext): Promise<StreamResult[]> {
   const client = new ZendeskClient(source, ctx.log);
   const results: StreamResult[] = [];
@@ -25,15 +38,7 @@ async function syncTickets(client: ZendeskClient, source: ZendeskSource, ctx: Sy
   let cursor = typeof saved?.after_cursor === "string" ? saved.after_cursor : null;
   let url = client.ticketsUrl(cursor ? { cursor } : { startTime: epochSeconds(source.start) });
   ctx.log(`${source.name}: tickets ${cursor ? "from the saved cursor" : `since ${source.start}`}`);
-  const buffer = new RecordBuffer(ctx.wh, {
-    source: source.name,
-    stream,
-    mapping: loadMapping("zendesk-api/tickets"),
-    idOf: (r) => String(r.id),
-    versionOf: (r) => String(r.updated_at),
-    batchRecords: source.batch_records,
-    onBatch: ctx.onBatch,
-  });
+  const buffer = bufferFor(source, ctx, stream, "zendesk-api/tickets");
   let pages = 0;
   try {
     for (;;) {
@@ -65,15 +70,7 @@ async function syncRatings(client: ZendeskClient, source: ZendeskSource, ctx: Sy
   let high = typeof saved?.high === "number" ? saved.high : startTime;
   let url = client.ratingsUrl(startTime, after);
   ctx.log(`${source.name}: satisfaction ratings created since ${new Date(startTime * 1000).toISOString()}${after ? " (resuming a pass)" : ""}`);
-  const buffer = new RecordBuffer(ctx.wh, {
-    source: source.name,
-    stream,
-    mapping: loadMapping("zendesk-api/satisfaction-ratings"),
-    idOf: (r) => String(r.id),
-    versionOf: (r) => String(r.updated_at),
-    batchRecords: source.batch_records,
-    onBatch: ctx.onBatch,
-  });
+  const buffer = bufferFor(source, ctx, stream, "zendesk-api/satisfaction-ratings");
   let pages = 0;
   try {
     for (;;) {

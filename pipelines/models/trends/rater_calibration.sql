@@ -9,27 +9,25 @@ with ratings as (
     from stg.reviews_360 r
     join stg.agents a using (agent_id)
 ),
+rated as (
+    -- each rating in its quarter and in its year
+    select 'quarter' as period_type, quarter as period, * exclude (quarter, year) from ratings
+    union all
+    select 'year', year, * exclude (quarter, year) from ratings
+),
 per_agent as (
     -- each agent's mean rating per rater group, and the supervisor's gap to the others, per quarter and per year
     select period_type, period, agent_id, team, department,
         det_avg(case when relation = 'supervisor' then score end) as supervisor,
         det_avg(case when relation in ('peer', 'subordinate', 'customer', 'other_department') then score end) as others
-    from (
-        select 'quarter' as period_type, quarter as period, * exclude (quarter, year) from ratings
-        union all
-        select 'year', year, * exclude (quarter, year) from ratings
-    )
+    from rated
     group by all
 ),
 groups as (
     -- the rater groups' means over the team's ratings (for the side-by-side view)
     select period_type, period, department, team, relation as measure,
         count(distinct agent_id) as agents, count(distinct rater_id) as raters, det_avg(score) as mean_rating
-    from (
-        select 'quarter' as period_type, quarter as period, * exclude (quarter, year) from ratings
-        union all
-        select 'year', year, * exclude (quarter, year) from ratings
-    )
+    from rated
     group by all
 ),
 gaps as (
