@@ -62,7 +62,20 @@ export function appraisal(args: string[], config: string, opts: { noNetwork?: bo
   }
 }
 
+/** Test files that read the built site through `inject("site")`. */
+const SITE_TESTS = ["test/site/browser", "test/site/built", "test/publish/publish"];
+
+/**
+ * `vitest run test/x.test.ts` names its files: when none of them reads the site, the build is skipped (it takes a
+ * minute of a 2-core machine). With no file named, as in `npm test`, it is always built.
+ */
+function siteNeeded(): boolean {
+  const filters = process.argv.slice(2).filter((a) => !a.startsWith("-") && a !== "run" && /test|\.ts$|\//.test(a));
+  return filters.length === 0 || filters.some((f) => SITE_TESTS.some((t) => t.includes(f.replace(/\.test\.ts$/, "")) || f.includes(t)));
+}
+
 export default async function setup(project: TestProject): Promise<() => void> {
+  if (!siteNeeded()) return () => {};
   const dir = mkdtempSync(path.join(tmpdir(), "appraisal-site-"));
   const config = path.join(dir, "appraisal.config.yaml");
   writeFileSync(
