@@ -118,9 +118,21 @@ export function loadConfig(file?: string, cwd = process.cwd()): AppConfig {
   } catch (e) {
     throw new Error(`${candidate} is not valid YAML: ${(e as Error).message}`);
   }
-  const parsed = AppConfig.safeParse(raw);
+  const parsed = AppConfig.safeParse(demoUnlessSourced(raw));
   if (!parsed.success) throw new Error(formatZodError(candidate, parsed.error));
   return { ...parsed.data, baseDir: path.dirname(path.resolve(candidate)), file: path.resolve(candidate) };
+}
+
+/**
+ * A config file that configures no source at all (no sources, api_sources or drop_folder) and does not turn the
+ * demo off (demo_mode: false) keeps the demo department: a file with only `language: zh-CN` shows the demo in
+ * Chinese rather than "no sources are configured".
+ */
+function demoUnlessSourced(raw: unknown): unknown {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return raw;
+  const r = raw as Record<string, unknown>;
+  if ("sources" in r || "api_sources" in r || "drop_folder" in r || r.demo_mode === false) return raw;
+  return { ...r, demo_mode: true, sources: DEMO_SOURCES };
 }
 
 export function resolvePath(config: Pick<AppConfig, "baseDir">, p: string): string {
