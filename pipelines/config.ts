@@ -74,6 +74,13 @@ export const AppConfig = z.object({
   schedule: Schedule.optional(),
   /** publishing the boards after a run */
   publish: Publish.optional(),
+  /** how staff appeal a published result (the agent page says so): a contact (HR, a mailbox) and/or a form's address */
+  appeals: z
+    .object({
+      contact: z.string().min(1).max(200).optional(),
+      form_url: z.url({ protocol: /^https?$/, message: "an http(s) address of the appeal form" }).optional(),
+    })
+    .optional(),
 }).superRefine((c, ctx) => {
   const names = new Set<string>();
   for (const [list, items] of [["sources", c.sources], ["api_sources", c.api_sources]] as const) {

@@ -18,15 +18,17 @@ import type { Warehouse } from "../db/warehouse.ts";
 import { lit } from "../db/warehouse.ts";
 import { METRICS } from "../scheme/metrics.ts";
 import { tableJsonQuery, writeShards } from "./shards.ts";
-import { type Audience, tablesFor } from "./tables.ts";
+import { type Audience, NAMED_PERIODS, tablesFor } from "./tables.ts";
 
 // bump when the snapshot layout changes: `appraisal build` then publishes again instead of reading an old one
-export const SNAPSHOT_FORMAT = 3;
+export const SNAPSHOT_FORMAT = 4;
 
 export interface Manifest {
   format: number;
   audience: Audience;
   language: "en" | "zh-CN";
+  /** how staff appeal (config `appeals`): shown on the agent page */
+  appeals?: { contact?: string; form_url?: string } | null;
   timezone: string;
   scheme: { id: string; name_en: string; name_zh: string };
   run: { run_id: number | null; finished_at: string | null };
@@ -45,6 +47,8 @@ export interface PublishOptions {
   audience: Audience;
   scheme: string;
   language: "en" | "zh-CN";
+  /** how staff appeal (config `appeals`) */
+  appeals?: { contact?: string; form_url?: string };
   /** publish time, passed in so tests are deterministic */
   asOf?: Date;
 }
@@ -110,7 +114,10 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
     const tables: Manifest["tables"] = [];
     for (const t of tablesFor(opts.audience)) {
       const file = path.join(tmp, "tables", `${t.name}.parquet`);
-      const sql = t.sql.replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates);
+      const sql = t.sql
+        .replaceAll("$named_periods", NAMED_PERIODS[opts.audience])
+        .replaceAll("$scheme", lit(opts.scheme))
+        .replaceAll("$period_states", periodStates);
       try {
         await wh.run(`COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`);
       } catch (e) {
@@ -128,6 +135,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
       format: SNAPSHOT_FORMAT,
       audience: opts.audience,
       language: opts.language,
+      appeals: opts.appeals ?? null,
       timezone: wh.timezone,
       scheme: { id: opts.scheme, name_en: scheme.name_en, name_zh: scheme.name_zh },
       run: { run_id: run?.run_id ?? null, finished_at: run?.finished_at ?? null },
