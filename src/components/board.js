@@ -60,7 +60,9 @@ export function publicationState(periodRow, L) {
       ? L.notPublished
       : state === "provisional"
         ? periodRow.appeal_deadline
-          ? L.provisionalUntil(periodRow.appeal_deadline)
+          ? periodRow.appeal_deadline < new Date().toISOString().slice(0, 10)
+            ? L.provisionalClosed(periodRow.appeal_deadline)
+            : L.provisionalUntil(periodRow.appeal_deadline)
           : L.provisional
         : state === "final"
           ? L.final
