@@ -44,6 +44,7 @@ export async function chart(spec, { name, width = 640, summary, key } = {}) {
     delete full.width;
     delete full.autosize;
   }
+  fitTitles(full, available);
   figure.appendChild(view);
   if (key) figure.appendChild(key);
   const caption = document.createElement("figcaption");
@@ -77,6 +78,31 @@ export function wrapLabels(labels, room, fontSize = 11) {
   };
   const table = Object.fromEntries(labels.map((l) => [l, lines(l)]));
   return `(${JSON.stringify(table)})[datum.label] || datum.label`;
+}
+
+/**
+ * Axis titles longer than the chart is wide, broken into lines (Vega draws an array as lines) rather than cut off at
+ * the chart's edge: words at spaces, Chinese between characters.
+ */
+function fitTitles(spec, width) {
+  const perLine = Math.max(12, Math.floor((width - 60) / 6.5));
+  const lines = (t) => {
+    if (typeof t !== "string" || t.length <= perLine) return t;
+    const out = [];
+    if (/\s/.test(t)) {
+      for (const w of t.split(/\s+/)) {
+        if (out.length && out.at(-1).length + 1 + w.length <= perLine) out[out.length - 1] += ` ${w}`;
+        else out.push(w);
+      }
+    } else for (let i = 0; i < t.length; i += Math.floor(perLine / 2)) out.push(t.slice(i, i + Math.floor(perLine / 2)));
+    return out;
+  };
+  const visit = (s) => {
+    if (!s || typeof s !== "object") return;
+    for (const channel of ["x", "y"]) if (s.encoding?.[channel]?.title) s.encoding[channel].title = lines(s.encoding[channel].title);
+    for (const layer of s.layer ?? []) visit(layer);
+  };
+  visit(spec);
 }
 
 /** A key for marks without a legend: [{swatch: "line" | "dash" | "tick" | "dot" | "bar", colour, label}]. */
