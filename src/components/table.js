@@ -249,7 +249,9 @@ export function htmlTable(rows, columns, opts = {}) {
 function decorate(cell, c, sticky = -1) {
   if (sticky >= 0) cell.classList.add("sticky", `s${sticky}`);
   if (c.align === "right") cell.classList.add("num");
-  if (["name", "team", "id", "rank", "nowrap", "code"].includes(c.kind)) cell.classList.add("nowrap");
+  // the values never wrap; a header over numbers (a rank, a rank interval) may break between its words
+  const header = cell.tagName === "TH" && cell.scope === "col";
+  if (["name", "team", "id", "nowrap", "code"].includes(c.kind) || (c.kind === "rank" && !header)) cell.classList.add("nowrap");
   if (c.kind === "prose") cell.classList.add("prose");
   if (c.kind) cell.dataset.kind = c.kind;
   if (c.essential) cell.classList.add("essential");
