@@ -10,7 +10,7 @@ import { labels as catalogue } from "./i18n.js";
 
 /**
  * A table from rows and column specs:
- *   {key, label, format?(value, row), align?, href?(row), kind?, essential?, technical?, sticky?, sortValue?(row)}
+ *   {key, label, format?(value, row), align?, href?(row), kind?, essential?, technical?, sticky?, wrapHeader?, sortValue?(row)}
  * kind "name" | "team" | "id" | "rank" | "nowrap" keeps the cell on one line, "prose" gives a sentence room to read; "code" shows the value as code that is
  * never translated; `asTyped` marks text a person typed (an appeal's reason, a committee's note), shown as typed; technical columns are hidden until the reader opens them (`technical` option below).
  * Options:
@@ -66,6 +66,7 @@ export function htmlTable(rows, columns, opts = {}) {
     const th = document.createElement("th");
     th.scope = "col";
     th.dataset.key = c.key;
+    if (c.wrapHeader) th.classList.add("wrap-header");
     decorate(th, c, stickyIndex(c));
     if (sortable && c.sortable !== false) {
       const button = document.createElement("button");
