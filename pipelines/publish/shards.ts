@@ -61,7 +61,7 @@ const INCENTIVE_COLUMNS: Col[] = [
   ["training_offer", "s.training_offer::int"], ["honours", "s.honours::int"],
 ];
 /** management only: the agent's bottom-20% tracker state per quarter */
-const TRACKER_COLUMNS: Col[] = [["p", "p.pi"], "state", "consecutive", "reason", "committee_decision", "committee_note"];
+const TRACKER_COLUMNS: Col[] = [["p", "p.pi"], "state", "consecutive", "reason", "committee_decision", "committee_note", "review_since", "review_due"];
 const PERIOD_RANKING_COLUMNS: Col[] = [
   "agent_id", "display_name", "team", "tenure_months", "tickets_resolved", "composite", "grade", "weight_present", "ranked",
   "not_ranked_reason", "department_rank", "department_ranked", "percentile", "team_rank", "team_ranked", "previous_period",

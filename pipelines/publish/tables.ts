@@ -17,7 +17,8 @@ export interface PublishedTable {
   about: string;
   /**
    * DuckDB SQL over the warehouse; `$scheme` is the primary scheme id, `$period_states` the publication state of
-   * each period (meta.period_states where the warehouse has it, else an empty table: every period open)
+   * each period (meta.period_states where the warehouse has it, else an empty table: every period open),
+   * `$review_due` the due dates of open reviews (pipelines/rules/review.ts)
    */
   sql: string;
   /** per-agent tables reach the site through the shards only; the others also as site/<name>.json */
@@ -327,10 +328,14 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
     shardOnly: true,
     about: "the bottom-20% tracker (末位淘汰) per agent and quarter: state, consecutive count, reason, triggers, the committee's decision; management only",
     sql: `
-      select quarter as period, agent_id, display_name, team, composite, department_rank, department_ranked, bottom_cut,
-        in_bottom_group, tied_at_cut, state, consecutive, reason, quality_trigger, efficiency_trigger, rank_low, rank_high, uncertainty_note,
-        committee_decision, committee_members, committee_note
-      from mart.bottom_tracker where scheme_id = $scheme order by quarter, agent_id`,
+      select t.quarter as period, t.agent_id, t.display_name, t.team, t.composite, t.department_rank, t.department_ranked, t.bottom_cut,
+        t.in_bottom_group, t.tied_at_cut, t.state, t.consecutive, t.reason, t.quality_trigger, t.efficiency_trigger, t.rank_low, t.rank_high,
+        t.uncertainty_note, t.committee_decision, t.committee_members, t.committee_note,
+        -- an open review: where it began and the day the committee's decision is due (the department's calendar)
+        t.review_since, t.awaiting_decision, case when t.awaiting_decision then d.due::varchar end as review_due
+      from mart.bottom_tracker t
+      left join $review_due d on d.flagged_on = t.review_flagged_on and d.working_days = t.review_decision_working_days
+      where t.scheme_id = $scheme order by t.quarter, t.agent_id`,
   },
   {
     name: "input_ids",

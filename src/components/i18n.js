@@ -201,6 +201,9 @@ const LABELS = {
     supervisorGapNote: "For each agent rated by both, the supervisor's mean rating minus the other raters' (peers, subordinates, customers, other departments; not self), averaged over the team and compared with the rest of the department; lenient or strict when the 95% interval lies above or below it.",
     gap: "Gap",
     verdicts: {lenient: "lenient", "in line": "in line", strict: "strict", "too few agents to tell": "too few agents to tell"},
+    awaitingDecision: "awaiting decision",
+    reviewDue: "Decision due",
+    overdue: "overdue",
   },
   "zh-CN": {
     site: "技术支持绩效考核",
@@ -400,6 +403,9 @@ const LABELS = {
     supervisorGapNote: "对同时有上级评分与其他评价人评分的员工，上级平均分减去其他评价人（同事、下属、客户、其他部门；不含自评）的平均分，按团队平均后与部门其他成员比较；95% 区间整体高于或低于部门其他成员时判为宽松或严格。",
     gap: "差值",
     verdicts: {lenient: "偏宽松", "in line": "一致", strict: "偏严格", "too few agents to tell": "人数太少，无法判断"},
+    awaitingDecision: "待评审小组决定",
+    reviewDue: "决定期限",
+    overdue: "已逾期",
   },
 };
 
