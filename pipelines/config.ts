@@ -10,6 +10,7 @@ import { z } from "zod";
 import { ApiSource } from "../data-loaders/helpdesk/config.ts";
 import { DropFolder } from "../data-loaders/surveys/config.ts";
 import { formatZodError } from "./messages.ts";
+import { Notifications } from "./notify/config.ts";
 import { Publish, Schedule } from "./schedule/config.ts";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
@@ -74,6 +75,8 @@ export const AppConfig = z.object({
   schedule: Schedule.optional(),
   /** publishing the boards after a run */
   publish: Publish.optional(),
+  /** telling people: WeCom, DingTalk, Feishu/Lark, Slack, email (pipelines/notify) */
+  notifications: Notifications.optional(),
 }).superRefine((c, ctx) => {
   const names = new Set<string>();
   for (const [list, items] of [["sources", c.sources], ["api_sources", c.api_sources]] as const) {

@@ -22,6 +22,7 @@ import { installSignalHandlers, onStop, Stopped, stopSignal } from "../schedule/
 import { findScheme, loadSchemes } from "../scheme/load.ts";
 import { formatStatus, readStatus } from "../status.ts";
 import { demoStep, ingestReporter, runReporter, summaryLine } from "./progress.ts";
+import { addLoopCommands } from "./loop-commands.ts";
 import { addProofCommands } from "./proof-commands.ts";
 import { addRulesCommands, type RulesDeps } from "./rules-commands.ts";
 import { doBuild, registerSiteCommands, serveForever } from "./site.ts";
@@ -353,6 +354,7 @@ export function buildProgram(): Command {
   };
   addRulesCommands(program, deps);
   addProofCommands(program, deps);
+  addLoopCommands(program, deps);
   return program;
 }
 

@@ -14,6 +14,7 @@ import { AckInput, AppealInput, CommitteeInput, ExclusionInput, parseCorrection 
 import { publish, reopen, RuleError, type RulesContext, today } from "../rules/lifecycle.ts";
 import { acknowledge, importAcknowledgements, recordCommitteeDecision, recordExclusion } from "../rules/records.ts";
 import { reviewDue, reviewOverdue } from "../rules/review.ts";
+import { notifyIfConfigured } from "./loop-commands.ts";
 
 /** Records an import refused, one line each on stderr; any makes the command exit 1 (the others were kept). */
 function reportRefused(refused: string[]): void {
@@ -77,6 +78,8 @@ export function addRulesCommands(program: Command, deps: RulesDeps): void {
         out(
           `${r.scheme} ${r.period} published as ${r.state} (revision ${r.revision}, ${r.agents} agents, results sha256 ${r.resultsHash.slice(0, 12)}, manifest sha256 ${r.manifestHash.slice(0, 12)})${r.state === "provisional" ? `; appeals until ${r.appealDeadline}` : ""}; 'appraisal verify --period ${r.period}' checks it against the warehouse at any time`,
         );
+        // tell people (notifications: in the config); a channel that fails is tried again by the next 'appraisal notify'
+        await notifyIfConfigured(ctx.wh, cfg);
       });
     });
 
