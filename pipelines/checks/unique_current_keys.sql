@@ -17,3 +17,5 @@ union all
 select 'raw.certifications', record_id, count(*) from raw.certifications where _current group by record_id having count(*) > 1
 union all
 select 'raw.contributions', record_id, count(*) from raw.contributions where _current group by record_id having count(*) > 1
+union all
+select 'raw.opinion_survey', response_id, count(*) from raw.opinion_survey where _current group by response_id having count(*) > 1
