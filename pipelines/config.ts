@@ -101,6 +101,7 @@ export const DEMO_SOURCES: FileSource[] = [
   { name: "certifications", path: "demo-data/lms/certifications.csv", mapping: "demo/certifications" },
   { name: "contributions", path: "demo-data/ideas/contributions.ndjson", mapping: "demo/contributions" },
   { name: "quality-audits", path: "demo-data/qa/quality-audits.parquet", mapping: "demo/quality-audits" },
+  { name: "opinion-survey", path: "demo-data/survey/opinion-*.csv", mapping: "surveys/wenjuanxing-opinion" },
 ];
 
 export const DEFAULT_CONFIG_FILE = "appraisal.config.yaml";

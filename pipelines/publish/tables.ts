@@ -368,6 +368,44 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
       select period_type, period, team, measure, agents, raters, mean_rating, rest_mean, effect, effect_low, effect_high, calibration
       from mart.rater_calibration where team is not null order by period, team, measure`,
   },
+  {
+    name: "opinion_results",
+    audience: "staff",
+    about: "the staff's opinion survey on the scheme: per round, indicator and team (team null: everyone), how many found it fair, unclear or unfair; groups under 5, and any group the total would reveal, withheld",
+    sql: `
+      select o.round, o.indicator_id, n.name_en, n.name_zh, o.team, o.team_not_given, o.shown, o.respondents, o.fair, o.unclear, o.unfair,
+        o.withheld_reason
+      from mart.opinion_results o
+      left join (select indicator_id, arg_max(name_en, effective_from) as name_en, arg_max(name_zh, effective_from) as name_zh
+                 from scheme.indicators i join scheme.versions v using (scheme_id, version) where i.scheme_id = $scheme group by all) n
+        using (indicator_id)
+      order by o.round, o.indicator_id, o.team nulls first`,
+  },
+  {
+    name: "opinion_themes",
+    audience: "management",
+    shardOnly: true,
+    about: "themes of the opinion survey's free text: words five or more respondents used, per round (never the text); management only",
+    sql: "select round, term, respondents, theme_rank from mart.opinion_themes order by round, theme_rank, term",
+  },
+  {
+    name: "lab_simulations",
+    audience: "management",
+    shardOnly: true,
+    about: "the scheme lab's last simulations of draft versions of the primary scheme: the draft (as a version), periods, result hash, adoption; management only",
+    sql: `
+      select sim_id, draft_version, effective_from::varchar as effective_from, based_on, notes, periods, strftime(created_at, '%Y-%m-%d %H:%M') as created_at,
+        actor, result_sha256, strftime(adopted_at, '%Y-%m-%d') as adopted_at, definition::varchar as definition
+      from meta.lab_simulations where scheme_id = $scheme order by sim_id desc limit 5`,
+  },
+  ...["lab_agents", "lab_teams", "lab_agreement", "lab_grades", "lab_sensitivity"].map((t): PublishedTable => ({
+    name: t,
+    audience: "management",
+    shardOnly: true,
+    about: `the scheme lab's ${t.slice(4)} of the last simulations (the scheme in force beside the draft); management only`,
+    sql: `select t.* from meta.${t} t where t.sim_id in (select sim_id from meta.lab_simulations where scheme_id = $scheme order by sim_id desc limit 5)
+      order by all`,
+  })),
 ];
 
 /** The tables that a build for `audience` may contain: staff tables always, management tables only for management. */
