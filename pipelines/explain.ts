@@ -115,7 +115,7 @@ export async function explain(wh: Warehouse, agentId: string, period: string, sc
     const known = await wh.value<number>("SELECT count(*) FROM stg.agents WHERE agent_id = $a", { a: agentId });
     if (!known) throw new Error(`no agent '${agentId}' in the roster; 'appraisal status' lists how many agents are loaded`);
     const scored = await wh.value<number>("SELECT count(*) FROM mart.scheme_periods WHERE scheme_id = $s AND period = $p", { s: schemeId, p: period });
-    if (!scored) throw new Error(`scheme '${schemeId}' does not score ${period}; check the period has data and the scheme's period types`);
+    if (!scored) throw new Error(await whyNotScored(wh, schemeId, period));
     throw new Error(msg.unknownAgentPeriod(agentId, period));
   }
   const ap = await wh.one<Record<string, unknown>>(
@@ -181,6 +181,31 @@ export async function explain(wh: Warehouse, agentId: string, period: string, sc
       rank_interval: interval ?? null,
     },
   };
+}
+
+/**
+ * Why a scheme has no score for a period, named: the period has no data, the scheme does not score its type, or the
+ * period lies before the scheme's start.
+ */
+export async function whyNotScored(wh: Warehouse, schemeId: string, period: string): Promise<string> {
+  const type = /^\d{4}-\d{2}$/.test(period) ? "month" : /^\d{4}-Q[1-4]$/.test(period) ? "quarter" : /^\d{4}$/.test(period) ? "year" : null;
+  if (!type) return msg.badPeriod(period);
+  const v = await wh.one<{ types: string[]; start: string | null }>(
+    "SELECT any_value(period_types) AS types, any_value(scheme_start)::VARCHAR AS start FROM scheme.versions WHERE scheme_id = $s",
+    { s: schemeId },
+  );
+  if (!v?.types) return `no scheme '${schemeId}' in the last run; 'appraisal status' lists the schemes`;
+  const types = [...v.types];
+  if (!types.includes(type)) return msg.periodTypeNotScored(schemeId, period, type, types);
+  const p = await wh.one<{ period: string }>("SELECT period FROM mart.periods WHERE period = $p", { p: period });
+  if (!p) {
+    const span = await wh.one<{ first: string | null; last: string | null }>(
+      "SELECT min(period) AS first, max(period) AS last FROM mart.periods WHERE period_type = 'month'",
+    );
+    return msg.periodNotInData(period, span?.first ?? null, span?.last ?? null);
+  }
+  if (v.start) return msg.periodBeforeSchemeStart(schemeId, v.start, period);
+  return `scheme '${schemeId}' has no version in force for ${period}; run 'appraisal run' again`;
 }
 
 /** The explanation as text for the terminal. */

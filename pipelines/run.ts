@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "./db/warehouse.ts";
+import { msg } from "./messages.ts";
 import { appendAudit } from "./rules/audit.ts";
 import { type RunMeta, startRun } from "./schedule/runs.ts";
 import { type LoadedScheme, writeSchemeTables } from "./scheme/load.ts";
@@ -111,6 +112,28 @@ export interface RunResult {
   checks: number;
   tables: Record<string, number>;
   seconds: number;
+  /** what the run could not score and how to fix it (periods with data before a scheme's start) */
+  warnings: string[];
+}
+
+/**
+ * Periods with data that a scheme would score by its period types but has no version in force for: only the periods
+ * before a scheme's `start:` (without one, the first version scores every earlier period). One line per scheme and
+ * period type, with the fix.
+ */
+export async function unscoredPeriods(wh: Warehouse, build: string): Promise<string[]> {
+  const rows = await wh.all<{ scheme_id: string; period_type: string; start: string; n: number; first: string; last: string }>(
+    inBuild(
+      `SELECT v.scheme_id, p.period_type, v.start::VARCHAR AS start, count(*) AS n, min(p.period) AS first, max(p.period) AS last
+       FROM (SELECT DISTINCT scheme_id, unnest(period_types) AS period_type, scheme_start AS start FROM scheme.versions) v
+       JOIN mart.periods p USING (period_type)
+       ANTI JOIN mart.scheme_periods sp ON sp.scheme_id = v.scheme_id AND sp.period_type = p.period_type AND sp.period = p.period
+       GROUP BY ALL`,
+      build,
+    ),
+  );
+  const order = (r: (typeof rows)[number]) => `${r.scheme_id} ${["month", "quarter", "year"].indexOf(r.period_type)}`;
+  return rows.sort((a, b) => order(a).localeCompare(order(b))).map((r) => msg.periodsBeforeSchemeStart(r.scheme_id, r.start, Number(r.n), r.period_type, r.first, r.last));
 }
 
 /** Point a model's or check's SQL at the build schema: mart.x -> build.x, stg.x -> build.stg__x, scheme.x -> build.scheme__x. */
@@ -184,6 +207,7 @@ export async function runModels(
     if (failures.length) throw new ChecksFailed(failures);
     const tables: Record<string, number> = {};
     for (const m of models.filter((x) => x.kind === "TABLE")) tables[m.name] = Number(await wh.value(`SELECT count(*) FROM ${inBuild(m.name, build)}`));
+    const warnings = await unscoredPeriods(wh, build);
 
     reporter.step("publish");
     await wh.transaction(async () => {
@@ -209,6 +233,7 @@ export async function runModels(
           build,
           corrections_upto: correctionsUpto,
           model_seconds: modelSeconds,
+          ...(warnings.length ? { warnings } : {}),
         }),
       });
       await appendAudit(wh, {
@@ -224,7 +249,7 @@ export async function runModels(
     });
     await dropOtherBuilds(wh, build);
     reporter.done();
-    return { runId, models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000 };
+    return { runId, models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000, warnings };
   } catch (e) {
     reporter.done();
     await wh.run(`DROP SCHEMA IF EXISTS ${build} CASCADE`).catch(() => {});

@@ -151,6 +151,7 @@ function runSummary(r: NonNullable<Awaited<ReturnType<typeof executeTask>>["run"
   say(
     `run #${r.runId}: ${r.models} models and ${r.checks} checks in ${r.seconds.toFixed(1)} s; ${r.tables["mart.rankings"] ?? 0} ranking rows, ${r.tables["mart.indicator_scores"] ?? 0} indicator scores`,
   );
+  for (const w of r.warnings ?? []) say(`warning: ${w}`);
 }
 
 async function doRun(cfg: AppConfig, cmd: Command): Promise<void> {
