@@ -45,6 +45,8 @@ export interface Explanation {
   scheme: { scheme_id: string; name_en: string; name_zh: string; version: string; sha256: string; effective_from: string };
   dimensions: Array<{ dimension_id: string; name_en: string; name_zh: string; weight: number; score: number | null; effective_weight: number }>;
   indicators: ExplainIndicator[];
+  /** the sources the department has no data from for the period (mart.source_coverage): nobody is measured on them */
+  not_measured: Array<{ source_table: string; reason: string }>;
   result: {
     composite: number | null;
     grade: string | null;
@@ -142,6 +144,10 @@ export async function explain(wh: Warehouse, agentId: string, period: string, sc
      WHERE d.agent_id = $a AND d.period = $p AND d.scheme_id = $s ORDER BY sd.ord`,
     { a: agentId, p: period, s: schemeId },
   );
+  const notMeasured = await wh.all<{ source_table: string; reason: string }>(
+    `SELECT source_table, not_measured AS reason FROM mart.source_coverage WHERE period = $p AND NOT measured ORDER BY source_table`,
+    { p: period },
+  );
   const interval = await wh.one<NonNullable<Explanation["result"]["rank_interval"]>>(
     `SELECT rank_low AS low, rank_high AS high, level, replicates, crosses_cut, cut_rank FROM mart.rank_intervals
      WHERE agent_id = $a AND period = $p AND scheme_id = $s`,
@@ -161,6 +167,7 @@ export async function explain(wh: Warehouse, agentId: string, period: string, sc
     scheme: version as unknown as Explanation["scheme"],
     dimensions,
     indicators,
+    not_measured: notMeasured,
     result: {
       composite: r.composite,
       grade: r.grade,
@@ -239,6 +246,11 @@ export function formatExplanation(e: Explanation): string {
   lines.push(
     `Composite ${fmt(r.composite, 1)} = sum of contributions · grade ${r.grade ?? "-"} ${r.grade_name_en ?? ""} · ${fmt(r.weight_present, 1)}% of the scheme's weight measured`,
   );
+  const reasons: Record<string, string> = { no_source: "no source loaded", before_source: "its data starts later", after_source: "its data ends earlier" };
+  if (e.not_measured.length)
+    lines.push(
+      `Not measured in ${e.period.period} (the department has no such source; its weight is shared among the measured indicators): ${e.not_measured.map((s) => `${s.source_table.replace("_", " ")} (${reasons[s.reason] ?? s.reason})`).join(", ")}`,
+    );
   const missing = e.indicators.filter((i) => i.score === null);
   if (missing.length)
     lines.push(

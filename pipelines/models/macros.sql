@@ -52,3 +52,5 @@ CREATE OR REPLACE MACRO t975(df) AS
 -- Welch's degrees of freedom for the difference of two means (variances v1, v2; counts n1, n2).
 CREATE OR REPLACE MACRO welch_df(v1, n1, v2, n2) AS
     pow(v1 / n1 + v2 / n2, 2) / nullif(pow(v1 / n1, 2) / nullif(n1 - 1, 0) + pow(v2 / n2, 2) / nullif(n2 - 1, 0), 0);
+-- The first day of a quarter label like 2026-Q3.
+CREATE OR REPLACE MACRO quarter_start(q) AS make_date(CAST(left(q, 4) AS INTEGER), (CAST(right(q, 1) AS INTEGER) - 1) * 3 + 1, 1);

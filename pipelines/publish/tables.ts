@@ -217,6 +217,14 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
       from meta.batches group by all order by target_table, source`,
   },
   {
+    name: "source_coverage",
+    audience: "staff",
+    about: "per period and source table: whether the department has the source (measured), the part it covers, and why not (no_source, before_source, after_source)",
+    sql: `
+      select period_type, period, source_table, measured, covered_from::varchar as covered_from, covered_to::varchar as covered_to, not_measured
+      from mart.source_coverage order by period_type, period, source_table`,
+  },
+  {
     name: "quarantine_reasons",
     audience: "staff",
     about: "quarantined rows counted by table, field and reason; values are never published (the reason's quoted value and anything after 'got' are cut)",

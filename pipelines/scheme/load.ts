@@ -175,6 +175,7 @@ export async function writeSchemeTables(
             missing_policy: ind.missing ?? v.missing,
             ord: di * 100 + ii,
             input_sets: metric.inputs,
+            source_table: metric.source,
           });
         });
       });
@@ -266,6 +267,7 @@ export async function writeSchemeTables(
       missing_policy: "VARCHAR",
       ord: "BIGINT",
       input_sets: "VARCHAR[]",
+      source_table: "VARCHAR",
     },
     indicators,
   );

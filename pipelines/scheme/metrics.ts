@@ -31,7 +31,31 @@ export interface MetricDef {
   observed?: string;
   /** the sets of input records that made the value (mart.indicator_inputs): the proof behind a published number */
   inputs: InputSet[];
+  /** the canonical table the value comes from: where the department has no such source for a period, the metric is
+   *  "not measured" for everyone (mart.source_coverage), not 0 */
+  source: SourceTable;
 }
+
+/** The canonical tables a metric can come from (mart.source_coverage has one row per table and period). */
+export const SOURCE_TABLES = ["tickets", "csat", "quality_audits", "reviews_360", "collab_survey", "trainings", "certifications", "contributions"] as const;
+export type SourceTable = (typeof SOURCE_TABLES)[number];
+
+const SOURCE_OF_SET: Record<string, SourceTable> = {
+  resolved: "tickets",
+  held: "tickets",
+  resolved_with_sla: "tickets",
+  responded: "tickets",
+  complaints: "tickets",
+  csat_responses: "csat",
+  audits: "quality_audits",
+  serious_audits: "quality_audits",
+  trainings: "trainings",
+  certifications: "certifications",
+  knowledge_shares: "contributions",
+  proposals: "contributions",
+  rated_proposals: "contributions",
+  collab_responses: "collab_survey",
+};
 
 /**
  * Input sets: the records behind a metric, per agent and period (pipelines/models/metrics/indicator_inputs.sql).
@@ -71,6 +95,8 @@ const m = (
   label: { en, "zh-CN": zh },
   definition,
   inputs,
+  // 360 metrics have no input sets (rater ids never leave the warehouse)
+  source: inputs.length ? SOURCE_OF_SET[inputs[0]!]! : "reviews_360",
   ...(observed ? { observed } : {}),
 });
 

@@ -125,7 +125,8 @@ r360_customer as (
     group by all
 ),
 counted as (
-    -- counts and sums: every active agent has a value, 0 without events
+    -- counts and sums: every active agent has a value, 0 without events, where the department has the source for the
+    -- period (source_coverage); where it has not, nobody has a value: "not measured", not 0
     select ap.period_type, ap.period, ap.agent_id, c.metric,
         coalesce(case c.metric
             when 'tickets_resolved' then r.resolved
@@ -134,8 +135,11 @@ counted as (
             when 'serious_errors' then a.serious
             else g.amount end, 0) as value
     from mart.agent_periods ap
-    cross join (values ('tickets_resolved'), ('tickets_held'), ('complaints'), ('serious_errors'),
-        ('training_hours'), ('certifications'), ('knowledge_shares'), ('proposals')) c(metric)
+    cross join (values ('tickets_resolved', 'tickets'), ('tickets_held', 'tickets'), ('complaints', 'tickets'),
+        ('serious_errors', 'quality_audits'), ('training_hours', 'trainings'), ('certifications', 'certifications'),
+        ('knowledge_shares', 'contributions'), ('proposals', 'contributions')) c(metric, source_table)
+    semi join mart.source_coverage sc
+        on sc.period_type = ap.period_type and sc.period = ap.period and sc.source_table = c.source_table and sc.measured
     left join resolved_agg r on r.period_type = ap.period_type and r.period = ap.period and r.agent_id = ap.agent_id
     left join mart.agent_tickets_held h on h.period_type = ap.period_type and h.period = ap.period and h.agent_id = ap.agent_id
     left join complaints_agg k on k.period_type = ap.period_type and k.period = ap.period and k.agent_id = ap.agent_id
