@@ -90,6 +90,7 @@ export type AppConfig = z.infer<typeof AppConfig> & { baseDir: string; file: str
 /** The embedded default: the demo department generated into ./demo-data and read through the demo mappings. */
 export const DEMO_SOURCES: FileSource[] = [
   { name: "roster", path: "demo-data/hr/roster.csv", mapping: "demo/roster" },
+  { name: "roster-changes", path: "demo-data/hr/roster-changes.csv", mapping: "demo/roster-changes" },
   { name: "tickets", path: "demo-data/helpdesk/tickets-*.csv", mapping: "demo/tickets" },
   { name: "csat", path: "demo-data/survey/csat-*.ndjson", mapping: "demo/csat" },
   { name: "reviews-360", path: "demo-data/survey/review360-*.csv", mapping: "demo/reviews-360" },

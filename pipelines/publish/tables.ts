@@ -217,6 +217,14 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
       from meta.batches group by all order by target_table, source`,
   },
   {
+    name: "team_moves",
+    audience: "staff",
+    about: "moves between teams and departments from the roster history: agent, day, quarter, from and to (the HR board)",
+    sql: `
+      select agent_id, display_name, effective_from::varchar as effective_from, quarter, from_team, to_team, from_department, to_department
+      from mart.team_moves order by effective_from, agent_id`,
+  },
+  {
     name: "source_coverage",
     audience: "staff",
     about: "per period and source table: whether the department has the source (measured), the part it covers, and why not (no_source, before_source, after_source)",

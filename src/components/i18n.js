@@ -205,6 +205,11 @@ const LABELS = {
     notMeasuredSources: "Not measured in this period (the department has no such source; the weight is shared among the measured indicators)",
     allMeasured: "Every source of the scheme covers this period.",
     firstVersionEarlier: "No earlier version exists: the first version also scores the periods before its start.",
+    teamMoves: "Team moves",
+    teamMovesNote: "Every period credits the team the agent was in then; in a period with a move, the team of most of the agent's days in it.",
+    fromTeam: "From",
+    toTeam: "To",
+    noTeamMoves: "No team moves up to this quarter.",
   },
   "zh-CN": {
     site: "技术支持绩效考核",
@@ -408,6 +413,11 @@ const LABELS = {
     notMeasuredSources: "本期未计量的数据来源（部门没有此来源；其权重由已计量的指标分担）",
     allMeasured: "方案所用的全部数据来源均覆盖本期。",
     firstVersionEarlier: "此前没有更早的版本：首个版本同样适用于其生效日期之前的考核期。",
+    teamMoves: "团队调动",
+    teamMovesNote: "每个考核期的成绩计入员工当时所在的团队；期间内调动的，计入其在该期在岗天数最多的团队。",
+    fromTeam: "调出",
+    toTeam: "调入",
+    noTeamMoves: "截至本季度没有团队调动。",
   },
 };
 

@@ -36,7 +36,10 @@ select scheme_id, version, period_type, period, agent_id, department, indicator_
     raw_value, sample, numerator, denominator, p90, mean, department_value, floor_used, target_used,
     case
         -- the department has no such source for the period: nobody is measured, the weight is shared (not floored)
-        when not_measured is not null then format('not measured: the department has no {} source for the period', replace(i_source, '_', ' '))
+        when not_measured is not null then format('not measured: the department has no {} data for the period', case i_source
+            when 'reviews_360' then '360 review' when 'collab_survey' then 'cross-department survey' when 'quality_audits' then 'quality audit'
+            when 'csat' then 'CSAT' when 'contributions' then 'knowledge-sharing and proposal' when 'certifications' then 'certification'
+            when 'trainings' then 'training' else i_source end)
         when raw_value is null then 'no data in the period'
         when coalesce(sample, 0) < min_sample then format('sample {} is below the minimum {}', coalesce(sample, 0), min_sample)
     end as missing_reason,

@@ -76,7 +76,7 @@ describe("without a trainings or certifications source", () => {
       expect(await indicator("A2", "2026-03", id)).toEqual({
         raw_value: null,
         score: null,
-        missing: `not measured: the department has no ${id === "training_hours" ? "trainings" : "certifications"} source for the period`,
+        missing: `not measured: the department has no ${id === "training_hours" ? "training" : "certification"} data for the period`,
         effective_weight: 0,
       });
     }
@@ -85,6 +85,14 @@ describe("without a trainings or certifications source", () => {
       "SELECT sum(effective_weight) FROM mart.indicator_scores WHERE scheme_id = 'support-weighted' AND agent_id = 'A2' AND period = '2026-03'",
     );
     expect(total).toBeCloseTo(100, 9);
+    // and a department without those sources can still rank its agents: the weight needed counts what it measures
+    const ranked = await d.wh.all<{ agent_id: string; ranked: boolean }>(
+      "SELECT agent_id, ranked FROM mart.rankings WHERE scheme_id = 'support-weighted' AND period = '2026-03' ORDER BY agent_id",
+    );
+    expect(ranked).toEqual([
+      { agent_id: "A1", ranked: true },
+      { agent_id: "A2", ranked: true },
+    ]);
     const text = formatExplanation(await explain(d.wh, "A2", "2026-03", "support-weighted"));
     expect(text).toContain("Not measured in 2026-03 (the department has no such source; its weight is shared among the measured indicators):");
     expect(text).toContain("trainings");
