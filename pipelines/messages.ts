@@ -34,6 +34,8 @@ export const msg = {
     `no score for agent '${agent}' in ${period}; check the id with 'appraisal status' and that the period has data and was run`,
   periodsBeforeSchemeStart: (scheme: string, start: string, n: number, type: string, first: string, last: string) =>
     `scheme '${scheme}' starts at ${start} (start: in its file), so ${n} ${type}${n === 1 ? "" : "s"} with data (${first === last ? first : `${first} to ${last}`}) ${n === 1 ? "has" : "have"} no score; to score ${n === 1 ? "it" : "them"}, remove start: (the first version then applies to every earlier period) or set it earlier`,
+  holidaysNotKnown: (version: string, first: number, last: number, from: number, to: number) =>
+    `the Chinese holiday calendar (chinese-days ${version}) covers ${first}-${last}; the tickets span ${from}-${to}, and outside those years business hours count weekends only, without public holidays or make-up days (调休). Update chinese-days (npm install chinese-days@latest) once the State Council has published the year's arrangement, then run again`,
   periodBeforeSchemeStart: (scheme: string, start: string, period: string) =>
     `${period} lies before the start of scheme '${scheme}' (start: ${start} in its file), so it has no score; the data is there. To score it, remove start: (the first version then applies to every earlier period) or set it earlier, and run again`,
   periodNotInData: (period: string, first: string | null, last: string | null) =>
