@@ -96,7 +96,8 @@ export async function ensureDemo(cfg: AppConfig, overrides: z.infer<typeof DemoO
   const manifestFile = path.join(out, "manifest.json");
   if (!force && existsSync(manifestFile)) {
     const m = JSON.parse(readFileSync(manifestFile, "utf8"));
-    if (m.seed === d.seed && m.agents === d.agents && m.tickets === d.tickets && m.months === d.months && m.end?.startsWith(d.end_month)) {
+    // files of an older generator (without the roster history's movers) are written again
+    if (m.seed === d.seed && m.agents === d.agents && m.tickets === d.tickets && m.months === d.months && m.end?.startsWith(d.end_month) && m.planted?.movers) {
       process.stderr.write(`demo files in ${out} are up to date (seed ${d.seed})\n`);
       return out;
     }
@@ -151,6 +152,7 @@ function runSummary(r: NonNullable<Awaited<ReturnType<typeof executeTask>>["run"
   say(
     `run #${r.runId}: ${r.models} models and ${r.checks} checks in ${r.seconds.toFixed(1)} s; ${r.tables["mart.rankings"] ?? 0} ranking rows, ${r.tables["mart.indicator_scores"] ?? 0} indicator scores`,
   );
+  for (const w of r.warnings ?? []) say(`warning: ${w}`);
 }
 
 async function doRun(cfg: AppConfig, cmd: Command): Promise<void> {

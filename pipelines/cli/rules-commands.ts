@@ -2,6 +2,7 @@
  * Commands for the department's rules: publish and reopen periods, appeals, acknowledgements, committee
  * decisions, exclusions, the tracker, and the audit log.
  */
+import { workingDayOf } from "../calendar/days.ts";
 import type { Command } from "commander";
 import { z } from "zod";
 import type { AppConfig } from "../config.ts";
@@ -39,7 +40,7 @@ async function withRules<T>(deps: RulesDeps, cmd: Command, fn: (ctx: RulesContex
   const work = async () => {
     const wh = await deps.open(cfg, readOnly);
     try {
-      return await fn({ wh, timezone: cfg.timezone, holidays: cfg.holidays }, cfg);
+      return await fn({ wh, timezone: cfg.timezone, holidays: cfg.holidays, workingDay: workingDayOf(cfg.business_hours, cfg.holidays) }, cfg);
     } catch (e) {
       if (e instanceof RuleError) throw deps.fail(e.message);
       throw e;

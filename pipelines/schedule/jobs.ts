@@ -91,7 +91,11 @@ export async function runTask(ctx: JobContext): Promise<RunResult> {
       await finishRun(wh, await startRun(wh, "run", ctx.meta), { outcome: "failed", error: (e as Error).message });
       throw e;
     }
-    const result = await runModels(wh, schemes, ctx.runReporter ?? silentRunReporter, ctx.meta);
+    const result = await runModels(wh, schemes, ctx.runReporter ?? silentRunReporter, ctx.meta, {
+      businessHours: ctx.cfg.business_hours,
+      timezone: ctx.cfg.timezone,
+      closures: ctx.cfg.holidays,
+    });
     // the boards read this snapshot, never the live warehouse
     await publishWith(wh, ctx.cfg, "staff");
     return result;
