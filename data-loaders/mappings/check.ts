@@ -197,7 +197,19 @@ async function examplesOf(wh: Warehouse, opts: CheckOptions, n: number, k: numbe
   }
 }
 
-const cut = (s: string | null, n: number) => (s === null ? "(empty)" : s.length > n ? `${s.slice(0, n - 3)}...` : s);
+/** columns a string takes in a terminal: CJK and other wide characters take two */
+const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
+const pad = (s: string, n: number) => s + " ".repeat(Math.max(0, n - width(s)));
+const cut = (s: string | null, n: number) => {
+  if (s === null) return "(empty)";
+  if (width(s) <= n) return s;
+  let out = "";
+  for (const ch of s) {
+    if (width(out + ch) > n - 3) break;
+    out += ch;
+  }
+  return `${out}...`;
+};
 
 /** The report for a terminal. */
 export function formatCheck(r: CheckReport): string {
@@ -212,10 +224,13 @@ export function formatCheck(r: CheckReport): string {
     "  field                  from                                  before -> after",
   );
   for (const f of r.fields) {
-    const ex = f.examples.length ? f.examples.map((e) => `${e.before === null ? "(empty)" : `"${cut(e.before, 30)}"`} -> ${cut(e.after, 32)}`) : ["(no rows)"];
-    lines.push(`  ${f.field.padEnd(22)} ${cut(f.from, 37).padEnd(37)} ${ex[0]}`);
-    for (const e of ex.slice(1)) lines.push(`  ${"".padEnd(22)} ${"".padEnd(37)} ${e}`);
-    if (f.filled === 0 && r.wouldLoad > 0) lines.push(`  ${"".padEnd(22)} ${"".padEnd(37)} (empty in every row that would load)`);
+    const constant = f.from.startsWith("always ");
+    const ex = f.examples.length
+      ? f.examples.map((e) => `${constant ? "" : e.before === null ? "(empty) " : `"${cut(e.before, 30)}" `}-> ${cut(e.after, 32)}`)
+      : ["(no rows)"];
+    lines.push(`  ${pad(f.field, 22)} ${pad(cut(f.from, 37), 37)} ${ex[0]}`);
+    for (const e of ex.slice(1)) lines.push(`  ${pad("", 22)} ${pad("", 37)} ${e}`);
+    if (f.filled === 0 && r.wouldLoad > 0) lines.push(`  ${pad("", 22)} ${pad("", 37)} (empty in every row that would load)`);
   }
   const required = r.unmapped.filter((u) => u.required);
   if (r.unmapped.length) lines.push("", `  not mapped: ${r.unmapped.map((u) => u.field).join(", ")}`);

@@ -144,7 +144,15 @@ export async function initMapping(opts: InitOptions): Promise<InitResult> {
     draft.description = `Drafted by 'appraisal mapping init' from ${path.basename(opts.file)}: the layout of the shipped mapping '${s.name}' (${match.present} of its ${s.columns.length} columns). ${String(s.raw.description ?? "").trim()}`;
   } else {
     columns = placeByName(opts.table, specs, sample, values, notes);
-    const stem = path.basename(opts.file).replace(/\.[^.]+$/, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "export";
+    // the file's name without dates and numbers (helpdesk-2026-03.csv -> helpdesk): the same for every monthly file
+    const stem =
+      path
+        .basename(opts.file)
+        .replace(/\.[^.]+$/, "")
+        .toLowerCase()
+        .replace(/[^a-z]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 40) || "export";
     if (specs.some((f) => f.name === "source") && columns.source === undefined) columns.source = { const: stem };
     draft = {
       description: `Drafted by 'appraisal mapping init' from ${path.basename(opts.file)} (${sample.columns.length} columns); review the value maps and formats, then run 'appraisal mapping check'.`,

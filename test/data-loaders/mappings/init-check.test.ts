@@ -117,7 +117,7 @@ describe("a Chinese helpdesk export (GBK, Chinese headers, no shipped mapping)",
       expect(r.metricsWithoutInput.map((m) => m.metric)).toEqual(expect.arrayContaining(["reopen_rate", "sla_attainment", "complaint_rate"]));
       const text = formatCheck(r);
       expect(text).toMatch(/nothing was written/);
-      expect(text).toMatch(/状态.*"已解决" -> resolved/s);
+      expect(text).toMatch(/'状态' \(value map\)\s+"已解决" -> resolved/);
       expect(text).toMatch(/line 6, assignee_id: unknown agent "外包客服"/);
 
       // only the first rows: two of five
