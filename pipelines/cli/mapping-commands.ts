@@ -5,9 +5,6 @@
 import { existsSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
-import { checkMapping, formatCheck } from "../../data-loaders/mappings/check.ts";
-import { initMapping } from "../../data-loaders/mappings/init.ts";
-import { loadMapping } from "../../data-loaders/mappings/schema.ts";
 import { TABLE_NAMES } from "../../data-loaders/contracts/tables.ts";
 import { resolvePath } from "../config.ts";
 import { formatZodError } from "../messages.ts";
@@ -55,6 +52,8 @@ export function addMappingCommands(program: Command, deps: Pick<RulesDeps, "conf
       const o = parse(InitOpts, opts, "mapping init options");
       if (!existsSync(o.file)) throw deps.fail(`${o.file} does not exist`);
       if (o.out && existsSync(o.out) && !o.force) throw deps.fail(`${o.out} exists; pass --force to overwrite it, or choose another --out`);
+      // loaded when used, so that every other command starts as fast as before
+      const { initMapping } = await import("../../data-loaders/mappings/init.ts");
       const r = await initMapping({ file: o.file, table: o.table, format: o.format, timezone: cfg.timezone, rows: o.rows });
       say(
         r.product
@@ -86,6 +85,8 @@ export function addMappingCommands(program: Command, deps: Pick<RulesDeps, "conf
       const cfg = deps.config(cmd);
       const o = parse(CheckOpts, opts, "mapping check options");
       if (!existsSync(o.file)) throw deps.fail(`${o.file} does not exist`);
+      const { checkMapping, formatCheck } = await import("../../data-loaders/mappings/check.ts");
+      const { loadMapping } = await import("../../data-loaders/mappings/schema.ts");
       let m: ReturnType<typeof loadMapping>;
       try {
         m = loadMapping(o.mapping);
