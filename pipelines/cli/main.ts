@@ -21,6 +21,7 @@ import { nextRuns, Scheduler } from "../schedule/scheduler.ts";
 import { installSignalHandlers, onStop, Stopped, stopSignal } from "../schedule/shutdown.ts";
 import { findScheme, loadSchemes } from "../scheme/load.ts";
 import { formatStatus, readStatus } from "../status.ts";
+import { addMappingCommands } from "./mapping-commands.ts";
 import { demoStep, ingestReporter, runReporter, summaryLine } from "./progress.ts";
 import { addProofCommands } from "./proof-commands.ts";
 import { addRulesCommands, type RulesDeps } from "./rules-commands.ts";
@@ -355,6 +356,7 @@ export function buildProgram(): Command {
   };
   addRulesCommands(program, deps);
   addProofCommands(program, deps);
+  addMappingCommands(program, deps);
   return program;
 }
 
