@@ -320,11 +320,11 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
         ${lit(DEPARTMENT_ZH)} AS 原部门, coalesce(lag(mv.team_zh) OVER (PARTITION BY mv.agent_id ORDER BY mv.from_date), a.team_zh) AS 原团队,
         ${lit(DEPARTMENT_ZH)} AS 新部门, mv.team_zh AS 新团队, mv.manager_id AS 新直属上级工号
       FROM moves mv JOIN agents a USING (agent_id) ORDER BY mv.from_date, mv.agent_id`);
-    if (changes.length) {
-      const changesFile = path.join(out, "hr", "roster-changes.csv");
-      writeFileSync(changesFile, iconv.encode(toCsv(changes), "gbk"));
-      files.push(changesFile);
-    }
+    // written even without moves (a short demo has none): the HR system exports its header and no rows
+    const changesFile = path.join(out, "hr", "roster-changes.csv");
+    const changeColumns = ["工号", "姓名", "生效日期", "异动类型", "原部门", "原团队", "新部门", "新团队", "新直属上级工号"];
+    writeFileSync(changesFile, iconv.encode(toCsv(changes, changeColumns), "gbk"));
+    files.push(changesFile);
     if (opts.ticketsOnly) {
       return writeManifest(out, opts, start, end, plan, files);
     }
@@ -497,8 +497,9 @@ function writeManifest(out: string, opts: DemoOptions, start: Date, end: Date, p
 }
 
 /** RFC 4180 CSV of small tables (the roster, the survey) that are written through iconv-lite. */
-export function toCsv(rows: Array<Record<string, unknown>>): string {
-  if (!rows.length) return "";
+/** Rows as CSV with CRLF line ends; with no rows, the header of `columns` alone (or nothing without them). */
+export function toCsv(rows: Array<Record<string, unknown>>, columns?: string[]): string {
+  if (!rows.length) return columns ? `${columns.join(",")}\r\n` : "";
   const cols = Object.keys(rows[0]!);
   const cell = (v: unknown) => {
     if (v === null || v === undefined) return "";
