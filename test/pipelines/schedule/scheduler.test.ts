@@ -82,7 +82,7 @@ describe("scheduler", () => {
     let open = () => {};
     const gate = new Promise<void>((r) => (open = r));
     fake = await startFakeHelpdesk({ tickets: 80, ratings: 0, issues: 0, pageSize: 10, gate });
-    const cfg = apiConfig(dir, fake.url);
+    const cfg = apiConfig(dir, fake.url, {}, { timeout_seconds: 120 }); // a held request must not time out
     const configFile = path.join(dir, "appraisal.config.yaml");
     writeFileSync(
       configFile,
