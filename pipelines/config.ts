@@ -10,23 +10,14 @@ import { z } from "zod";
 import { ApiSource } from "../data-loaders/helpdesk/config.ts";
 import { DropFolder } from "../data-loaders/surveys/config.ts";
 import { formatZodError } from "./messages.ts";
+import { BusinessHours } from "./calendar/config.ts";
+import { TimeZone } from "./config-zone.ts";
 import { Notifications } from "./notify/config.ts";
 import { Publish, Schedule } from "./schedule/config.ts";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
 
-const isTimeZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-export const TimeZone = z
-  .string()
-  .refine(isTimeZone, { message: "not an IANA time zone (for example Asia/Shanghai or Europe/Berlin)" });
+export { TimeZone };
 
 const MonthLabel = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "expected a month like 2026-10");
 
@@ -59,8 +50,11 @@ export const AppConfig = z.object({
   /** DuckDB's memory limit for the warehouse, e.g. "3GB" (default: DuckDB's own, 80% of RAM) */
   memory_limit: z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i, "a size like 3GB or 512MB").optional(),
   schemes_dir: z.string().default("schemes"),
-  /** days that are not working days, for appeal windows (weekends never are) */
+  /** the department's closures (days off) besides business_hours.closures: appeal windows and business hours skip them */
   holidays: z.array(z.iso.date()).default([]),
+  /** working hours per team, China's public holidays with make-up days (调休), closures: business-hours metrics and
+   *  the appeal windows' working days */
+  business_hours: BusinessHours.default(BusinessHours.parse({})),
   /** the scheme the boards and `explain` use when none is named */
   primary_scheme: z.string().default("support-weighted"),
   /** when true (the embedded default), `appraisal pipeline` generates the demo files before ingesting */
@@ -93,6 +87,7 @@ export type AppConfig = z.infer<typeof AppConfig> & { baseDir: string; file: str
 /** The embedded default: the demo department generated into ./demo-data and read through the demo mappings. */
 export const DEMO_SOURCES: FileSource[] = [
   { name: "roster", path: "demo-data/hr/roster.csv", mapping: "demo/roster" },
+  { name: "roster-changes", path: "demo-data/hr/roster-changes.csv", mapping: "demo/roster-changes" },
   { name: "tickets", path: "demo-data/helpdesk/tickets-*.csv", mapping: "demo/tickets" },
   { name: "csat", path: "demo-data/survey/csat-*.ndjson", mapping: "demo/csat" },
   { name: "reviews-360", path: "demo-data/survey/review360-*.csv", mapping: "demo/reviews-360" },

@@ -32,5 +32,15 @@ export const msg = {
     `${n} character${n === 1 ? " was" : "s were"} not valid ${encoding} and became U+FFFD; the rows were kept. If the text looks wrong, set 'encoding:' in the mapping`,
   unknownAgentPeriod: (agent: string, period: string) =>
     `no score for agent '${agent}' in ${period}; check the id with 'appraisal status' and that the period has data and was run`,
+  periodsBeforeSchemeStart: (scheme: string, start: string, n: number, type: string, first: string, last: string) =>
+    `scheme '${scheme}' starts at ${start} (start: in its file), so ${n} ${type}${n === 1 ? "" : "s"} with data (${first === last ? first : `${first} to ${last}`}) ${n === 1 ? "has" : "have"} no score; to score ${n === 1 ? "it" : "them"}, remove start: (the first version then applies to every earlier period) or set it earlier`,
+  holidaysNotKnown: (version: string, first: number, last: number, from: number, to: number) =>
+    `the Chinese holiday calendar (chinese-days ${version}) covers ${first}-${last}; the tickets span ${from}-${to}, and outside those years business hours count weekends only, without public holidays or make-up days (调休). Update chinese-days (npm install chinese-days@latest) once the State Council has published the year's arrangement, then run again`,
+  periodBeforeSchemeStart: (scheme: string, start: string, period: string) =>
+    `${period} lies before the start of scheme '${scheme}' (start: ${start} in its file), so it has no score; the data is there. To score it, remove start: (the first version then applies to every earlier period) or set it earlier, and run again`,
+  periodNotInData: (period: string, first: string | null, last: string | null) =>
+    `no ticket data in ${period}${first ? `: the tickets cover ${first} to ${last}` : ": no tickets are loaded"}; ingest the exports that cover it, then 'appraisal run'`,
+  periodTypeNotScored: (scheme: string, period: string, type: string, types: string[]) =>
+    `scheme '${scheme}' scores ${types.join(", ")}, not ${type}s like ${period}; pick another period or --scheme`,
   badPeriod: (p: string) => `'${p}' is not a period; write a month 2026-09, a quarter 2026-Q3 or a year 2026`,
 };

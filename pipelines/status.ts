@@ -53,7 +53,7 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
       strftime(max(finished_at), '%Y-%m-%d %H:%M:%S %z') AS last_loaded
     FROM meta.batches GROUP BY ALL ORDER BY target_table, source`);
   const tables: Status["tables"] = {};
-  for (const t of ["agents", "tickets", "csat", "reviews_360", "collab_survey", "trainings", "certifications", "contributions", "quality_audits"]) {
+  for (const t of ["agents", "roster_changes", "tickets", "csat", "reviews_360", "collab_survey", "trainings", "certifications", "contributions", "quality_audits"]) {
     const row = await wh.one<{ current: number; versions: number }>(
       `SELECT count(*) FILTER (WHERE _current) AS current, count(*) AS versions FROM raw.${t}`,
     );

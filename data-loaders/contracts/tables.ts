@@ -20,6 +20,24 @@ export const Agent = z.object({
 });
 export type Agent = z.infer<typeof Agent>;
 
+/**
+ * Roster history (effective-dated): the agent's team, department, role and manager from a day on, until the agent's
+ * next row. Either a change file (an HR system's transfer records, 人事异动) or dated roster snapshots (one row per
+ * agent and snapshot day). An empty field keeps the value before; previous_team and previous_department, where the file
+ * has them, say where the agent was before their first recorded change.
+ */
+export const RosterChange = z.object({
+  agent_id: Id,
+  effective_from: DateOnly,
+  team: DisplayName.nullable().optional(),
+  department: DisplayName.nullable().optional(),
+  role: z.string().min(1).max(40).nullable().optional(),
+  manager_id: Id.nullable().optional(),
+  previous_team: DisplayName.nullable().optional(),
+  previous_department: DisplayName.nullable().optional(),
+});
+export type RosterChange = z.infer<typeof RosterChange>;
+
 export const TicketStatus = z.enum(["new", "open", "pending", "on_hold", "resolved", "closed"]);
 export const Priority = z.enum(["urgent", "high", "normal", "low"]);
 
@@ -166,6 +184,14 @@ export const CONTRACTS: Record<string, Contract> = {
   agents: { table: "agents", schema: Agent, key: ["agent_id"], agentRefs: [], rules: [
     { field: "leave_date", violated: "leave_date < hire_date", reason: "leave date is before the hire date" },
   ] },
+  roster_changes: {
+    table: "roster_changes",
+    schema: RosterChange,
+    key: ["agent_id", "effective_from"],
+    agentRefs: ["agent_id"],
+    oneOf: ["team", "department", "role", "manager_id"],
+    rules: [],
+  },
   tickets: {
     table: "tickets",
     schema: Ticket,

@@ -86,7 +86,15 @@ export interface ParseOptions {
   /** strptime formats tried for timestamps that DuckDB's own cast does not read */
   timestampFormats?: string[];
   dateFormats?: string[];
+  /** the zone of times without an offset (default: the session's, which is the department's) */
+  timezone?: string;
 }
+
+/** a time of day followed by a UTC offset or Z: the text names its own zone */
+const HAS_OFFSET = "\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?\\s*(Z|z|UTC|[+-]\\d\\d(:?\\d\\d)?)$";
+
+/** a TIMESTAMP (no zone) read as local time in `timezone`, or in the session's zone */
+export const localTime = (ts: string, timezone?: string) => (timezone ? `timezone(${lit(timezone)}, ${ts})` : `CAST(${ts} AS TIMESTAMPTZ)`);
 
 const TRUE_WORDS = ["true", "t", "1", "yes", "y", "是", "有"];
 const FALSE_WORDS = ["false", "f", "0", "no", "n", "否", "无"];
@@ -120,10 +128,13 @@ export function castExpr(f: FieldSpec, v: string, opts: ParseOptions = {}): stri
       const fmts = opts.timestampFormats ?? [];
       const aware = fmts.filter((x) => x.includes("%z") || x.includes("%Z"));
       const naive = fmts.filter((x) => !aware.includes(x));
+      const tz = opts.timezone;
       const parts = [
         ...(aware.length ? [`TRY_STRPTIME(${v}, ${list(aware)})`] : []),
-        ...(naive.length ? [`CAST(TRY_STRPTIME(${v}, ${list(naive)}) AS TIMESTAMPTZ)`] : []),
-        `TRY_CAST(${v} AS TIMESTAMPTZ)`,
+        ...(naive.length ? [localTime(`TRY_STRPTIME(${v}, ${list(naive)})`, tz)] : []),
+        tz
+          ? `(CASE WHEN regexp_matches(${v}, ${lit(HAS_OFFSET)}) THEN TRY_CAST(${v} AS TIMESTAMPTZ) ELSE ${localTime(`TRY_CAST(${v} AS TIMESTAMP)`, tz)} END)`
+          : `TRY_CAST(${v} AS TIMESTAMPTZ)`,
       ];
       return `coalesce(${parts.join(", ")})`;
     }

@@ -3,12 +3,14 @@
  * read_csv (with a rejects table for malformed lines), NDJSON as lines (so a bad line keeps its line number),
  * read_json_objects for JSON documents, read_parquet. Nothing is parsed row by row in JavaScript.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { parse as parseCsv } from "csv-parse/sync";
 import { ident, lit, type Warehouse } from "../../pipelines/db/warehouse.ts";
 import { msg } from "../../pipelines/messages.ts";
+import { readerNullStrings } from "../mappings/null-tokens.ts";
 import type { Mapping } from "../mappings/schema.ts";
 import { detectEncoding, type Encoding, transcodeToUtf8 } from "./encoding.ts";
 
@@ -145,6 +147,14 @@ export async function openSource(wh: Warehouse, file: string, mapping: Mapping, 
 
     // CSV / TSV
     const delimiter = mapping.delimiter ?? (mapping.format === "tsv" ? "\t" : ",");
+    if (mapping.footer_starts_with) {
+      const cut = footerStart(utf8File, mapping.footer_starts_with, delimiter, mapping.quote);
+      if (cut !== null) {
+        const body = path.join(tmp, "body");
+        await copyPrefix(utf8File, body, cut);
+        utf8File = body;
+      }
+    }
     const header = csvHeader(utf8File, delimiter, mapping.quote, mapping.skip_lines);
     if (header.length === 0 || (header.length === 1 && header[0] === "")) throw new FileError(msg.emptyFile(file));
     const names = uniqueNames(header);
@@ -158,6 +168,7 @@ export async function openSource(wh: Warehouse, file: string, mapping: Mapping, 
     const rejectsScan = `rejscan_${id}`;
     tables.push(rejectsTable, rejectsScan);
     const quoteOpt = mapping.quote ? `quote = ${lit(mapping.quote)}, escape = ${lit(mapping.quote)}` : "quote = '', escape = ''";
+    if (mapping.null_tokens.length) formats.push(`nullstr = [${readerNullStrings(mapping).map(lit).join(", ")}]`);
     const from = `read_csv(${lit(utf8File)}, header = true, skip = ${mapping.skip_lines}, delim = ${lit(delimiter)}, ${quoteOpt},
           columns = ${columns}, auto_detect = false, null_padding = false, strict_mode = true,${formats.map((f) => ` ${f},`).join("")}
           max_line_size = ${MAX_LINE_BYTES}, store_rejects = true, rejects_table = ${lit(rejectsTable)},
@@ -198,6 +209,50 @@ export async function openSource(wh: Warehouse, file: string, mapping: Mapping, 
     await cleanup();
     throw e;
   }
+}
+
+/**
+ * Where a file's footer starts (a byte offset), or null when it has none: the last lines of the file, from the
+ * first line whose first cell starts with `prefix`, when every line after that one is blank or holds only
+ * delimiters and quotes; blank rows just before it belong to the footer too. Only the file's last 64 KiB are read.
+ */
+export function footerStart(file: string, prefix: string, delimiter: string, quote: string): number | null {
+  const size = statSync(file).size;
+  const tailBytes = Math.min(size, 64 * 1024);
+  const fd = openSync(file, "r");
+  let tail: Buffer;
+  try {
+    tail = Buffer.alloc(tailBytes);
+    readSync(fd, tail, 0, tailBytes, size - tailBytes);
+  } finally {
+    closeSync(fd);
+  }
+  // line starts (byte offsets within the tail); the first partial line is never a footer candidate unless the tail is the file
+  const starts: number[] = tailBytes === size ? [0] : [];
+  for (let i = 0; i < tail.length; i++) if (tail[i] === 0x0a && i + 1 < tail.length) starts.push(i + 1);
+  const lineAt = (k: number) => tail.subarray(starts[k]!, k + 1 < starts.length ? starts[k + 1]! : tail.length).toString("utf8");
+  const blank = (line: string) => line.split("").every((ch) => ch === delimiter || ch === quote || /\s/.test(ch));
+  const firstCell = (line: string) => line.replace(/^\uFEFF/, "").replace(new RegExp(`^\\s*${quote ? `\\${quote}?` : ""}`), "");
+  let k = starts.length - 1;
+  while (k >= 0 && blank(lineAt(k))) k--;
+  // the footer's first line: the earliest line from the end that starts with the prefix, with only footer lines after it
+  let found = -1;
+  for (let j = k; j >= 0 && j >= k - 5; j--) {
+    const line = lineAt(j);
+    if (firstCell(line).startsWith(prefix)) found = j;
+    else if (!blank(line)) break;
+  }
+  if (found < 0) return null;
+  while (found > 0 && blank(lineAt(found - 1))) found--;
+  return size - tailBytes + starts[found]!;
+}
+
+async function copyPrefix(from: string, to: string, bytes: number): Promise<void> {
+  if (bytes === 0) {
+    writeFileSync(to, "");
+    return;
+  }
+  await pipeline(createReadStream(from, { start: 0, end: bytes - 1 }), createWriteStream(to));
 }
 
 /** Turn DuckDB's read errors into a message about the file. */

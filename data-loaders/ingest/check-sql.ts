@@ -2,7 +2,7 @@
  * The bulk check of one file, as SQL derived from the canonical contract.
  */
 import { ident, lit } from "../../pipelines/db/warehouse.ts";
-import { castExpr, defaultLiteral, type FieldSpec, problemCases } from "../contracts/to-sql.ts";
+import { castExpr, defaultLiteral, type FieldSpec, localTime, problemCases } from "../contracts/to-sql.ts";
 import type { Contract } from "../contracts/tables.ts";
 import type { SourceFile } from "../files/read.ts";
 import type { Mapping } from "../mappings/schema.ts";
@@ -19,7 +19,7 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
   // v__<field>: the value as read (text, or already typed by the CSV reader); vt: always text, for messages
   const textCols = plans.map((p) => `${p.typedColumn ? ident(p.typedColumn.name) : p.text} AS ${ident(`v__${p.spec.name}`)}`);
   for (const p of plans) if (p.plusMinutes) textCols.push(`${p.plusMinutes.text} AS ${ident(`m__${p.spec.name}`)}`);
-  const parseOpts = { timestampFormats: mapping.timestamp_formats, dateFormats: mapping.date_formats };
+  const parseOpts = { timestampFormats: mapping.timestamp_formats, dateFormats: mapping.date_formats, timezone: mapping.timezone };
   const v = (name: string) => ident(`v__${name}`);
   const planOf = (name: string) => plans.find((p) => p.spec.name === name);
   const vt = (name: string) => (planOf(name)?.typedColumn ? `CAST(${v(name)} AS VARCHAR)` : v(name));
@@ -30,7 +30,7 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
   const castOf = (p: FieldPlan): string => {
     const x = v(p.spec.name);
     if (p.typedColumn) {
-      if (p.typedColumn.type === "TIMESTAMP") return `CAST(${x} AS TIMESTAMPTZ)`;
+      if (p.typedColumn.type === "TIMESTAMP") return localTime(x, mapping.timezone);
       if (p.typedColumn.type === "DOUBLE" && p.spec.kind === "integer")
         return `(CASE WHEN ${x} = round(${x}) AND abs(${x}) < 9e15 THEN CAST(${x} AS BIGINT) END)`;
       if (p.typedColumn.type === "DOUBLE") return `(CASE WHEN isfinite(${x}) THEN ${x} END)`;

@@ -31,6 +31,8 @@ export interface LoadOptions {
   onProgress?: (percent: number) => void;
   /** what the batch and its quarantine lines name as the file (an API page's URL instead of a temp file) */
   origin?: string;
+  /** read only the first this many records of the file (`appraisal mapping check`'s dry run) */
+  limit?: number;
   /** extra work inside the batch's transaction, after its rows are settled (an API source commits its cursor
    *  here, so that the cursor and the rows it covers land together or not at all) */
   inTransaction?: (batchId: number) => Promise<void>;
@@ -121,13 +123,16 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           await wh.runWithProgress(
             `INSERT INTO ${raw} (${cols}, _batch_id, _record, _current, _bad, _problems)
             SELECT ${cols}, ${batchId}, _record, NOT _bad, _bad, _problems
-            FROM (${checkedSelectSql(source, contract, plans, mapping, lookup)})`,
+            FROM (${checkedSelectSql(source, contract, plans, mapping, lookup)})${opts.limit ? ` LIMIT ${Math.floor(opts.limit)}` : ""}`,
             opts.onProgress,
           );
         } catch (e) {
           throw readError(file, e);
         }
-        const { rejects, recordOf } = await source.afterRead();
+        const read = await source.afterRead();
+        const { recordOf } = read;
+        // a dry run on the first records: the reader's rejects past them are not part of it
+        const rejects = opts.limit ? read.rejects.filter((r, i) => r.line === null || r.line - (source.firstDataLine - 1) <= opts.limit! + i) : read.rejects;
         summary.rowsRead = Number(await wh.value(`SELECT count(*) FROM ${raw} WHERE _batch_id = ${batchId}`)) + rejects.length;
 
         opts.onPhase?.("quarantine");
@@ -158,7 +163,7 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
         if (mapping.format === "json" || mapping.format === "ndjson") {
           summary.rowsRead += await wh.exec(`INSERT INTO meta.quarantine
             SELECT ${batchId}, ${lit(source_)}, ${lit(shownFile)}, ${lit(contract.table)}, _record, _line, '(row)', left(_bad, 200), 'not valid JSON'
-            FROM ${source.from} WHERE _bad IS NOT NULL`);
+            FROM ${source.from} WHERE _bad IS NOT NULL${opts.limit ? ` AND _record <= ${Math.floor(opts.limit)}` : ""}`);
         }
 
         opts.onPhase?.("settling");
@@ -276,7 +281,7 @@ async function recordFailedFile(
 }
 
 /** agent_lookup_<batch>(key, agent_id): how this file's agent references resolve to roster ids. */
-async function buildAgentLookup(wh: Warehouse, mapping: Mapping, table: string): Promise<void> {
+export async function buildAgentLookup(wh: Warehouse, mapping: Mapping, table: string): Promise<void> {
   const parts = mapping.agent_match.map(
     (col, i) => `SELECT ${col === "agent_id" ? "agent_id" : `lower(${col})`} AS key, agent_id, ${i} AS pri FROM raw.agents WHERE ${col} IS NOT NULL`,
   );

@@ -6,6 +6,7 @@ import { ident, lit } from "../../pipelines/db/warehouse.ts";
 import type { FieldSpec } from "../contracts/to-sql.ts";
 import type { ReaderTypes } from "../files/read.ts";
 import { sourceValue } from "../files/read.ts";
+import { nullTokens } from "../mappings/null-tokens.ts";
 import type { ColumnSpec, Mapping } from "../mappings/schema.ts";
 
 /** Per-version default of the version column, when the source gives none. */
@@ -32,7 +33,7 @@ export function textExpr(mapping: Mapping, spec: ColumnSpec | undefined, field?:
   const s = typeof spec === "string" ? { column: spec } : spec;
   if (s.const !== undefined) return `${lit(String(s.const))}::VARCHAR`;
   if (s.hash_of) {
-    const parts = s.hash_of.map((c) => `coalesce(trim(${sourceValue(mapping, c)}), '')`).join(", ");
+    const parts = s.hash_of.map((c) => `coalesce(${withoutNullTokens(mapping, `trim(${sourceValue(mapping, c)})`)}, '')`).join(", ");
     return `(${lit(s.prefix ?? "")} || left(md5(concat_ws(chr(31), ${parts})), 16))`;
   }
   const mapped = (e: string) => {
@@ -43,17 +44,27 @@ export function textExpr(mapping: Mapping, spec: ColumnSpec | undefined, field?:
     return `(CASE lower(${e}) ${whens} ELSE ${e} END)`;
   };
   if (s.object_of) {
-    // one JSON object from several columns (an empty cell is null); keys in the mapping's order
-    const parts = Object.entries(s.object_of).map(([key, col]) => `${lit(key)}, ${mapped(`nullif(trim(${sourceValue(mapping, col)}), '')`)}`);
+    // one JSON object from several columns (an empty cell or a null token is null); keys in the mapping's order
+    const parts = Object.entries(s.object_of).map(([key, col]) => {
+      const value = sourceValue(mapping, col);
+      return `${lit(key)}, ${mapped(withoutNullTokens(mapping, `nullif(trim(${value}), '')`, value))}`;
+    });
     return `CAST(json_object(${parts.join(", ")}) AS VARCHAR)`;
   }
   if (s.column === undefined) return "NULL::VARCHAR";
   const longText = field !== undefined && field.kind === "string" && (field.maxLength ?? 0) > 200;
   const value = sourceValue(mapping, s.column);
-  let e = mapped(longText ? `nullif(${value}, '')` : `nullif(trim(${value}), '')`);
+  let e = mapped(withoutNullTokens(mapping, longText ? `nullif(${value}, '')` : `nullif(trim(${value}), '')`, value));
   if (s.prefix) e = `(${lit(s.prefix)} || ${e})`;
   if (s.default !== undefined) e = `coalesce(${e}, ${lit(String(s.default))})`;
   return e;
+}
+
+/** `e` (a text value), NULL where the raw value `raw` (default `e`) is one of the file's null tokens */
+function withoutNullTokens(mapping: Mapping, e: string, raw = e): string {
+  const tokens = nullTokens(mapping);
+  if (!tokens.length) return e;
+  return `(CASE WHEN lower(trim(${raw})) IN (${tokens.map(lit).join(", ")}) THEN NULL ELSE ${e} END)`;
 }
 
 /**

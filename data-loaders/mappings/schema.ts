@@ -46,6 +46,15 @@ export type ColumnSpec = z.infer<typeof ColumnSpec>;
 
 export const AgentMatch = z.enum(["agent_id", "helpdesk_login", "email", "display_name"]);
 
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export const Mapping = z
   .object({
     description: z.string().optional(),
@@ -59,6 +68,17 @@ export const Mapping = z
     skip_lines: z.int().min(0).max(100).default(0),
     /** JSON only: where the records are inside each document, for example $.tickets */
     records_path: z.string().startsWith("$").optional(),
+    /** lines after the data that are not records: the file's last lines from the first one starting with this text
+     *  (Zammad's report ends with "Timezone: Europe/Berlin"); blank rows just before it go too. CSV/TSV only */
+    footer_starts_with: z.string().min(1).max(100).optional(),
+    /** values that mean "empty" in every column of this file (compared without regard to case, after trimming):
+     *  `?`, `NULL`, `-`, `N/A`. Applied before value maps and defaults */
+    null_tokens: z.array(z.string().min(1).max(20)).max(20).default([]),
+    /** the zone of this file's times that carry no offset (default: the department's, config `timezone`) */
+    timezone: z
+      .string()
+      .refine(isTimeZone, { message: "not an IANA time zone (for example Asia/Shanghai or Europe/Berlin)" })
+      .optional(),
     timestamp_formats: z.array(z.string()).default([]),
     date_formats: z.array(z.string()).default([]),
     /** 'null': a column mapped to an optional field may be absent from the file (read as empty);
@@ -83,6 +103,8 @@ export const Mapping = z
       if (typeof spec === "object" && spec.from && !fields.includes(spec.from))
         ctx.addIssue({ code: "custom", path: ["columns", key, "from"], message: `'${spec.from}' is not a field of ${m.table}` });
     }
+    if (m.footer_starts_with && !["csv", "tsv"].includes(m.format))
+      ctx.addIssue({ code: "custom", path: ["footer_starts_with"], message: "footer_starts_with is for csv and tsv files" });
     if (m.records_path && !["json", "ndjson"].includes(m.format))
       ctx.addIssue({ code: "custom", path: ["records_path"], message: "records_path is for json and ndjson files" });
   });

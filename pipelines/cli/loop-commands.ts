@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import path from "node:path";
 import { z } from "zod";
+import { workingDayOf } from "../calendar/days.ts";
 import { type AppConfig, resolvePath } from "../config.ts";
 import type { Warehouse } from "../db/warehouse.ts";
 import { adopt } from "../lab/adopt.ts";
@@ -45,7 +46,14 @@ function describe(r: NotifyResult, dryRun: boolean): string[] {
 /** Send what the warehouse's events call for, when notifications are configured (after publish and the like). */
 export async function notifyIfConfigured(wh: Warehouse, cfg: AppConfig): Promise<NotifyResult | null> {
   if (!cfg.notifications) return null;
-  const r = await notify(wh, { config: cfg.notifications, language: cfg.language, timezone: cfg.timezone, holidays: cfg.holidays, log: say });
+  const r = await notify(wh, {
+    config: cfg.notifications,
+    language: cfg.language,
+    timezone: cfg.timezone,
+    holidays: cfg.holidays,
+    workingDay: workingDayOf(cfg.business_hours, cfg.holidays),
+    log: say,
+  });
   for (const line of describe(r, false)) say(`notify: ${line}`);
   return r;
 }
@@ -134,6 +142,7 @@ export function addLoopCommands(program: Command, deps: RulesDeps): void {
             language: cfg.language,
             timezone: cfg.timezone,
             holidays: cfg.holidays,
+            workingDay: workingDayOf(cfg.business_hours, cfg.holidays),
             dryRun: o.data.dryRun,
             resend: o.data.resend,
             log: say,

@@ -21,6 +21,7 @@ import { nextRuns, Scheduler } from "../schedule/scheduler.ts";
 import { installSignalHandlers, onStop, Stopped, stopSignal } from "../schedule/shutdown.ts";
 import { findScheme, loadSchemes } from "../scheme/load.ts";
 import { formatStatus, readStatus } from "../status.ts";
+import { addMappingCommands } from "./mapping-commands.ts";
 import { demoStep, ingestReporter, runReporter, summaryLine } from "./progress.ts";
 import { addLoopCommands } from "./loop-commands.ts";
 import { addProofCommands } from "./proof-commands.ts";
@@ -97,7 +98,8 @@ export async function ensureDemo(cfg: AppConfig, overrides: z.infer<typeof DemoO
   const manifestFile = path.join(out, "manifest.json");
   if (!force && existsSync(manifestFile)) {
     const m = JSON.parse(readFileSync(manifestFile, "utf8"));
-    if (m.seed === d.seed && m.agents === d.agents && m.tickets === d.tickets && m.months === d.months && m.end?.startsWith(d.end_month)) {
+    // files of an older generator (without the roster history's movers) are written again
+    if (m.seed === d.seed && m.agents === d.agents && m.tickets === d.tickets && m.months === d.months && m.end?.startsWith(d.end_month) && m.planted?.movers) {
       process.stderr.write(`demo files in ${out} are up to date (seed ${d.seed})\n`);
       return out;
     }
@@ -152,6 +154,7 @@ function runSummary(r: NonNullable<Awaited<ReturnType<typeof executeTask>>["run"
   say(
     `run #${r.runId}: ${r.models} models and ${r.checks} checks in ${r.seconds.toFixed(1)} s; ${r.tables["mart.rankings"] ?? 0} ranking rows, ${r.tables["mart.indicator_scores"] ?? 0} indicator scores`,
   );
+  for (const w of r.warnings ?? []) say(`warning: ${w}`);
 }
 
 async function doRun(cfg: AppConfig, cmd: Command): Promise<void> {
@@ -354,6 +357,7 @@ export function buildProgram(): Command {
   };
   addRulesCommands(program, deps);
   addProofCommands(program, deps);
+  addMappingCommands(program, deps);
   addLoopCommands(program, deps);
   return program;
 }

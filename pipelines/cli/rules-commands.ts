@@ -2,6 +2,7 @@
  * Commands for the department's rules: publish and reopen periods, appeals, acknowledgements, committee
  * decisions, exclusions, the tracker, and the audit log.
  */
+import { workingDayOf } from "../calendar/days.ts";
 import type { Command } from "commander";
 import { z } from "zod";
 import type { AppConfig } from "../config.ts";
@@ -41,7 +42,7 @@ async function withRules<T>(deps: RulesDeps, cmd: Command, fn: (ctx: RulesContex
   const work = async () => {
     const wh = await deps.open(cfg, readOnly);
     try {
-      return await fn({ wh, timezone: cfg.timezone, holidays: cfg.holidays }, cfg);
+      return await fn({ wh, timezone: cfg.timezone, holidays: cfg.holidays, workingDay: workingDayOf(cfg.business_hours, cfg.holidays) }, cfg);
     } catch (e) {
       if (e instanceof RuleError) throw deps.fail(e.message);
       throw e;
@@ -259,7 +260,7 @@ export function addRulesCommands(program: Command, deps: RulesDeps): void {
           const todayIs = today(ctx);
           for (const r of rows) {
             // an open review: when the committee's decision is due (working days after the quarter it began in)
-            const due = r.awaiting_decision && r.review_flagged_on ? reviewDue(r.review_flagged_on, Number(r.review_decision_working_days), cfg.holidays) : null;
+            const due = r.awaiting_decision && r.review_flagged_on ? reviewDue(r.review_flagged_on, Number(r.review_decision_working_days), cfg.holidays, ctx.workingDay) : null;
             const review = due ? ` · awaiting the committee's decision since ${r.review_since}, due ${due}${reviewOverdue(due, todayIs) ? " (OVERDUE)" : ""}` : "";
             out(
               `${r.state.padEnd(9)} ${r.agent_id} ${r.display_name} (${r.team})${r.reason ? `: ${r.reason}` : ""}${review}${r.committee_decision ? ` · committee: ${r.committee_decision}` : ""}${r.uncertainty_note ? ` · ${r.uncertainty_note}` : ""}`,

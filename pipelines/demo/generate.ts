@@ -121,6 +121,10 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
     await db.run(
       `INSERT INTO agents SELECT col0, col1, col2, col3, col4, col5, col6, col7, col8, col9, col10::DATE, nullif(col11, '')::DATE, col12, col13, col14 FROM (VALUES ${valuesTable(rosterRows)})`,
     );
+    // team moves (roster history): from a day on, the agent works in another team under its lead
+    await db.run("CREATE TABLE moves (agent_id VARCHAR, from_date DATE, team_id VARCHAR, team_zh VARCHAR, manager_id VARCHAR)");
+    const moveRows = plan.agents.flatMap((a) => a.moves.map((m) => [a.agent_id, m.from, m.team_id, m.team_zh, m.manager_id]));
+    if (moveRows.length) await db.run(`INSERT INTO moves SELECT col0, col1::DATE, col2, col3, col4 FROM (VALUES ${valuesTable(moveRows)})`);
     await db.run(`CREATE TABLE teams AS SELECT * FROM (VALUES ${valuesTable(DEMO_TEAMS.map((t) => [t.id, t.zh, t.en, t.share, t.hardQueue]))}) t(team_id, team_zh, team_en, share, hard_queue)`);
 
     // months of the demo, and each agent's skill and capacity per month
@@ -140,7 +144,11 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
             / (date_diff('day', m.month_start, m.month_end) + 1) AS active_share,
           date_diff('month', a.hire_date, m.month_start) AS tenure_months
         FROM agents a CROSS JOIN months m)
-      SELECT agent_id, team_id, month_idx, active_share,
+      SELECT agent_id,
+        -- a month's team is the one in force on its 16th (a move in the first half of a month counts from that month)
+        coalesce((SELECT arg_max(mv.team_id, mv.from_date) FROM moves mv WHERE mv.agent_id = am.agent_id AND mv.from_date <= am.month_start + 15), team_id) AS team_id,
+        coalesce((SELECT arg_max(mv.manager_id, mv.from_date) FROM moves mv WHERE mv.agent_id = am.agent_id AND mv.from_date <= am.month_start + 15), manager_id) AS manager_id,
+        month_idx, active_share,
         CASE pattern
           WHEN 'improving' THEN skill + (1.36 - skill) * month_idx / greatest(1, (SELECT max(month_idx) FROM months))
           WHEN 'declining' THEN CASE
@@ -298,8 +306,25 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
         strftime(hire_date, '%Y/%m/%d') AS 入职日期, strftime(leave_date, '%Y/%m/%d') AS 离职日期
       FROM agents ORDER BY agent_id`);
     const rosterFile = path.join(out, "hr", "roster.csv");
+    // the roster shows each agent's current team and manager (after any move)
+    const current = new Map(plan.agents.filter((a) => a.moves.length).map((a) => [a.agent_id, a.moves.at(-1)!]));
+    for (const r of rosterCsv) {
+      const m = current.get(r.工号 as string);
+      if (m) Object.assign(r, { 团队: m.team_zh, 直属上级工号: m.manager_id });
+    }
     writeFileSync(rosterFile, iconv.encode(toCsv(rosterCsv), "gbk"));
     files.push(rosterFile);
+    // and the HR system's transfer records (人事异动): one row per move, with where the agent was before
+    const changes = await db.all<Record<string, string | null>>(`
+      SELECT mv.agent_id AS 工号, a.name_zh AS 姓名, strftime(mv.from_date, '%Y/%m/%d') AS 生效日期, '调岗' AS 异动类型,
+        ${lit(DEPARTMENT_ZH)} AS 原部门, coalesce(lag(mv.team_zh) OVER (PARTITION BY mv.agent_id ORDER BY mv.from_date), a.team_zh) AS 原团队,
+        ${lit(DEPARTMENT_ZH)} AS 新部门, mv.team_zh AS 新团队, mv.manager_id AS 新直属上级工号
+      FROM moves mv JOIN agents a USING (agent_id) ORDER BY mv.from_date, mv.agent_id`);
+    // written even without moves (a short demo has none): the HR system exports its header and no rows
+    const changesFile = path.join(out, "hr", "roster-changes.csv");
+    const changeColumns = ["工号", "姓名", "生效日期", "异动类型", "原部门", "原团队", "新部门", "新团队", "新直属上级工号"];
+    writeFileSync(changesFile, iconv.encode(toCsv(changes, changeColumns), "gbk"));
+    files.push(changesFile);
     if (opts.ticketsOnly) {
       return writeManifest(out, opts, start, end, plan, files);
     }
@@ -346,9 +371,15 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
         max(month_idx) OVER (PARTITION BY year(month_start), quarter(month_start)) AS q_last
       FROM months`);
     await db.run(`CREATE TABLE agent_quarter AS
+      WITH per_team AS (
+        -- a mover's quarter belongs to the team of most of its months (on a tie, the later one)
+        SELECT q.period, am.agent_id, am.team_id, am.manager_id, sum(am.active_share) * 1000 + max(am.month_idx) AS weight
+        FROM quarters q JOIN agent_month am ON am.month_idx BETWEEN q.q_first AND q.q_last GROUP BY ALL),
+      main AS (SELECT period, agent_id, arg_max(team_id, weight) AS team_id, arg_max(manager_id, weight) AS manager_id FROM per_team GROUP BY ALL)
       SELECT q.period, am.agent_id, avg(am.skill) AS skill, sum(am.active_share) AS active_months, any_value(a.agent_no) AS agent_no,
-        any_value(a.role) AS role, any_value(a.team_id) AS team_id, any_value(a.manager_id) AS manager_id
+        any_value(a.role) AS role, any_value(m.team_id) AS team_id, any_value(m.manager_id) AS manager_id
       FROM quarters q JOIN agent_month am ON am.month_idx BETWEEN q.q_first AND q.q_last JOIN agents a USING (agent_id)
+      JOIN main m ON m.period = q.period AND m.agent_id = am.agent_id
       GROUP BY q.period, am.agent_id HAVING sum(am.active_share) >= 1.5`);
     await db.run(`CREATE TABLE rater_slots AS SELECT * FROM (VALUES
         ('self', 1, 0.35), ('supervisor', 1, 0.0), ('peer', 5, -0.1), ('subordinate', 4, 0.1), ('customer', 4, -0.05), ('other_department', 3, -0.15)
@@ -516,7 +547,7 @@ function writeManifest(out: string, opts: DemoOptions, start: Date, end: Date, p
     end: iso(end),
     planted: {
       ...plan.planted,
-      note: `improving: skill rises every month; declining: falls in each of the last three full quarters; new hire: joined 11 days before the end; hard queue: ${plan.planted.hardQueueTeam} receives most integration, database, network and outage tickets; lenient lead rates their team higher in 360 reviews`,
+      note: `improving: skill rises every month; declining: falls in each of the last three full quarters; new hire: joined 11 days before the end; hard queue: ${plan.planted.hardQueueTeam} receives most integration, database, network and outage tickets; lenient lead rates their team higher in 360 reviews; movers change teams in the last months (hr/roster-changes.csv), and each period credits the team they were in then`,
     },
     files: files.map((f) => path.relative(out, f)),
   };
@@ -525,8 +556,9 @@ function writeManifest(out: string, opts: DemoOptions, start: Date, end: Date, p
 }
 
 /** RFC 4180 CSV of small tables (the roster, the survey) that are written through iconv-lite. */
-export function toCsv(rows: Array<Record<string, unknown>>): string {
-  if (!rows.length) return "";
+/** Rows as CSV with CRLF line ends; with no rows, the header of `columns` alone (or nothing without them). */
+export function toCsv(rows: Array<Record<string, unknown>>, columns?: string[]): string {
+  if (!rows.length) return columns ? `${columns.join(",")}\r\n` : "";
   const cols = Object.keys(rows[0]!);
   const cell = (v: unknown) => {
     if (v === null || v === undefined) return "";

@@ -18,6 +18,8 @@ export interface EventOptions {
   /** today in the department's time zone (YYYY-MM-DD) */
   today: string;
   holidays: string[];
+  /** the department's working days (business-hours calendar); default Monday to Friday less holidays */
+  workingDay?: (day: string) => boolean;
   deadlineReminderDays: number;
   quarantineThreshold: number;
 }
@@ -35,10 +37,10 @@ async function schemeNames(wh: Warehouse): Promise<Map<string, { id: string; nam
 }
 
 /** Working days from `today` to `deadline` (0 on the deadline itself), or null when it has passed. */
-function workingDaysLeft(today: string, deadline: string, holidays: string[]): number | null {
+function workingDaysLeft(today: string, deadline: string, holidays: string[], workingDay?: (day: string) => boolean): number | null {
   if (deadline < today) return null;
   let n = 0;
-  while (addWorkingDays(today, n, holidays) < deadline) n++;
+  while (addWorkingDays(today, n, holidays, workingDay) < deadline) n++;
   return n;
 }
 
@@ -65,7 +67,7 @@ export async function findEvents(wh: Warehouse, o: EventOptions): Promise<Notify
     `SELECT scheme_id, period, appeal_deadline::VARCHAR AS deadline, strftime(since, '%Y-%m-%dT%H:%M:%S.%gZ') AS since
      FROM meta.period_states WHERE state = 'provisional' AND appeal_deadline IS NOT NULL ORDER BY scheme_id, period`,
   )) {
-    const left = workingDaysLeft(o.today, s.deadline, o.holidays);
+    const left = workingDaysLeft(o.today, s.deadline, o.holidays, o.workingDay);
     if (left === null || left > o.deadlineReminderDays) continue;
     events.push({
       key: `deadline_approaching:${s.scheme_id}:${s.period}:${s.deadline}`,

@@ -21,6 +21,8 @@ export interface NotifyOptions {
   language: "en" | "zh-CN";
   timezone: string;
   holidays: string[];
+  /** the department's working days (business-hours calendar): the appeal deadline's reminder counts them */
+  workingDay?: (day: string) => boolean;
   /** the moment of the run (tests pass a fixed one) */
   asOf?: Date;
   dryRun?: boolean;
@@ -68,6 +70,7 @@ export async function notify(wh: Warehouse, o: NotifyOptions): Promise<NotifyRes
     since,
     today: localDate(now, o.timezone),
     holidays: o.holidays,
+    workingDay: o.workingDay,
     deadlineReminderDays: cfg.deadline_reminder_working_days,
     quarantineThreshold: cfg.quarantine_threshold,
   });

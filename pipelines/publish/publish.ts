@@ -50,6 +50,8 @@ export interface PublishOptions {
   asOf?: Date;
   /** the department's holidays (config `holidays`): the due dates of the committee's reviews count working days */
   holidays?: string[];
+  /** the department's working days (business-hours calendar), for the same due dates */
+  workingDay?: (day: string) => boolean;
 }
 
 export interface PublishResult {
@@ -102,7 +104,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   const periodStates = hasStates
     ? "(SELECT scheme_id, period, state, appeal_deadline, revision FROM meta.period_states)"
     : "(SELECT NULL::VARCHAR AS scheme_id, NULL::VARCHAR AS period, NULL::VARCHAR AS state, NULL::DATE AS appeal_deadline, NULL::INTEGER AS revision WHERE false)";
-  const reviewDue = await reviewDueRelation(wh, opts.holidays);
+  const reviewDue = await reviewDueRelation(wh, opts.holidays, opts.workingDay);
   const audienceDir = path.join(opts.root, opts.audience);
   mkdirSync(audienceDir, { recursive: true });
   const run = await latestRun(wh);

@@ -218,6 +218,22 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
       from meta.batches group by all order by target_table, source`,
   },
   {
+    name: "team_moves",
+    audience: "staff",
+    about: "moves between teams and departments from the roster history: agent, day, quarter, from and to (the HR board)",
+    sql: `
+      select agent_id, display_name, effective_from::varchar as effective_from, quarter, from_team, to_team, from_department, to_department
+      from mart.team_moves order by effective_from, agent_id`,
+  },
+  {
+    name: "source_coverage",
+    audience: "staff",
+    about: "per period and source table: whether the department has the source (measured), the part it covers, and why not (no_source, before_source, after_source)",
+    sql: `
+      select period_type, period, source_table, measured, covered_from::varchar as covered_from, covered_to::varchar as covered_to, not_measured
+      from mart.source_coverage order by period_type, period, source_table`,
+  },
+  {
     name: "quarantine_reasons",
     audience: "staff",
     about: "quarantined rows counted by table, field and reason; values are never published (the reason's quoted value and anything after 'got' are cut)",

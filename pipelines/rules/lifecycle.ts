@@ -16,6 +16,8 @@ export interface RulesContext {
   wh: Warehouse;
   timezone: string;
   holidays?: string[];
+  /** the department's working days (business-hours calendar: 调休 and closures); default Monday to Friday less holidays */
+  workingDay?: (day: string) => boolean;
   /** the moment of the act (tests pass a fixed one) */
   asOf?: Date;
   actor?: string;
@@ -124,7 +126,7 @@ export async function publish(ctx: RulesContext, scheme: string, period: string,
       { s: scheme, p: period, r: revision },
     );
     const resultsHash = createHash("sha256").update(JSON.stringify(rows)).digest("hex");
-    const deadline = state === "provisional" ? addWorkingDays(today(ctx), sp.window, ctx.holidays) : current.appeal_deadline;
+    const deadline = state === "provisional" ? addWorkingDays(today(ctx), sp.window, ctx.holidays, ctx.workingDay) : current.appeal_deadline;
     const manifest = await buildManifest(wh, scheme, period, { revision, state, run_id: lastRun.run_id, published_at: at, results_sha256: resultsHash });
     const manifestHash = await storeManifest(wh, manifest);
     await wh.run(
@@ -159,7 +161,7 @@ export async function reopen(ctx: RulesContext, scheme: string, period: string, 
   const current = await periodState(wh, scheme, period);
   if (current.state !== "final") throw new RuleError(`${period} of ${scheme} is ${current.state}, not final: there is nothing to reopen`);
   const at = now(ctx).toISOString();
-  const deadline = addWorkingDays(today(ctx), sp.window, ctx.holidays);
+  const deadline = addWorkingDays(today(ctx), sp.window, ctx.holidays, ctx.workingDay);
   await wh.transaction(async () => {
     await wh.run("UPDATE meta.period_states SET state = 'provisional', since = $at::TIMESTAMPTZ, appeal_deadline = $d::DATE WHERE scheme_id = $s AND period = $p", {
       at,

@@ -8,6 +8,7 @@ import { type AppConfig, resolvePath } from "../config.ts";
 import { Warehouse, withWarehouse } from "../db/warehouse.ts";
 import { publishWith } from "../publish/for-config.ts";
 import { type RunReporter, type RunResult, runModels, silentRunReporter } from "../run.ts";
+import { workingDayOf } from "../calendar/days.ts";
 import { notify } from "../notify/notify.ts";
 import { loadSchemes } from "../scheme/load.ts";
 import type { JobTask } from "./config.ts";
@@ -94,7 +95,11 @@ export async function runTask(ctx: JobContext): Promise<RunResult> {
       await finishRun(wh, await startRun(wh, "run", ctx.meta), { outcome: "failed", error: (e as Error).message });
       throw e;
     }
-    const result = await runModels(wh, schemes, ctx.runReporter ?? silentRunReporter, ctx.meta);
+    const result = await runModels(wh, schemes, ctx.runReporter ?? silentRunReporter, ctx.meta, {
+      businessHours: ctx.cfg.business_hours,
+      timezone: ctx.cfg.timezone,
+      closures: ctx.cfg.holidays,
+    });
     // the boards read this snapshot, never the live warehouse
     await publishWith(wh, ctx.cfg, "staff");
     return result;
@@ -132,7 +137,14 @@ export async function notifyTask(ctx: JobContext): Promise<{ sent: number; faile
     return { sent: 0, failed: 0 };
   }
   return withWarehouse(whFile(ctx.cfg), { timezone: ctx.cfg.timezone }, async (wh) => {
-    const r = await notify(wh, { config: n, language: ctx.cfg.language, timezone: ctx.cfg.timezone, holidays: ctx.cfg.holidays, log: ctx.log });
+    const r = await notify(wh, {
+      config: n,
+      language: ctx.cfg.language,
+      timezone: ctx.cfg.timezone,
+      holidays: ctx.cfg.holidays,
+      workingDay: workingDayOf(ctx.cfg.business_hours, ctx.cfg.holidays),
+      log: ctx.log,
+    });
     const sent = r.deliveries.filter((d) => d.outcome === "sent").length;
     const failed = r.deliveries.filter((d) => d.outcome === "failed").length;
     for (const d of r.deliveries.filter((x) => x.outcome === "failed")) ctx.log(`notify: ${d.key} on ${d.channel} failed: ${d.error} (tried again next time)`);

@@ -230,6 +230,11 @@ export const Scheme = z
       .object({ departments: z.array(z.string()).default([]), roles: z.array(z.string()).default([]) })
       .default({ departments: [], roles: [] }),
     period_types: z.array(PeriodType).min(1),
+    /**
+     * The first day the scheme scores (the first of a month). Without it, the first version also scores every period
+     * before its effective_from: a department's older exports are scored with the earliest rules there are.
+     */
+    start: z.iso.date().refine(isFirstOfMonth, "a scheme starts on the first day of a month, like 2024-01-01").optional(),
     versions: z.array(SchemeVersion).min(1),
     uncertainty: Uncertainty.optional(),
   })

@@ -8,5 +8,6 @@ export declare function labels(language: string): {
   dimension360: (d: string) => string;
   tenure: (b: string) => string;
   periodType: (t: string) => string;
+  source: (x: string) => string;
   locale: string;
 };

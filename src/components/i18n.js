@@ -201,6 +201,15 @@ const LABELS = {
     supervisorGapNote: "For each agent rated by both, the supervisor's mean rating minus the other raters' (peers, subordinates, customers, other departments; not self), averaged over the team and compared with the rest of the department; lenient or strict when the 95% interval lies above or below it.",
     gap: "Gap",
     verdicts: {lenient: "lenient", "in line": "in line", strict: "strict", "too few agents to tell": "too few agents to tell"},
+    notMeasured: "not measured: the department has no such source for this period",
+    notMeasuredSources: "Not measured in this period (the department has no such source; the weight is shared among the measured indicators)",
+    allMeasured: "Every source of the scheme covers this period.",
+    firstVersionEarlier: "No earlier version exists: the first version also scores the periods before its start.",
+    teamMoves: "Team moves",
+    teamMovesNote: "Every period credits the team the agent was in then; in a period with a move, the team of most of the agent's days in it.",
+    fromTeam: "From",
+    toTeam: "To",
+    noTeamMoves: "No team moves up to this quarter.",
     awaitingDecision: "awaiting decision",
     reviewDue: "Decision due",
     overdue: "overdue",
@@ -450,6 +459,15 @@ const LABELS = {
     supervisorGapNote: "对同时有上级评分与其他评价人评分的员工，上级平均分减去其他评价人（同事、下属、客户、其他部门；不含自评）的平均分，按团队平均后与部门其他成员比较；95% 区间整体高于或低于部门其他成员时判为宽松或严格。",
     gap: "差值",
     verdicts: {lenient: "偏宽松", "in line": "一致", strict: "偏严格", "too few agents to tell": "人数太少，无法判断"},
+    notMeasured: "未计量：本部门在该期间没有此数据来源",
+    notMeasuredSources: "本期未计量的数据来源（部门没有此来源；其权重由已计量的指标分担）",
+    allMeasured: "方案所用的全部数据来源均覆盖本期。",
+    firstVersionEarlier: "此前没有更早的版本：首个版本同样适用于其生效日期之前的考核期。",
+    teamMoves: "团队调动",
+    teamMovesNote: "每个考核期的成绩计入员工当时所在的团队；期间内调动的，计入其在该期在岗天数最多的团队。",
+    fromTeam: "调出",
+    toTeam: "调入",
+    noTeamMoves: "截至本季度没有团队调动。",
     awaitingDecision: "尚未决定",
     reviewDue: "决定期限",
     overdue: "已逾期",
@@ -523,6 +541,22 @@ const TENURE = {
   "zh-CN": { "0-1y": "1 年以下", "1-3y": "1-3 年", "3-5y": "3-5 年", "5y+": "5 年及以上" },
 };
 
+// The canonical source tables (mart.source_coverage), and why a source does not measure a period.
+const SOURCES = {
+  en: {
+    tickets: "Tickets", csat: "CSAT surveys", quality_audits: "Quality audits", reviews_360: "360 reviews",
+    collab_survey: "Cross-department survey", trainings: "Trainings", certifications: "Certifications",
+    contributions: "Knowledge sharing and proposals",
+    no_source: "no source", before_source: "its data starts later", after_source: "its data ends earlier",
+  },
+  "zh-CN": {
+    tickets: "工单", csat: "客户满意度调查", quality_audits: "质量审核", reviews_360: "360 度评估",
+    collab_survey: "跨部门协作调查", trainings: "培训记录", certifications: "专业认证",
+    contributions: "知识分享与改进建议",
+    no_source: "无数据来源", before_source: "数据从之后才开始", after_source: "数据在此之前已结束",
+  },
+};
+
 export const LANGUAGES = ["en", "zh-CN"];
 
 /** The labels of a language: `L.overview`; an unknown key shows itself, so a missing label is visible, not blank. */
@@ -540,6 +574,8 @@ export function labels(language) {
     tenure: (b) => TENURE[lang][b] ?? b,
     periodType: (t) => table[t] ?? t,
     trackerState: (x) => TRACKER_STATES[lang][x] ?? x,
+    /** a source table's name, or why it does not measure a period (no_source, before_source, after_source) */
+    source: (x) => SOURCES[lang][x] ?? x,
     locale: lang === "zh-CN" ? "zh-CN" : "en-US",
   };
 }

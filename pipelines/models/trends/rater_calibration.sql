@@ -9,11 +9,18 @@ with ratings as (
     from stg.reviews_360 r
     join stg.agents a using (agent_id)
 ),
-rated as (
+rated_any as (
     -- each rating in its quarter and in its year
     select 'quarter' as period_type, quarter as period, * exclude (quarter, year) from ratings
     union all
     select 'year', year, * exclude (quarter, year) from ratings
+),
+rated as (
+    -- the team the agent was in for the period (roster history), else the roster's
+    select r.period_type, r.period, r.agent_id, coalesce(ap.team, r.team) as team, coalesce(ap.department, r.department) as department,
+        r.rater_id, r.relation, r.score
+    from rated_any r
+    left join mart.agent_periods ap using (period_type, period, agent_id)
 ),
 per_agent as (
     -- each agent's mean rating per rater group, and the supervisor's gap to the others, per quarter and per year

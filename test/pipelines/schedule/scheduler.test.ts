@@ -77,8 +77,12 @@ describe("scheduler", () => {
   });
 
   it("makes a manual run started meanwhile wait for the scheduled one", { timeout: 60_000 }, async () => {
-    fake = await startFakeHelpdesk({ tickets: 80, ratings: 0, issues: 0, pageSize: 10, delayMs: 60 });
-    const cfg = apiConfig(dir, fake.url);
+    // the scheduled job holds the lock, its fetch held at the fake helpdesk until the manual run says it waits
+    // (on a busy machine the manual run's start-up alone can outlast an ungated job)
+    let open = () => {};
+    const gate = new Promise<void>((r) => (open = r));
+    fake = await startFakeHelpdesk({ tickets: 80, ratings: 0, issues: 0, pageSize: 10, gate });
+    const cfg = apiConfig(dir, fake.url, {}, { timeout_seconds: 120 }); // a held request must not time out
     const configFile = path.join(dir, "appraisal.config.yaml");
     writeFileSync(
       configFile,
@@ -94,6 +98,8 @@ describe("scheduler", () => {
     const job = scheduled.fire(ingestJob);
     await sleep(300);
     const manual = runCli(["--config", configFile, "--wait", "60", "ingest"], { [TOKEN_ENV]: SECRET });
+    for (let t = 0; t < 600 && !/waiting for/.test(manual.output()); t++) await sleep(100);
+    open();
     const [outcome, exit] = await Promise.all([job, manual.exited]);
     expect(outcome?.ok).toBe(true);
     expect(exit.code, manual.output()).toBe(0);
