@@ -12,6 +12,7 @@ import { DropFolder } from "../data-loaders/surveys/config.ts";
 import { formatZodError } from "./messages.ts";
 import { BusinessHours } from "./calendar/config.ts";
 import { TimeZone } from "./config-zone.ts";
+import { Notifications } from "./notify/config.ts";
 import { Publish, Schedule } from "./schedule/config.ts";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
@@ -68,6 +69,8 @@ export const AppConfig = z.object({
   schedule: Schedule.optional(),
   /** publishing the boards after a run */
   publish: Publish.optional(),
+  /** telling people: WeCom, DingTalk, Feishu/Lark, Slack, email (pipelines/notify) */
+  notifications: Notifications.optional(),
 }).superRefine((c, ctx) => {
   const names = new Set<string>();
   for (const [list, items] of [["sources", c.sources], ["api_sources", c.api_sources]] as const) {
@@ -93,6 +96,7 @@ export const DEMO_SOURCES: FileSource[] = [
   { name: "certifications", path: "demo-data/lms/certifications.csv", mapping: "demo/certifications" },
   { name: "contributions", path: "demo-data/ideas/contributions.ndjson", mapping: "demo/contributions" },
   { name: "quality-audits", path: "demo-data/qa/quality-audits.parquet", mapping: "demo/quality-audits" },
+  { name: "opinion-survey", path: "demo-data/survey/opinion-*.csv", mapping: "surveys/wenjuanxing-opinion" },
 ];
 
 export const DEFAULT_CONFIG_FILE = "appraisal.config.yaml";

@@ -139,6 +139,25 @@ export const CollabSurveyResponse = z.object({
   comment: PrivateText(5000).nullable().optional(),
 });
 
+/** The verdicts of the staff's opinion survey on the scheme, per indicator (issue 15: the improvement loop). */
+export const OPINION_VERDICTS = ["fair", "unclear", "unfair"] as const;
+
+/**
+ * One answer sheet of the staff's periodic opinion survey on the scheme: per indicator fair / unclear / unfair (as a
+ * JSON object indicator id -> verdict, built by the mapping's object_of from one column per indicator), the free text
+ * (never published), and where the respondent sits (a team, asked in the survey, or the agent id of a named survey).
+ */
+export const OpinionResponse = z.object({
+  response_id: Id,
+  submitted_at: Timestamp,
+  /** the survey round, a quarter like 2026-Q3; default: the quarter the sheet was submitted in */
+  round: Quarter.nullable().optional(),
+  team: DisplayName.nullable().optional(),
+  respondent_id: Id.nullable().optional().meta({ private: true }),
+  answers: z.string().min(2).max(8000).meta({ private: true }),
+  comment: PrivateText(5000).nullable().optional(),
+});
+
 export interface CrossRule {
   /** the field the rule is reported against */
   field: string;
@@ -217,6 +236,24 @@ export const CONTRACTS: Record<string, Contract> = {
     rules: [],
   },
   collab_survey: { table: "collab_survey", schema: CollabSurveyResponse, key: ["response_id"], agentRefs: ["subject_agent_id"], rules: [] },
+  opinion_survey: {
+    table: "opinion_survey",
+    schema: OpinionResponse,
+    key: ["response_id"],
+    agentRefs: ["respondent_id"],
+    rules: [
+      {
+        field: "answers",
+        violated: "NOT json_valid(answers) OR json_type(answers) <> 'OBJECT'",
+        reason: "the answers are not an object of indicator -> verdict (map the indicator columns with object_of)",
+      },
+      {
+        field: "answers",
+        violated: `json_valid(answers) AND json_type(answers) = 'OBJECT' AND len(list_filter(json_extract_string(answers, '$.*'), x -> x IS NOT NULL AND x NOT IN (${OPINION_VERDICTS.map((v) => `'${v}'`).join(", ")}))) > 0`,
+        reason: `an answer is not one of ${OPINION_VERDICTS.join(", ")}: map the survey's labels with values: in the mapping (公平: fair, 不清楚: unclear, 不公平: unfair)`,
+      },
+    ],
+  },
 };
 
 export const TABLE_NAMES = Object.keys(CONTRACTS);

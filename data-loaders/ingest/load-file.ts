@@ -16,6 +16,7 @@ import { FileError, openSource, readError, type SourceFile } from "../files/read
 import type { Mapping } from "../mappings/schema.ts";
 import { checkedSelectSql } from "./check-sql.ts";
 import { absentColumns, buildPlans, readerTypesFor } from "./plan.ts";
+import { recordOpinionTerms } from "../surveys/opinion-terms.ts";
 import { settleBatch } from "./settle.ts";
 
 export interface LoadOptions {
@@ -228,6 +229,8 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           },
         });
         await wh.run(`DROP TABLE IF EXISTS ${lookup}`);
+        // the opinion survey's free text, cut into words for the themes (never published as text)
+        if (contract.table === "opinion_survey") await recordOpinionTerms(wh, batchId);
         if (opts.inTransaction) {
           opts.onPhase?.("committing");
           await opts.inTransaction(batchId);

@@ -36,16 +36,25 @@ export function textExpr(mapping: Mapping, spec: ColumnSpec | undefined, field?:
     const parts = s.hash_of.map((c) => `coalesce(${withoutNullTokens(mapping, `trim(${sourceValue(mapping, c)})`)}, '')`).join(", ");
     return `(${lit(s.prefix ?? "")} || left(md5(concat_ws(chr(31), ${parts})), 16))`;
   }
-  if (s.column === undefined) return "NULL::VARCHAR";
-  const longText = field !== undefined && field.kind === "string" && (field.maxLength ?? 0) > 200;
-  const value = sourceValue(mapping, s.column);
-  let e = withoutNullTokens(mapping, longText ? `nullif(${value}, '')` : `nullif(trim(${value}), '')`, value);
-  if (s.values) {
+  const mapped = (e: string) => {
+    if (!s.values) return e;
     const whens = Object.entries(s.values)
       .map(([from, to]) => `WHEN ${lit(from.trim().toLowerCase())} THEN ${to === null ? "NULL" : lit(String(to))}`)
       .join(" ");
-    e = `(CASE lower(${e}) ${whens} ELSE ${e} END)`;
+    return `(CASE lower(${e}) ${whens} ELSE ${e} END)`;
+  };
+  if (s.object_of) {
+    // one JSON object from several columns (an empty cell or a null token is null); keys in the mapping's order
+    const parts = Object.entries(s.object_of).map(([key, col]) => {
+      const value = sourceValue(mapping, col);
+      return `${lit(key)}, ${mapped(withoutNullTokens(mapping, `nullif(trim(${value}), '')`, value))}`;
+    });
+    return `CAST(json_object(${parts.join(", ")}) AS VARCHAR)`;
   }
+  if (s.column === undefined) return "NULL::VARCHAR";
+  const longText = field !== undefined && field.kind === "string" && (field.maxLength ?? 0) > 200;
+  const value = sourceValue(mapping, s.column);
+  let e = mapped(withoutNullTokens(mapping, longText ? `nullif(${value}, '')` : `nullif(trim(${value}), '')`, value));
   if (s.prefix) e = `(${lit(s.prefix)} || ${e})`;
   if (s.default !== undefined) e = `coalesce(${e}, ${lit(String(s.default))})`;
   return e;
@@ -103,6 +112,7 @@ export function sourceColumnsOf(mapping: Mapping): string[] {
       if (spec.column) cols.push(spec.column);
       if (spec.plus_minutes) cols.push(spec.plus_minutes);
       if (spec.hash_of) cols.push(...spec.hash_of);
+      if (spec.object_of) cols.push(...Object.values(spec.object_of));
     }
   }
   return cols;
@@ -117,7 +127,8 @@ export function absentColumns(mapping: Mapping, specs: FieldSpec[], fileColumns:
   for (const spec of specs) {
     const cs = mapping.columns[spec.name];
     if (cs === undefined) continue;
-    const cols = typeof cs === "string" ? [cs] : [cs.column, cs.plus_minutes, ...(cs.hash_of ?? [])].filter((x): x is string => Boolean(x));
+    const cols =
+      typeof cs === "string" ? [cs] : [cs.column, cs.plus_minutes, ...(cs.hash_of ?? []), ...Object.values(cs.object_of ?? {})].filter((x): x is string => Boolean(x));
     for (const c of cols) {
       if (fileColumns.includes(c)) continue;
       const optional = !spec.required || (typeof cs === "object" && cs.default !== undefined);

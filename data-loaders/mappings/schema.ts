@@ -30,10 +30,13 @@ export const ColumnSpec = z.union([
       /** an id made from these columns (a hash of their values): for exports without a response id, such as a
        *  Google Forms sheet, where the same response exported again gets the same id */
       hash_of: z.array(z.string().min(1)).min(1).optional(),
+      /** a JSON object made from several columns, key -> column, each value through values: (a survey's matrix
+       *  question, one column per row: { tickets_resolved: "2(工单解决量)", csat: "2(客户满意度)" }) */
+      object_of: z.record(z.string().min(1), z.string().min(1)).optional(),
     })
     .strict()
-    .refine((s) => [s.column, s.const, s.plus_minutes, s.hash_of].filter((x) => x !== undefined).length === 1, {
-      message: "give exactly one of column, const, plus_minutes or hash_of",
+    .refine((s) => [s.column, s.const, s.plus_minutes, s.hash_of, s.object_of].filter((x) => x !== undefined).length === 1, {
+      message: "give exactly one of column, const, plus_minutes, hash_of or object_of",
     })
     .refine((s) => (s.plus_minutes === undefined) === (s.from === undefined), {
       message: "plus_minutes needs from: (the canonical timestamp field it is added to), and from needs plus_minutes",

@@ -23,6 +23,7 @@ import { findScheme, loadSchemes } from "../scheme/load.ts";
 import { formatStatus, readStatus } from "../status.ts";
 import { addMappingCommands } from "./mapping-commands.ts";
 import { demoStep, ingestReporter, runReporter, summaryLine } from "./progress.ts";
+import { addLoopCommands } from "./loop-commands.ts";
 import { addProofCommands } from "./proof-commands.ts";
 import { addRulesCommands, type RulesDeps } from "./rules-commands.ts";
 import { doBuild, registerSiteCommands, serveForever } from "./site.ts";
@@ -357,6 +358,7 @@ export function buildProgram(): Command {
   addRulesCommands(program, deps);
   addProofCommands(program, deps);
   addMappingCommands(program, deps);
+  addLoopCommands(program, deps);
   return program;
 }
 

@@ -12,8 +12,10 @@ import { PeriodLabel } from "../periods.ts";
 import { decideAppeal, fileAppeal, importAppeals, listAppeals } from "../rules/appeals.ts";
 import { verifyAudit } from "../rules/audit.ts";
 import { AckInput, AppealInput, CommitteeInput, ExclusionInput, parseCorrection } from "../rules/inputs.ts";
-import { publish, reopen, RuleError, type RulesContext } from "../rules/lifecycle.ts";
+import { publish, reopen, RuleError, type RulesContext, today } from "../rules/lifecycle.ts";
 import { acknowledge, importAcknowledgements, recordCommitteeDecision, recordExclusion } from "../rules/records.ts";
+import { reviewDue, reviewOverdue } from "../rules/review.ts";
+import { notifyIfConfigured } from "./loop-commands.ts";
 
 /** Records an import refused, one line each on stderr; any makes the command exit 1 (the others were kept). */
 function reportRefused(refused: string[]): void {
@@ -77,6 +79,8 @@ export function addRulesCommands(program: Command, deps: RulesDeps): void {
         out(
           `${r.scheme} ${r.period} published as ${r.state} (revision ${r.revision}, ${r.agents} agents, results sha256 ${r.resultsHash.slice(0, 12)}, manifest sha256 ${r.manifestHash.slice(0, 12)})${r.state === "provisional" ? `; appeals until ${r.appealDeadline}` : ""}; 'appraisal verify --period ${r.period}' checks it against the warehouse at any time`,
         );
+        // tell people (notifications: in the config); a channel that fails is tried again by the next 'appraisal notify'
+        await notifyIfConfigured(ctx.wh, cfg);
       });
     });
 
@@ -241,17 +245,27 @@ export function addRulesCommands(program: Command, deps: RulesDeps): void {
             reason: string | null;
             committee_decision: string | null;
             uncertainty_note: string | null;
+            review_since: string | null;
+            review_flagged_on: string | null;
+            review_decision_working_days: number | null;
+            awaiting_decision: boolean;
           }>(
-            `SELECT agent_id, display_name, team, state, reason, committee_decision, uncertainty_note FROM mart.bottom_tracker
+            `SELECT agent_id, display_name, team, state, reason, committee_decision, uncertainty_note, review_since,
+               review_flagged_on::VARCHAR AS review_flagged_on, review_decision_working_days, awaiting_decision FROM mart.bottom_tracker
              WHERE scheme_id = $s AND quarter = $q AND ($all OR state <> 'normal')
              ORDER BY CASE state WHEN 'review' THEN 0 WHEN 'warning' THEN 1 WHEN 'watch' THEN 2 WHEN 'recovered' THEN 3 ELSE 4 END, agent_id`,
             { s: o.scheme ?? cfg.primary_scheme, q: o.period, all: Boolean(o.all) },
           );
           if (!rows.length) out(`no tracker entries for ${o.period}`);
-          for (const r of rows)
+          const todayIs = today(ctx);
+          for (const r of rows) {
+            // an open review: when the committee's decision is due (working days after the quarter it began in)
+            const due = r.awaiting_decision && r.review_flagged_on ? reviewDue(r.review_flagged_on, Number(r.review_decision_working_days), cfg.holidays, ctx.workingDay) : null;
+            const review = due ? ` · awaiting the committee's decision since ${r.review_since}, due ${due}${reviewOverdue(due, todayIs) ? " (OVERDUE)" : ""}` : "";
             out(
-              `${r.state.padEnd(9)} ${r.agent_id} ${r.display_name} (${r.team})${r.reason ? `: ${r.reason}` : ""}${r.committee_decision ? ` · committee: ${r.committee_decision}` : ""}${r.uncertainty_note ? ` · ${r.uncertainty_note}` : ""}`,
+              `${r.state.padEnd(9)} ${r.agent_id} ${r.display_name} (${r.team})${r.reason ? `: ${r.reason}` : ""}${review}${r.committee_decision ? ` · committee: ${r.committee_decision}` : ""}${r.uncertainty_note ? ` · ${r.uncertainty_note}` : ""}`,
             );
+          }
         },
         true,
       );

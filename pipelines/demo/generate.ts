@@ -93,7 +93,7 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
   const tz = opts.timezone ?? "Asia/Shanghai";
   const { start, end } = monthBounds(opts.endMonth, opts.months);
   const step = (s: string, i: number, n: number) => opts.onStep?.(s, i, n);
-  const TOTAL = opts.ticketsOnly ? 4 : 10;
+  const TOTAL = opts.ticketsOnly ? 4 : 11;
   const out = path.resolve(opts.out);
   for (const d of ["hr", "helpdesk", "survey", "lms", "ideas", "qa"]) mkdirSync(path.join(out, d), { recursive: true });
   // Stale files of an earlier run with other settings would be ingested too: clear the generated folders.
@@ -467,6 +467,65 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
       WHERE u(5300000000 + agent_no * 1000 + month_idx, 10 + k) < CASE WHEN k = 0 THEN 0.22 ELSE 0.1 END * am.active_share * CASE pattern WHEN 'improving' THEN 2 ELSE 1 END
       ORDER BY date, id) TO ${lit(ideasFile)} (FORMAT json)`);
     files.push(ideasFile);
+
+    // the staff's opinion survey on the scheme (问卷星, GBK), run in the last two weeks of the last two quarters: per
+    // indicator 公平 / 不清楚 / 不公平 (the certifications are the sore point) and free text; about four in five answer
+    step("opinion survey", 11, TOTAL);
+    const OPINION_ROWS: Array<[string, string, number, number]> = [
+      ["工单解决量", "tickets_resolved", 0.55, 0.15],
+      ["解决速度（按工单结构校正）", "resolution_speed_vs_expected", 0.5, 0.35],
+      ["首次响应", "first_response", 0.65, 0.2],
+      ["回访满意度", "followup_satisfaction", 0.6, 0.25],
+      ["专业认证", "certifications", 0.25, 0.15],
+      ["培训学时", "training_hours", 0.55, 0.2],
+      ["360 专业技能评价", "skill_rating_360", 0.45, 0.35],
+      ["客户满意度", "csat", 0.7, 0.15],
+    ];
+    const COMMENTS = [
+      "专业认证的考试名额太少，认证权重偏高，对没有考试预算的同事不公平。",
+      "工单解决量的目标偏高，夜班的工单少。",
+      "希望降低专业认证的权重，培训学时更实际。",
+      "首次响应的计算方式不清楚，是否包含夜班？",
+      "专业认证应该和岗位需要挂钩。",
+      "回访满意度样本太少，波动大。",
+      "解决速度按工单结构校正以后公平多了。",
+      "360 评价的同事评分不清楚是怎么算的。",
+      "工单解决量应该考虑工单难度。",
+      "专业认证费用公司不报销，权重应降低。",
+      "客户满意度有时和工程师无关。",
+      "考核方案整体比较清楚。",
+    ];
+    const verdict = (k: number, fair: number, unclear: number) =>
+      `CASE WHEN u(6000000000 + agent_no * 1000 + qi, ${k}) < ${fair} THEN '公平' WHEN u(6000000000 + agent_no * 1000 + qi, ${k}) < ${fair + unclear} THEN '不清楚' ELSE '不公平' END`;
+    for (const [qi, { period }] of reviewPeriods.slice(-2).entries()) {
+      const rows = await db.all<Record<string, string | number | null>>(`
+        WITH r AS (
+          SELECT aq.agent_id, aq.agent_no, a.team_zh, ${qi} AS qi, q.q_last,
+            (SELECT month_start FROM months WHERE month_idx = q.q_last) AS last_month
+          FROM agent_quarter aq JOIN agents a USING (agent_id) JOIN quarters q ON q.period = aq.period
+          WHERE aq.period = ${lit(period)} AND u(6000000000 + aq.agent_no * 1000 + ${qi}, 1) < 0.8
+        ),
+        s AS (
+          SELECT *, last_month + INTERVAL 14 DAY + to_minutes(CAST(u(6000000000 + agent_no * 1000 + qi, 2) * 14 * 600 AS BIGINT) + 540) AS submitted
+          FROM r
+        )
+        SELECT row_number() OVER (ORDER BY submitted, agent_id) AS 序号, strftime(submitted, '%Y/%m/%-d %H:%M:%S') AS 提交答卷时间,
+          (40 + hash(agent_id || qi) % 200)::VARCHAR || '秒' AS 所用时间, '手机提交' AS 来源, '直接访问' AS 来源详情,
+          '10.' || (hash(agent_id) % 250)::VARCHAR || '.' || (hash(agent_id || 'ip') % 250)::VARCHAR || '.' || (agent_no % 250)::VARCHAR || ' (上海-上海)' AS 来自IP,
+          team_zh AS "1、您所在的团队",
+          ${OPINION_ROWS.map(([zh, , fair, unclear], k) => `${verdict(10 + k, fair, unclear)} AS "2(${zh})"`).join(", ")},
+          CASE WHEN u(6000000000 + agent_no * 1000 + qi, 3) < 0.6 THEN ${lit(COMMENTS[0]!)} END AS x
+        FROM s ORDER BY submitted, agent_id`);
+      // the comment: one of the templates by a draw per respondent (the CASE above only decides whether there is one)
+      for (const r of rows) {
+        const has = r.x !== null;
+        delete r.x;
+        r["3、您对考核方案的其他意见或建议"] = has ? COMMENTS[Number(r["序号"]) * 7 % COMMENTS.length]! : "";
+      }
+      const f = path.join(out, "survey", `opinion-${period}.csv`);
+      writeFileSync(f, iconv.encode(toCsv(rows), "gbk"));
+      files.push(f);
+    }
     return writeManifest(out, opts, start, end, plan, files);
   } finally {
     db.close();

@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import path from "node:path";
 import type { Warehouse } from "../db/warehouse.ts";
 import { lit } from "../db/warehouse.ts";
+import { reviewDueRelation } from "../rules/review.ts";
 import { METRICS } from "../scheme/metrics.ts";
 import { tableJsonQuery, writeShards } from "./shards.ts";
 import { type Audience, tablesFor } from "./tables.ts";
@@ -47,6 +48,10 @@ export interface PublishOptions {
   language: "en" | "zh-CN";
   /** publish time, passed in so tests are deterministic */
   asOf?: Date;
+  /** the department's holidays (config `holidays`): the due dates of the committee's reviews count working days */
+  holidays?: string[];
+  /** the department's working days (business-hours calendar), for the same due dates */
+  workingDay?: (day: string) => boolean;
 }
 
 export interface PublishResult {
@@ -99,6 +104,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   const periodStates = hasStates
     ? "(SELECT scheme_id, period, state, appeal_deadline, revision FROM meta.period_states)"
     : "(SELECT NULL::VARCHAR AS scheme_id, NULL::VARCHAR AS period, NULL::VARCHAR AS state, NULL::DATE AS appeal_deadline, NULL::INTEGER AS revision WHERE false)";
+  const reviewDue = await reviewDueRelation(wh, opts.holidays, opts.workingDay);
   const audienceDir = path.join(opts.root, opts.audience);
   mkdirSync(audienceDir, { recursive: true });
   const run = await latestRun(wh);
@@ -110,7 +116,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
     const tables: Manifest["tables"] = [];
     for (const t of tablesFor(opts.audience)) {
       const file = path.join(tmp, "tables", `${t.name}.parquet`);
-      const sql = t.sql.replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates);
+      const sql = t.sql.replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates).replaceAll("$review_due", reviewDue);
       try {
         await wh.run(`COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`);
       } catch (e) {

@@ -61,7 +61,7 @@ const INCENTIVE_COLUMNS: Col[] = [
   ["training_offer", "s.training_offer::int"], ["honours", "s.honours::int"],
 ];
 /** management only: the agent's bottom-20% tracker state per quarter */
-const TRACKER_COLUMNS: Col[] = [["p", "p.pi"], "state", "consecutive", "reason", "committee_decision", "committee_note"];
+const TRACKER_COLUMNS: Col[] = [["p", "p.pi"], "state", "consecutive", "reason", "committee_decision", "committee_note", "review_since", "review_due"];
 const PERIOD_RANKING_COLUMNS: Col[] = [
   "agent_id", "display_name", "team", "tenure_months", "tickets_resolved", "composite", "grade", "weight_present", "ranked",
   "not_ranked_reason", "department_rank", "department_ranked", "percentile", "team_rank", "team_ranked", "previous_period",
@@ -151,12 +151,12 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
     const ids = await parts(tableJsonQuery({ from: t("input_ids"), key: "agent_id", columns, orderBy: "period, input_set" }));
     for (const id of new Set([...rankings.keys(), ...ids.keys()])) writeFileSync(path.join(inputsDir, `${shardName(id)}.json`), ids.get(id) ?? empty(columns));
   }
-  for (const name of ["appeals", "tracker", "calibration", "rater_calibration"]) {
+  for (const name of ["appeals", "tracker", "calibration", "rater_calibration", "opinion_themes", "lab_simulations", "lab_agents", "lab_teams", "lab_agreement", "lab_grades", "lab_sensitivity"]) {
     if (!has(name)) continue;
     const managementDir = path.join(dir, "shards", "management");
     mkdirSync(managementDir, { recursive: true });
     const cols = (await wh.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${t(name)}`)).map((c) => c.column_name);
-    const json = await wh.value<string>(tableJsonQuery({ from: t(name), columns: cols, orderBy: cols.slice(0, 2).map(ident).join(", ") }).replace(/^SELECT NULL AS k, /, "SELECT "));
+    const json = await wh.value<string>(tableJsonQuery({ from: t(name), columns: cols, orderBy: cols.map(ident).join(", ") }).replace(/^SELECT NULL AS k, /, "SELECT "));
     writeFileSync(path.join(managementDir, `${name}.json`), json);
   }
   for (const [name] of dicts) await wh.run(`DROP TABLE IF EXISTS shard_dict_${name}`);

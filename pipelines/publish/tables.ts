@@ -17,7 +17,8 @@ export interface PublishedTable {
   about: string;
   /**
    * DuckDB SQL over the warehouse; `$scheme` is the primary scheme id, `$period_states` the publication state of
-   * each period (meta.period_states where the warehouse has it, else an empty table: every period open)
+   * each period (meta.period_states where the warehouse has it, else an empty table: every period open),
+   * `$review_due` the due dates of open reviews (pipelines/rules/review.ts)
    */
   sql: string;
   /** per-agent tables reach the site through the shards only; the others also as site/<name>.json */
@@ -343,10 +344,14 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
     shardOnly: true,
     about: "the bottom-20% tracker (末位淘汰) per agent and quarter: state, consecutive count, reason, triggers, the committee's decision; management only",
     sql: `
-      select quarter as period, agent_id, display_name, team, composite, department_rank, department_ranked, bottom_cut,
-        in_bottom_group, tied_at_cut, state, consecutive, reason, quality_trigger, efficiency_trigger, rank_low, rank_high, uncertainty_note,
-        committee_decision, committee_members, committee_note
-      from mart.bottom_tracker where scheme_id = $scheme order by quarter, agent_id`,
+      select t.quarter as period, t.agent_id, t.display_name, t.team, t.composite, t.department_rank, t.department_ranked, t.bottom_cut,
+        t.in_bottom_group, t.tied_at_cut, t.state, t.consecutive, t.reason, t.quality_trigger, t.efficiency_trigger, t.rank_low, t.rank_high,
+        t.uncertainty_note, t.committee_decision, t.committee_members, t.committee_note,
+        -- an open review: where it began and the day the committee's decision is due (the department's calendar)
+        t.review_since, t.awaiting_decision, case when t.awaiting_decision then d.due::varchar end as review_due
+      from mart.bottom_tracker t
+      left join $review_due d on d.flagged_on = t.review_flagged_on and d.working_days = t.review_decision_working_days
+      where t.scheme_id = $scheme order by t.quarter, t.agent_id`,
   },
   {
     name: "input_ids",
@@ -379,6 +384,44 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
       select period_type, period, team, measure, agents, raters, mean_rating, rest_mean, effect, effect_low, effect_high, calibration
       from mart.rater_calibration where team is not null order by period, team, measure`,
   },
+  {
+    name: "opinion_results",
+    audience: "staff",
+    about: "the staff's opinion survey on the scheme: per round, indicator and team (team null: everyone), how many found it fair, unclear or unfair; groups under 5, and any group the total would reveal, withheld",
+    sql: `
+      select o.round, o.indicator_id, n.name_en, n.name_zh, o.team, o.team_not_given, o.shown, o.respondents, o.fair, o.unclear, o.unfair,
+        o.withheld_reason
+      from mart.opinion_results o
+      left join (select indicator_id, arg_max(name_en, effective_from) as name_en, arg_max(name_zh, effective_from) as name_zh
+                 from scheme.indicators i join scheme.versions v using (scheme_id, version) where i.scheme_id = $scheme group by all) n
+        using (indicator_id)
+      order by o.round, o.indicator_id, o.team nulls first`,
+  },
+  {
+    name: "opinion_themes",
+    audience: "management",
+    shardOnly: true,
+    about: "themes of the opinion survey's free text: words five or more respondents used, per round (never the text); management only",
+    sql: "select round, term, respondents, theme_rank from mart.opinion_themes order by round, theme_rank, term",
+  },
+  {
+    name: "lab_simulations",
+    audience: "management",
+    shardOnly: true,
+    about: "the scheme lab's last simulations of draft versions of the primary scheme: the draft (as a version), periods, result hash, adoption; management only",
+    sql: `
+      select sim_id, draft_version, effective_from::varchar as effective_from, based_on, notes, periods, strftime(created_at, '%Y-%m-%d %H:%M') as created_at,
+        actor, result_sha256, strftime(adopted_at, '%Y-%m-%d') as adopted_at, definition::varchar as definition
+      from meta.lab_simulations where scheme_id = $scheme order by sim_id desc limit 5`,
+  },
+  ...["lab_agents", "lab_teams", "lab_agreement", "lab_grades", "lab_sensitivity"].map((t): PublishedTable => ({
+    name: t,
+    audience: "management",
+    shardOnly: true,
+    about: `the scheme lab's ${t.slice(4)} of the last simulations (the scheme in force beside the draft); management only`,
+    sql: `select t.* from meta.${t} t where t.sim_id in (select sim_id from meta.lab_simulations where scheme_id = $scheme order by sim_id desc limit 5)
+      order by all`,
+  })),
 ];
 
 /** The tables that a build for `audience` may contain: staff tables always, management tables only for management. */

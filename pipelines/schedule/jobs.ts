@@ -8,6 +8,8 @@ import { type AppConfig, resolvePath } from "../config.ts";
 import { Warehouse, withWarehouse } from "../db/warehouse.ts";
 import { publishWith } from "../publish/for-config.ts";
 import { type RunReporter, type RunResult, runModels, silentRunReporter } from "../run.ts";
+import { workingDayOf } from "../calendar/days.ts";
+import { notify } from "../notify/notify.ts";
 import { loadSchemes } from "../scheme/load.ts";
 import type { JobTask } from "./config.ts";
 import { commandBuild, type PublishResult, publishAtomically } from "./publish.ts";
@@ -35,6 +37,8 @@ export interface TaskOutcome {
   run?: RunResult;
   publish?: PublishResult;
   reminder?: string | null;
+  /** messages sent and failed by a notify task */
+  notified?: { sent: number; failed: number };
 }
 
 const open = (cfg: AppConfig) => Warehouse.open(resolvePath(cfg, cfg.warehouse), { timezone: cfg.timezone });
@@ -125,6 +129,30 @@ export async function publishTask(ctx: JobContext): Promise<PublishResult> {
   }
 }
 
+/** Send the notifications the warehouse's events call for (each once; a failed send is tried again next time). */
+export async function notifyTask(ctx: JobContext): Promise<{ sent: number; failed: number }> {
+  const n = ctx.cfg.notifications;
+  if (!n) {
+    ctx.log("no notifications: section in the config; nothing to send");
+    return { sent: 0, failed: 0 };
+  }
+  return withWarehouse(whFile(ctx.cfg), { timezone: ctx.cfg.timezone }, async (wh) => {
+    const r = await notify(wh, {
+      config: n,
+      language: ctx.cfg.language,
+      timezone: ctx.cfg.timezone,
+      holidays: ctx.cfg.holidays,
+      workingDay: workingDayOf(ctx.cfg.business_hours, ctx.cfg.holidays),
+      log: ctx.log,
+    });
+    const sent = r.deliveries.filter((d) => d.outcome === "sent").length;
+    const failed = r.deliveries.filter((d) => d.outcome === "failed").length;
+    for (const d of r.deliveries.filter((x) => x.outcome === "failed")) ctx.log(`notify: ${d.key} on ${d.channel} failed: ${d.error} (tried again next time)`);
+    ctx.log(`notify: ${sent} message(s) sent, ${failed} failed`);
+    return { sent, failed };
+  });
+}
+
 /** Say once per period when the latest complete month or quarter is scored and ready to publish (公示). */
 export async function remindTask(ctx: JobContext): Promise<string | null> {
   return withWarehouse(whFile(ctx.cfg), { timezone: ctx.cfg.timezone }, async (wh) => {
@@ -167,6 +195,7 @@ export async function executeTask(task: JobTask, ctx: JobContext, opts: { publis
     }
     if (task === "publish") out.publish = await publishTask(ctx);
     if (task === "remind") out.reminder = await remindTask(ctx);
+    if (task === "notify") out.notified = await notifyTask(ctx);
   } catch (e) {
     if (e instanceof Stopped) ctx.log(e.message);
     throw e;

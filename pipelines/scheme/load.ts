@@ -11,7 +11,7 @@ import type { Warehouse } from "../db/warehouse.ts";
 import { writeTable } from "../db/write-table.ts";
 import { formatZodError } from "../messages.ts";
 import { METRICS } from "./metrics.ts";
-import { Scheme, type SchemeVersion } from "./schema.ts";
+import { DEFAULT_REVIEW_WORKING_DAYS, Scheme, type SchemeVersion } from "./schema.ts";
 
 export interface LoadedScheme {
   scheme: Scheme;
@@ -131,6 +131,7 @@ export async function writeSchemeTables(
         trigger_resolved_share: v.rules.triggers.efficiency.resolved_below_share_of_median,
         trigger_resolution_multiple: v.rules.triggers.efficiency.resolution_time_above_multiple,
         appeal_window_working_days: v.rules.publication.appeal_window_working_days,
+        review_decision_working_days: v.rules.review?.decision_working_days ?? DEFAULT_REVIEW_WORKING_DAYS,
         bonus_min_score: v.rules.incentives.bonus_min_score,
         promotion_consecutive_periods: v.rules.incentives.promotion_consecutive_periods,
         training_below_score: v.rules.incentives.training_below_score,
@@ -224,6 +225,7 @@ export async function writeSchemeTables(
       trigger_resolved_share: "DOUBLE",
       trigger_resolution_multiple: "DOUBLE",
       appeal_window_working_days: "BIGINT",
+      review_decision_working_days: "BIGINT",
       bonus_min_score: "DOUBLE",
       promotion_consecutive_periods: "BIGINT",
       training_below_score: "DOUBLE",

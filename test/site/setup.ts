@@ -117,6 +117,10 @@ export default async function setup(project: TestProject): Promise<() => void> {
   appraisal(["committee", "--agent", committee.agent, "--period", committee.period, "--decision", "extend_coaching", "--members", "manager, HR, lead", "--note", committee.note], config);
   appraisal(["run"], config);
   appraisal(["publish", "--period", appeal.period, "--provisional"], config);
+  // the scheme lab: a draft that moves the certifications' weight from 25 to 10, simulated over the last two quarters
+  const draft = path.join(dir, "draft.yaml");
+  writeFileSync(draft, 'scheme: support-weighted\nversion: "2027.1"\neffective_from: 2027-01-01\nweights: { certifications: 10, training_hours: 30, skill_rating_360: 60 }\n');
+  appraisal(["simulate", "--scheme", draft, "--last", "2q"], config);
   const dist = path.join(dir, "dist");
   // the build runs with no network at all where the machine allows it (root on Linux, as in CI)
   const offline = canUnshareNetwork();
