@@ -6,7 +6,7 @@ import { castExpr, defaultLiteral, type FieldSpec, problemCases } from "../contr
 import type { Contract } from "../contracts/tables.ts";
 import type { SourceFile } from "../files/read.ts";
 import type { Mapping } from "../mappings/schema.ts";
-import { type FieldPlan, VERSION_DEFAULT } from "./plan.ts";
+import { agentLevels, type FieldPlan, VERSION_DEFAULT } from "./plan.ts";
 
 /**
  * A SELECT over the source file giving one row per record with every field typed, `_bad` when anything is wrong,
@@ -25,8 +25,33 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
   const vt = (name: string) => (planOf(name)?.typedColumn ? `CAST(${v(name)} AS VARCHAR)` : v(name));
   const isAgentRef = (name: string) => contract.agentRefs.includes(name);
   const matchOnIdOnly = mapping.agent_match.length === 1 && mapping.agent_match[0] === "agent_id";
+  const known = (name: string) => ident(`k__${name}`);
+  const levelText = (name: string, by: string) => ident(`t__${name}__${by}`);
+  // agent references with other columns to match on (match:): the text of each level, read once per row
+  for (const p of plans) {
+    if (!isAgentRef(p.spec.name) || !p.matchTexts) continue;
+    for (const l of agentLevels(mapping, p)) if (l.text !== p.text) textCols.push(`${l.text} AS ${levelText(p.spec.name, l.by)}`);
+  }
+  /** the SQL text of each level an agent reference is matched on, in agent_match order */
+  const levelsOf = (p: FieldPlan) =>
+    agentLevels(mapping, p).map((l) => ({ by: l.by, text: l.text === p.text ? v(p.spec.name) : levelText(p.spec.name, l.by) }));
 
-  /** the value as read: a plain cast, or the roster lookup for agent references */
+  /**
+   * An agent reference against the roster: {cands, by}, the roster ids the first level that finds the text names
+   * (exactly one: resolved; more: ambiguous), or NULL when no level finds it. Both sides are compared lower-cased.
+   */
+  const rosterMatch = (p: FieldPlan): string => {
+    if (!p.matchTexts) return `(SELECT {'cands': cands, 'by': match_by} FROM ${lookup} WHERE key = lower(${v(p.spec.name)}))`;
+    const whens = levelsOf(p).map(
+      (l) => `WHEN ${l.text} IS NOT NULL AND lower(${l.text}) IN (SELECT key FROM ${lookup}_levels WHERE match_by = ${lit(l.by)})
+        THEN (SELECT {'cands': cands, 'by': match_by} FROM ${lookup}_levels WHERE match_by = ${lit(l.by)} AND key = lower(${l.text}))`,
+    );
+    return `(CASE ${whens.join(" ")} END)`;
+  };
+  /** whether the export names an agent at all (on any level) */
+  const named = (p: FieldPlan) => (p.matchTexts ? `coalesce(${levelsOf(p).map((l) => l.text).join(", ")}) IS NOT NULL` : `${v(p.spec.name)} IS NOT NULL`);
+
+  /** the value as read: a plain cast, or the roster id for agent references */
   const castOf = (p: FieldPlan): string => {
     const x = v(p.spec.name);
     if (p.typedColumn) {
@@ -36,9 +61,8 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
       if (p.typedColumn.type === "DOUBLE") return `(CASE WHEN isfinite(${x}) THEN ${x} END)`;
       return x;
     }
-    return isAgentRef(p.spec.name) && !matchOnIdOnly
-      ? `(SELECT agent_id FROM ${lookup} WHERE key = lower(${x}))`
-      : castExpr(p.spec, x, parseOpts);
+    const k = known(p.spec.name);
+    return isAgentRef(p.spec.name) ? `(CASE WHEN len(${k}.cands) = 1 THEN ${k}.cands[1] END)` : castExpr(p.spec, x, parseOpts);
   };
   const c = (name: string) => ident(`c__${name}`);
   /** the final value: the cast, else derived (plus_minutes), else the default */
@@ -54,16 +78,9 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
     return t;
   };
 
-  const known = (name: string) => ident(`k__${name}`);
+  // an agent reference's roster match: computed once per row, read by the typed value, the flag and the message
+  const matchCols = plans.filter((p) => isAgentRef(p.spec.name)).map((p) => `${rosterMatch(p)} AS ${known(p.spec.name)}`);
   const castCols = plans.map((p) => `${castOf(p)} AS ${c(p.spec.name)}`);
-  // whether an agent reference is in the roster: computed once per row, read by both the flag and the message
-  for (const p of plans) {
-    if (!isAgentRef(p.spec.name)) continue;
-    const name = p.spec.name;
-    castCols.push(
-      `${matchOnIdOnly ? `${v(name)} IN (SELECT agent_id FROM raw.agents)` : `${castOf(p)} IS NOT NULL`} AS ${known(name)}`,
-    );
-  }
   const typedCols = plans.map((p) => `${typedOf(p)} AS ${ident(p.spec.name)}`);
   // per-field problems, judged on the value as given; the conditions they fire on
   const fieldProblem = (p: FieldPlan) => {
@@ -72,20 +89,33 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
     let spec: FieldSpec = p.plusMinutes || p.spec.default !== undefined ? { ...p.spec, required: false } : p.spec;
     // a name, login or email matched to the roster is not itself an id: the roster's id is checked, not the text
     if (isAgentRef(name) && !matchOnIdOnly) spec = { ...spec, pattern: undefined, maxLength: 200 };
-    const cases = problemCases(spec, v(name), isAgentRef(name) && !matchOnIdOnly ? v(name) : c(name), vt(name));
+    const cases = problemCases(spec, v(name), isAgentRef(name) ? v(name) : c(name), vt(name));
     if (p.plusMinutes) {
       const m = ident(`m__${name}`);
       cases.push([`${v(name)} IS NULL AND ${m} IS NOT NULL AND TRY_CAST(${m} AS DOUBLE) IS NULL`, `'expected a number of minutes, got "' || ${m} || '"'`]);
       cases.push([`TRY_CAST(${m} AS DOUBLE) < 0`, `'a negative number of minutes: ' || ${m}`]);
     }
     if (isAgentRef(name)) {
+      const k = known(name);
       cases.push([
-        `${v(name)} IS NOT NULL AND NOT ${known(name)}`,
-        `'unknown agent "' || ${v(name)} || '": not in the roster (matched on ${mapping.agent_match.join(", ")}); load or fix the roster first'`,
+        `${named(p)} AND ${k} IS NULL`,
+        `'unknown agent "' || ${shownText(p)} || '": not in the roster (matched on ${mapping.agent_match.join(", ")}); load or fix the roster first'`,
+      ]);
+      cases.push([
+        `len(${k}.cands) > 1`,
+        `'ambiguous agent "' || ${shownText(p)} || '": ' || len(${k}.cands) || ' roster entries match on ' || ${k}.by || ' (' || array_to_string(${k}.cands, ', ') || '); match on an id or email column (agent_match, match:) or make the roster unique'`,
       ]);
     }
     return cases;
   };
+  /** the text an agent reference was given as, for messages: the first level's text that is there */
+  const shownText = (p: FieldPlan) => (p.matchTexts ? `coalesce(${levelsOf(p).map((l) => l.text).join(", ")})` : vt(p.spec.name));
+  /** the texts an unresolved agent reference was matched on, kept for the re-check when the roster changes */
+  const matchMap = (p: FieldPlan) => {
+    const entries = levelsOf(p).map((l) => `{'key': ${lit(l.by)}, 'value': ${l.text}}`);
+    return `map_from_entries(list_filter([${entries.join(", ")}], e -> e.value IS NOT NULL))`;
+  };
+  const NO_MATCH = "NULL::MAP(VARCHAR, VARCHAR)";
   const conditions: string[] = [];
   const fieldStructs: string[] = [];
   for (const p of plans) {
@@ -93,21 +123,22 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
     if (!cases.length) continue;
     conditions.push(...cases.map(([c]) => `coalesce(${c}, false)`));
     const reason = `(CASE ${cases.map(([c, r]) => `WHEN ${c} THEN ${r}`).join(" ")} END)`;
+    const match = isAgentRef(p.spec.name) ? `CASE WHEN ${c(p.spec.name)} IS NULL AND ${named(p)} THEN ${matchMap(p)} END` : NO_MATCH;
     fieldStructs.push(
-      `CASE WHEN ${reason} IS NOT NULL THEN {'field': ${lit(p.spec.name)}, 'value': left(${vt(p.spec.name)}, 200), 'reason': ${reason}} END`,
+      `CASE WHEN ${reason} IS NOT NULL THEN {'field': ${lit(p.spec.name)}, 'value': left(${isAgentRef(p.spec.name) ? shownText(p) : vt(p.spec.name)}, 200), 'reason': ${reason}, 'match': ${match}} END`,
     );
   }
   for (const rule of contract.rules) {
     conditions.push(`coalesce(${rule.violated}, false)`);
   }
   const ruleStructs = contract.rules.map(
-    (r) => `CASE WHEN ${r.violated} THEN {'field': ${lit(r.field)}, 'value': left(${vt(r.field)}, 200), 'reason': ${lit(r.reason)}} END`,
+    (r) => `CASE WHEN ${r.violated} THEN {'field': ${lit(r.field)}, 'value': left(${vt(r.field)}, 200), 'reason': ${lit(r.reason)}, 'match': ${NO_MATCH}} END`,
   );
   if (contract.oneOf) {
     const none = contract.oneOf.map((f) => `${v(f)} IS NULL`).join(" AND ");
     conditions.push(`(${none})`);
     ruleStructs.push(
-      `CASE WHEN ${none} THEN {'field': ${lit(contract.oneOf.join("|"))}, 'value': NULL::VARCHAR, 'reason': ${lit(`needs at least one of ${contract.oneOf.join(", ")}`)}} END`,
+      `CASE WHEN ${none} THEN {'field': ${lit(contract.oneOf.join("|"))}, 'value': NULL::VARCHAR, 'reason': ${lit(`needs at least one of ${contract.oneOf.join(", ")}`)}, 'match': ${NO_MATCH}} END`,
     );
   }
   const versionDefault = contract.version ? VERSION_DEFAULT[contract.table] : undefined;
@@ -116,9 +147,10 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
     ? fieldNames.map((n) => (n === ident(contract.version!) ? `coalesce(${n}, ${versionDefault}) AS ${n}` : n))
     : fieldNames;
   const from = isJson ? `(SELECT * FROM ${source.from} WHERE _bad IS NULL)` : source.from;
-  const recordCols = source.recordsFromRowid ? "CAST(NULL AS BIGINT) AS _record, CAST(NULL AS BIGINT) AS _line" : "_record, _line";
+  const recordCols = source.recordsFromRowid ? `"__row" AS _record, CAST(NULL AS BIGINT) AS _line` : "_record, _line";
   return `WITH m AS (SELECT ${recordCols}, ${textCols.join(", ")} FROM ${from}),
-    cst AS (SELECT *, ${castCols.join(", ")} FROM m),
+    mt AS (SELECT *${matchCols.map((x) => `, ${x}`).join("")} FROM m),
+    cst AS (SELECT *, ${castCols.join(", ")} FROM mt),
     t AS (SELECT *, ${typedCols.join(", ")} FROM cst),
     b AS (SELECT *, (${conditions.length ? conditions.join(" OR ") : "false"}) AS _bad FROM t)
     SELECT _record, _line, ${selectTyped.join(", ")}, _bad,

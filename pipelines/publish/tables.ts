@@ -143,8 +143,8 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
     about: "per period and indicator, the department's ranked agents against the target: mean and median value, share at target",
     sql: `
       select s.period_type, s.period, s.dimension_id, s.indicator_id, any_value(i.method) as method, any_value(i.direction) as direction,
-        avg(s.raw_value) as mean_value, median(s.raw_value) as median_value,
-        avg(s.floor_used) as mean_floor, avg(s.target_used) as mean_target, avg(s.score) as mean_score,
+        det_avg(s.raw_value) as mean_value, median(s.raw_value) as median_value,
+        det_avg(s.floor_used) as mean_floor, det_avg(s.target_used) as mean_target, det_avg(s.score) as mean_score,
         count(s.score) as agents_scored,
         case when any_value(i.method) = 'target' and count(s.score) > 0
           then count(*) filter (where s.score >= 100) / count(s.score) end as share_at_target
@@ -164,12 +164,12 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
         where r.scheme_id = $scheme and r.period_type = 'quarter' and r.ranked
       )
       select period, team, tenure_band, grade, 'composite' as indicator_id,
-        count(*) as agents, sum(composite) as sum_score, count(composite) as n_score,
+        count(*) as agents, det_sum(composite) as sum_score, count(composite) as n_score,
         null::double as sum_value, 0::bigint as n_value
       from q group by all
       union all
       select q.period, q.team, q.tenure_band, q.grade, s.indicator_id,
-        count(*), sum(s.score), count(s.score), sum(s.raw_value), count(s.raw_value)
+        count(*), det_sum(s.score), count(s.score), det_sum(s.raw_value), count(s.raw_value)
       from q join mart.indicator_scores s
         on s.scheme_id = $scheme and s.period_type = 'quarter' and s.period = q.period and s.agent_id = q.agent_id
       group by all
