@@ -149,7 +149,7 @@ export async function openSource(wh: Warehouse, file: string, mapping: Mapping, 
       const table = `src_${id}`;
       tables.push(table, `${table}_lines`);
       await readJson(wh, table, utf8File, mapping, file);
-      const lineOf = (record: string) => `(SELECT any_value(_line) FROM ${table} WHERE _record = ${record})`;
+      const lineOf = (record: string) => `(SELECT any_value(src._line) FROM ${table} src WHERE src._record = ${record})`;
       return { from: table, columns: [], encoding, undecodable, recordsFromRowid: false, firstDataLine: 1, afterRead: noRejects, lineOf, cleanup };
     }
 

@@ -65,7 +65,8 @@ export function newestFirst(contract: Contract, specs: FieldSpec[]): string {
 /** rows of this batch with their rowid, record and line */
 function batchRows(ctx: BatchContext, where: string): string {
   const raw = `raw.${ctx.table}`;
-  return `(SELECT *, rowid AS _rid, _record AS _rec, ${ctx.lineOf("_record")} AS _ln FROM ${raw} WHERE _batch_id = ${ctx.batchId} AND (${where}))`;
+  return `(SELECT *, rowid AS _rid, _record AS _rec, ${ctx.lineOf("batch_row._record")} AS _ln FROM ${raw} batch_row
+    WHERE _batch_id = ${ctx.batchId} AND (${where}))`;
 }
 
 const keyMatch = (key: string[], a: string, b: string) => key.map((k) => `${a}.${k} = ${b}.${k}`).join(" AND ");
