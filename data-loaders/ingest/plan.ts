@@ -148,7 +148,11 @@ export function buildPlans(mapping: Mapping, specs: FieldSpec[], readerTypes: Re
   return specs.map((spec) => {
     const declared = mapping.columns[spec.name];
     const declaredColumn = typeof declared === "string" ? declared : declared?.column;
-    let colSpec = declaredColumn && absent.includes(declaredColumn) ? undefined : declared;
+    let colSpec: ColumnSpec | undefined = declared;
+    if (declaredColumn && absent.includes(declaredColumn)) {
+      // a column the file lacks is read as empty: its default, if the mapping gives one, still applies
+      colSpec = typeof declared === "object" && declared.default !== undefined ? { const: declared.default } : undefined;
+    }
     if (colSpec && typeof colSpec === "object" && (colSpec.match || colSpec.from_tags)) {
       // helper columns the file lacks are left out
       const match = colSpec.match ? Object.fromEntries(Object.entries(colSpec.match).filter(([, c]) => c && !absent.includes(c))) : undefined;
