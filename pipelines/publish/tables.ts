@@ -209,23 +209,33 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
   {
     name: "sources",
     audience: "staff",
-    about: "per configured source: files and rows loaded, rows quarantined, last load",
+    about: "per configured source: files and rows loaded, rows quarantined and still open, tickets held out (newest version quarantined), last load",
     sql: `
-      select source, target_table, count(*) filter (where rows_read >= 0) as files, count(*) filter (where rows_read < 0) as failed_files,
-        coalesce(sum(rows_read) filter (where rows_read >= 0), 0) as rows_read, coalesce(sum(rows_quarantined), 0) as rows_quarantined,
+      with q as (
+        select source, target_table, count(distinct (batch_id, coalesce(record, -coalesce(line, 0)))) as rows
+        from meta.quarantine where resolved_at is null group by all
+      ), held as (
+        select b.source, count(*) as tickets from stg.tickets_held h join meta.batches b on b.batch_id = h.quarantined_batch_id group by all
+      )
+      select b.source, b.target_table, count(*) filter (where rows_read >= 0) as files, count(*) filter (where rows_read < 0) as failed_files,
+        coalesce(sum(rows_read) filter (where rows_read >= 0), 0) as rows_read, coalesce(any_value(q.rows), 0) as rows_quarantined,
+        case when b.target_table = 'tickets' then coalesce(any_value(held.tickets), 0) end as tickets_held_out,
         strftime(max(finished_at), '%Y-%m-%d %H:%M:%S %z') as last_loaded
-      from meta.batches group by all order by target_table, source`,
+      from meta.batches b
+      left join q on q.source = b.source and q.target_table = b.target_table
+      left join held on held.source = b.source
+      group by b.source, b.target_table order by b.target_table, b.source`,
   },
   {
     name: "quarantine_reasons",
     audience: "staff",
-    about: "quarantined rows counted by table, field and reason; values are never published (the reason's quoted value and anything after 'got' are cut)",
+    about: "quarantined rows still open counted by table, field and reason; values are never published (the reason's quoted value and anything after 'got' are cut)",
     sql: `
       select target_table, field,
         case when field = '(file)' then 'the file could not be read; run appraisal status on the server for the error'
           else trim(regexp_replace(regexp_replace(reason, '"[^"]*"', '"…"', 'g'), '([,;:]\\s*)?got .*$', '')) end as reason,
         count(*) as rows
-      from meta.quarantine group by all order by rows desc, target_table, field`,
+      from meta.quarantine where resolved_at is null group by all order by rows desc, target_table, field`,
   },
   {
     name: "runs",
