@@ -66,6 +66,16 @@ export class FileError extends Error {}
 
 let tempCounter = 0;
 const MAX_LINE_BYTES = 8 * 1024 * 1024;
+const MiB = 1024 * 1024;
+
+/**
+ * DuckDB's read buffer for a file. A row longer than the buffer is not reported as too long: DuckDB calls it broken
+ * quoting (a quoted field) or loses it without a word (unquoted). So the buffer holds the whole file, up to 256 MiB:
+ * any row of such a file that is too long is reported as too long, at its line.
+ */
+export function csvBufferBytes(fileBytes: number): number {
+  return Math.min(Math.max(fileBytes + 1, 32 * MiB), 256 * MiB);
+}
 
 function firstBytes(file: string, n: number): Buffer {
   const fd = openSync(file, "r");
@@ -172,7 +182,7 @@ export async function openSource(wh: Warehouse, file: string, mapping: Mapping, 
     // position among the rows read is numbered here, before anything else
     const from = `(SELECT row_number() OVER () AS "__row", * FROM read_csv(${lit(utf8File)}, header = true, skip = ${mapping.skip_lines}, delim = ${lit(delimiter)}, ${quoteOpt},
           columns = ${columns}, auto_detect = false, null_padding = false, strict_mode = true,${formats.map((f) => ` ${f},`).join("")}
-          max_line_size = ${MAX_LINE_BYTES}, store_rejects = true, rejects_table = ${lit(rejectsTable)},
+          max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${csvBufferBytes(statSync(utf8File).size)}, store_rejects = true, rejects_table = ${lit(rejectsTable)},
           rejects_scan = ${lit(rejectsScan)}, rejects_limit = 0))`;
     const firstDataLine = mapping.skip_lines + 2;
     const gaps = `gaps_${id}`;
@@ -241,8 +251,10 @@ function describeReject(type: string, message: string, columnType: string): stri
       const m = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
       return m ? `ragged row: expected ${m[1]} columns, found ${m[2]}` : `ragged row: ${message}`;
     }
-    case "LINE SIZE OVER MAXIMUM":
-      return `the row is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB (a huge field?); split or trim it`;
+    case "LINE SIZE OVER MAXIMUM": {
+      const size = /Actual Size:\s*(\d+)/.exec(message)?.[1];
+      return `the row is longer than ${MAX_LINE_BYTES / MiB} MiB (a huge field?)${size ? `: ${(Number(size) / MiB).toFixed(1)} MiB` : ""}; split or trim it`;
+    }
     case "UNQUOTED VALUE":
     case "UNTERMINATED QUOTES":
       return `broken quoting: ${message}`;

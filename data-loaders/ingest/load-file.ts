@@ -189,6 +189,7 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
             file: shownFile,
             table: contract.table,
             lineOf: source.lineOf,
+            linesOfRecords: source.linesOfRecords,
             extraKeys: gone,
           },
           tableHadRows || gone !== undefined,

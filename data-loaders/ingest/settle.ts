@@ -27,6 +27,8 @@ export interface BatchContext {
   table: string;
   /** SQL giving the physical line of record `record` where the source knows it (JSON), else NULL */
   lineOf: (record: string) => string;
+  /** CSV: the physical lines where these records start (a scan of the file) */
+  linesOfRecords?: (records: number[]) => Promise<Map<number, number>>;
   /** keys of rows that left the table in this transaction (a file read again under a changed mapping): settled again */
   extraKeys?: string;
 }
@@ -105,10 +107,20 @@ export async function settleBatch(wh: Warehouse, contract: Contract, specs: Fiel
         SELECT (${keyList}) FROM ${raw} WHERE _batch_id = ${B} AND NOT _bad GROUP BY ${keyList} HAVING count(*) > 1)`)})
       WINDOW w AS (PARTITION BY ${partition} ORDER BY _h DESC, _rec)`);
     const keyText = key.length === 1 ? `CAST(${key[0]} AS VARCHAR)` : `concat_ws(' / ', ${keyList})`;
+    // the copy kept is named by its line where the file has lines (what a user opens), else by its record
+    const keptLines = `kept_${B}`;
+    await wh.run(`CREATE OR REPLACE TEMP TABLE ${keptLines} AS
+      SELECT DISTINCT _kept AS record, ${ctx.lineOf("d._kept")} AS line FROM ${dups} d WHERE _rn > 1`);
+    if (ctx.linesOfRecords) {
+      const records = (await wh.all<{ record: number }>(`SELECT record FROM ${keptLines}`)).map((r) => r.record);
+      const lines = await ctx.linesOfRecords(records);
+      for (const [record, line] of lines) await wh.run(`UPDATE ${keptLines} SET line = ${line} WHERE record = ${record}`);
+    }
     await wh.run(`INSERT INTO meta.quarantine ${qcols}
-      SELECT ${head}, _rec, _ln, ${lit(contract.key.join("+"))}, left(${keyText}, 200),
-        'duplicate ${contract.key.join("+")} in this file; the copy at record ' || _kept || ' was kept'
-      FROM ${dups} WHERE _rn > 1`);
+      SELECT ${head}, d._rec, d._ln, ${lit(contract.key.join("+"))}, left(${keyText}, 200),
+        'duplicate ${contract.key.join("+")} in this file; the copy at ' || CASE WHEN k.line IS NOT NULL THEN 'line ' || k.line ELSE 'record ' || d._kept END || ' was kept'
+      FROM ${dups} d JOIN ${keptLines} k ON k.record = d._kept WHERE d._rn > 1`);
+    await wh.run(`DROP TABLE ${keptLines}`);
     await wh.run(`DELETE FROM ${raw} WHERE rowid IN (SELECT _rid FROM ${dups} WHERE _rn > 1)`);
     await wh.run(`DROP TABLE ${dups}`);
   }
