@@ -29,10 +29,10 @@ function bigExport(): { text: string; planted: Planted[] } {
   const bad: Record<number, { row: (i: number) => string; field: string }> = {
     8: { row: (i) => `T-${i},2026-03-01 10:00:00,open,normal,A1,-4,after a multi-line subject`, field: "reopen_count" },
     501: { row: (i) => `T-${i},2026-03-01 10:00:00,open,normal,A9,0,after a blank line`, field: "assignee_id" },
-    22_050: { row: (i) => `T-${i},2026-03-01 10:00:00,open`, field: "(row)" },
-    49_001: { row: (i) => `T-${i},not a date,open,normal,A1,0,"its own subject\r\nspans two lines"`, field: "created_at" },
-    63_001: { row: (i) => `T-${i},2026-03-01 10:00:00,open,normal,A1,0,x,one too many`, field: "(row)" },
-    99_995: { row: (i) => `T-${i},2026-03-01 10:00:00,reopened,normal,A2,0,near the end`, field: "status" },
+    22050: { row: (i) => `T-${i},2026-03-01 10:00:00,open`, field: "(row)" },
+    49001: { row: (i) => `T-${i},not a date,open,normal,A1,0,"its own subject\r\nspans two lines"`, field: "created_at" },
+    63001: { row: (i) => `T-${i},2026-03-01 10:00:00,open,normal,A1,0,x,one too many`, field: "(row)" },
+    99995: { row: (i) => `T-${i},2026-03-01 10:00:00,reopened,normal,A2,0,near the end`, field: "status" },
   };
   for (let i = 1; i <= 100_000; i++) {
     let row: string;
