@@ -231,6 +231,12 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
             start: startedAt.toISOString(),
           },
         );
+        // an earlier attempt at this file that could not be read is settled by this load
+        await wh.run(
+          `UPDATE meta.quarantine SET resolved_at = current_timestamp, resolution = $r
+           WHERE resolved_at IS NULL AND field = '(file)' AND source = $s AND file = $f AND target_table = $t`,
+          { r: `the file was read since (batch ${batchId})`, s: source_, f: shownFile, t: contract.table },
+        );
         await appendAudit(wh, {
           action: "ingest",
           subject: file,

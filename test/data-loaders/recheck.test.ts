@@ -160,3 +160,21 @@ it("reads a file again when its mapping changes: the rows it could not read come
     );
   });
 });
+
+it("settles an unreadable file's line once the file is read", async () => {
+  await withWarehouse(async (wh, dir) => {
+    writeFile(dir, "roster.csv", roster([["E1", "王芳"]]));
+    writeFile(dir, "tickets.csv", csv(["ticket_id", "created_at"], [["T-1", "2026-03-02 09:00"]]));
+    writeFile(dir, "tickets.yaml", MAPPING);
+    const cfg = testConfig(dir, [
+      { name: "roster", path: "roster.csv", mapping: "canonical/agents" },
+      { name: "tickets", path: "tickets.csv", mapping: "tickets.yaml" },
+    ]);
+    const first = await ingestSources(wh, cfg);
+    expect(first.errors.join("\n")).toMatch(/missing columns 'resolved_at', 'status', 'priority', 'assignee'/);
+    expect((await openProblems(wh)).open).toBe(1);
+    writeFile(dir, "tickets.csv", csv(THEAD, [["T-1", "2026-03-02 09:00", "2026-03-02 10:00", "Solved", "normal", "王芳"]]));
+    expect((await ingestSources(wh, cfg)).errors).toEqual([]);
+    expect(await openProblems(wh)).toEqual({ open: 0, resolved: 1 });
+  });
+});
