@@ -38,9 +38,10 @@ function castValue(message: string): string | null {
 /**
  * A readable export file: `from` is a SQL relation with one VARCHAR column per source column (CSV/Parquet) or
  * `_json` and `_bad` (JSON formats). JSON and Parquet relations carry `_record` (1-based) and `_line`; a CSV relation
- * is read straight into the checked table (materializing millions of text rows first would double the cost) and
- * carries `__row`, the row's position among the rows DuckDB read (`recordsFromRowid`), which `afterRead`'s
- * `recordOf` turns into the record number by counting the rows DuckDB rejected before it.
+ * is read straight into the checked table (materializing millions of text rows first would double the cost), in
+ * order (the check holds no join), so a row's position among the rows written is its position among the rows DuckDB
+ * read (`recordsFromRowid`), which `afterRead`'s `recordOf` turns into the record number by counting the rows DuckDB
+ * rejected before it.
  */
 export interface SourceFile {
   from: string;
@@ -178,12 +179,10 @@ export async function openSource(wh: Warehouse, file: string, mapping: Mapping, 
     const rejectsScan = `rejscan_${id}`;
     tables.push(rejectsTable, rejectsScan);
     const quoteOpt = mapping.quote ? `quote = ${lit(mapping.quote)}, escape = ${lit(mapping.quote)}` : "quote = '', escape = ''";
-    // rows keep their order through the read but not through the joins of the check (roster lookups): each row's
-    // position among the rows read is numbered here, before anything else
-    const from = `(SELECT row_number() OVER () AS "__row", * FROM read_csv(${lit(utf8File)}, header = true, skip = ${mapping.skip_lines}, delim = ${lit(delimiter)}, ${quoteOpt},
+    const from = `read_csv(${lit(utf8File)}, header = true, skip = ${mapping.skip_lines}, delim = ${lit(delimiter)}, ${quoteOpt},
           columns = ${columns}, auto_detect = false, null_padding = false, strict_mode = true,${formats.map((f) => ` ${f},`).join("")}
           max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${csvBufferBytes(statSync(utf8File).size)}, store_rejects = true, rejects_table = ${lit(rejectsTable)},
-          rejects_scan = ${lit(rejectsScan)}, rejects_limit = 0))`;
+          rejects_scan = ${lit(rejectsScan)}, rejects_limit = 0)`;
     const firstDataLine = mapping.skip_lines + 2;
     const gaps = `gaps_${id}`;
     const layout = { quote: mapping.quote, skipLines: mapping.skip_lines, header: true };

@@ -16,7 +16,7 @@ import { FileError, openSource, readError, type SourceFile } from "../files/read
 import { type Mapping, mappingHash } from "../mappings/schema.ts";
 import { checkedSelectSql } from "./check-sql.ts";
 import { absentColumns, buildPlans, readerTypesFor } from "./plan.ts";
-import { buildAgentLookup, dropAgentLookup } from "./agent-lookup.ts";
+import { buildAgentLookup, buildAgentLookupLists, dropAgentLookup } from "./agent-lookup.ts";
 import { type RecheckResult, recheckAgentReferences } from "./recheck.ts";
 import { settleBatch } from "./settle.ts";
 
@@ -122,6 +122,7 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
         summary.batchId = batchId;
         const lookup = `agent_lookup_${batchId}`;
         await buildAgentLookup(wh, mapping.agent_match, lookup);
+        await buildAgentLookupLists(wh, lookup);
         // the file was loaded before (forced, or under a changed mapping): its earlier batches give way
         const gone = previous.length
           ? await supersedeBatches(wh, contract, previous.map((p) => p.batch_id), batchId, mappingChanged)
@@ -140,11 +141,11 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
         } catch (e) {
           throw readError(file, e);
         }
+        // CSV rows are written in the order they were read: a row's position among them (from its rowid) is its
+        // record number, counting the rows DuckDB rejected before it. Rowids of rows written in a transaction lie
+        // beyond 2^53: kept as text, used in SQL only
+        const firstRowid = String(await wh.value(`SELECT coalesce(min(rowid), 0) FROM ${raw} WHERE _batch_id = ${batchId}`));
         const { rejects, recordOf } = await source.afterRead();
-        // CSV rows were numbered by position among the rows read: after a rejected row, the record number is larger
-        if (rejects.length && source.recordsFromRowid) {
-          await wh.run(`UPDATE ${raw} SET _record = ${recordOf("_record")} WHERE _batch_id = ${batchId}`);
-        }
         summary.rowsRead = Number(await wh.value(`SELECT count(*) FROM ${raw} WHERE _batch_id = ${batchId}`)) + rejects.length;
 
         opts.onPhase?.("quarantine");
@@ -188,6 +189,8 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
             source: source_,
             file: shownFile,
             table: contract.table,
+            recordOf,
+            firstRowid,
             lineOf: source.lineOf,
             linesOfRecords: source.linesOfRecords,
             extraKeys: gone,

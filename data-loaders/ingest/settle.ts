@@ -25,6 +25,10 @@ export interface BatchContext {
   source: string;
   file: string;
   table: string;
+  /** SQL giving a batch row's record number from `_position` (its 1-based position among the rows written) */
+  recordOf: (position: string) => string;
+  /** rowid of the batch's first row as written (positions count from it, whatever is deleted later), as SQL text */
+  firstRowid: string;
   /** SQL giving the physical line of record `record` where the source knows it (JSON), else NULL */
   lineOf: (record: string) => string;
   /** CSV: the physical lines where these records start (a scan of the file) */
@@ -64,10 +68,11 @@ export function newestFirst(contract: Contract, specs: FieldSpec[]): string {
   return `${ident(contract.version)} DESC NULLS LAST, ${versionRankSql(contract)} DESC NULLS LAST, ${contentHashSql(specs)} DESC`;
 }
 
-/** rows of this batch with their rowid, record and line */
+/** rows of this batch with their rowid, record (CSV: from the row's position) and line */
 function batchRows(ctx: BatchContext, where: string): string {
   const raw = `raw.${ctx.table}`;
-  return `(SELECT *, rowid AS _rid, _record AS _rec, ${ctx.lineOf("batch_row._record")} AS _ln FROM ${raw} batch_row
+  const rec = `coalesce(batch_row._record, ${ctx.recordOf(`(batch_row.rowid - ${ctx.firstRowid} + 1)`)})`;
+  return `(SELECT *, rowid AS _rid, ${rec} AS _rec, ${ctx.lineOf(rec)} AS _ln FROM ${raw} batch_row
     WHERE _batch_id = ${ctx.batchId} AND (${where}))`;
 }
 
@@ -81,13 +86,16 @@ export async function settleBatch(wh: Warehouse, contract: Contract, specs: Fiel
   const keyList = key.join(", ");
   const B = ctx.batchId;
 
-  // 1. bad rows: every problem becomes a quarantine line. The row stays (never in force) where it can still matter: a version of a record (it may be newer than the one in force), or a row
-  //    whose agent the roster may yet name; the others leave the table.
+  // 1. bad rows: every problem becomes a quarantine line. The row stays (never in force) where it can still matter:
+  //    a version of a record (it may be newer than the one in force), or a row whose agent the roster may yet name;
+  //    the others leave the table.
   const bad = Number(await wh.value(`SELECT count(*) FROM ${raw} WHERE _batch_id = ${B} AND _bad`));
   if (bad > 0) {
     await wh.run(`INSERT INTO meta.quarantine ${qcols}
       SELECT ${head}, _rec, _ln, p.field, p.value, p.reason
       FROM (SELECT _rec, _ln, unnest(_problems) AS p FROM ${batchRows(ctx, "_bad")})`);
+    // a quarantined row keeps its record number: it is named by (batch, record) from here on
+    await wh.run(`UPDATE ${raw} SET _record = b._rec FROM ${batchRows(ctx, "_bad AND _record IS NULL")} b WHERE ${raw}.rowid = b._rid`);
     const keep = `${key.map((k) => `${k} IS NOT NULL`).join(" AND ")} AND (${contract.version ? "true" : "len(list_filter(_problems, p -> p.match IS NOT NULL)) > 0"})`;
     await wh.run(`DELETE FROM ${raw} WHERE _batch_id = ${B} AND _bad AND NOT (${keep})`);
   }
@@ -156,10 +164,15 @@ export async function settleBatch(wh: Warehouse, contract: Contract, specs: Fiel
   }
   // 4. keys with more than one version (here or already loaded), and keys that lost rows: the newest is in force
   const keys = `keys_${B}`;
-  await wh.run(`CREATE OR REPLACE TEMP TABLE ${keys} AS
-    SELECT ${keyList} FROM ${raw} WHERE NOT _bad AND (${keyList}) IN (SELECT (${keyList}) FROM ${raw} WHERE _batch_id = ${B} AND NOT _bad)
-    GROUP BY ${keyList} HAVING count(*) > 1
-    ${ctx.extraKeys ? `UNION SELECT ${keyList} FROM ${ctx.extraKeys}` : ""}`);
+  // (a fresh table with no duplicate in the file has none: most first loads skip the work)
+  const parts: string[] = [];
+  if (dupRows > 0) parts.push(`SELECT ${keyList} FROM ${raw} WHERE _batch_id = ${B} AND NOT _bad GROUP BY ${keyList} HAVING count(*) > 1`);
+  if (tableHadRows) {
+    parts.push(`SELECT DISTINCT ${keyList} FROM ${raw} WHERE _batch_id <> ${B} AND NOT _bad
+      AND (${keyList}) IN (SELECT (${keyList}) FROM ${raw} WHERE _batch_id = ${B} AND NOT _bad)`);
+  }
+  if (ctx.extraKeys) parts.push(`SELECT ${keyList} FROM ${ctx.extraKeys}`);
+  await wh.run(`CREATE OR REPLACE TEMP TABLE ${keys} AS ${parts.length ? parts.join(" UNION ") : `SELECT ${keyList} FROM ${raw} WHERE false`}`);
   const prev = `prev_${B}`;
   await wh.run(`CREATE OR REPLACE TEMP TABLE ${prev} AS
     SELECT rowid AS rid, ${keyList} FROM ${raw} WHERE _current AND _batch_id <> ${B} AND (${keyList}) IN (SELECT (${keyList}) FROM ${keys})`);
