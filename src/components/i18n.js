@@ -306,7 +306,7 @@ const LABELS = {
     rowsQuarantined: "隔离行数",
     quarantineReasons: "按原因统计的隔离行（仅计数，明细保留在数据仓库中）",
     noQuarantine: "没有被隔离的行。",
-    ticketsHeldOut: "暂不计入的工单",
+    ticketsHeldOut: "暂不计入",
     heldOutNote: "张工单暂不计入指标：其最新版本被隔离。导入更正后的导出文件即可恢复计入。",
     quarantineOpen: "仅统计仍未解决的问题：名册更新后重新核对通过、或已被后续导出更正的行不再计入。",
     field: "字段",
