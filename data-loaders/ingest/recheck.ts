@@ -105,9 +105,10 @@ async function recheckTable(wh: Warehouse, contract: Contract, levels: string, t
     WHERE ${raw}._bad AND ${raw}._batch_id = s.batch_id AND ${raw}._record = s.record`);
   // quarantine lines: the references resolved, and the rules that no longer fire
   const how = `re-checked after ${trigger}: the roster now names the agent`;
+  // (a field has one line of its own besides the rules' lines: matched by record and field, not by its text)
   await wh.run(`UPDATE meta.quarantine q SET resolved_at = current_timestamp, resolution = $how
     FROM ${t} x WHERE x.resolved AND q.batch_id = x.batch_id AND q.record = x.record AND q.target_table = ${lit(contract.table)}
-      AND q.field = x.field AND q.reason = x.reason AND q.resolved_at IS NULL`, { how });
+      AND q.field = x.field AND NOT ${isRuleOf("q.field", "q.reason")} AND q.resolved_at IS NULL`, { how });
   await wh.run(`UPDATE meta.quarantine q SET resolved_at = current_timestamp, resolution = $how
     FROM (SELECT DISTINCT x.batch_id, x.record, r._problems FROM ${t} x
       JOIN ${raw} r ON r._bad AND r._batch_id = x.batch_id AND r._record = x.record WHERE x.resolved) y
