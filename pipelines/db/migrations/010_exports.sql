@@ -19,6 +19,10 @@ ALTER TABLE raw.contributions ALTER _problems SET DATA TYPE STRUCT(field VARCHAR
 ALTER TABLE raw.quality_audits ALTER _problems SET DATA TYPE STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR, "match" MAP(VARCHAR, VARCHAR))[];
 ALTER TABLE raw.collab_survey ALTER _problems SET DATA TYPE STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR, "match" MAP(VARCHAR, VARCHAR))[];
 
+-- (meta.batches.rows_superseded now counts the rows of a batch kept as history because a newer version of their
+-- record is in force, whichever load brought it; rows_quarantined stays what the load found, the open count is in
+-- meta.quarantine.)
+
 -- The hash of the mapping a file was read with (its definition, not its name): the same file under a changed
 -- mapping is read again, and replaces what it gave before.
 ALTER TABLE meta.batches ADD COLUMN mapping_sha256 VARCHAR;
