@@ -49,7 +49,8 @@ export const AppConfig = z.object({
   language: z.enum(["en", "zh-CN"]).default("en"),
   /** DuckDB's memory limit for the warehouse, e.g. "3GB" (default: DuckDB's own, 80% of RAM) */
   memory_limit: z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i, "a size like 3GB or 512MB").optional(),
-  schemes_dir: z.string().default("schemes"),
+  /** a folder of scheme files (relative to the config file's folder); absent: the schemes shipped with the project */
+  schemes_dir: z.string().min(1).optional(),
   /** the department's closures (days off) besides business_hours.closures: appeal windows and business hours skip them */
   holidays: z.array(z.iso.date()).default([]),
   /** working hours per team, China's public holidays with make-up days (调休), closures: business-hours metrics and
@@ -122,6 +123,15 @@ export function loadConfig(file?: string, cwd = process.cwd()): AppConfig {
   return { ...parsed.data, baseDir: path.dirname(path.resolve(candidate)), file: path.resolve(candidate) };
 }
 
+/** A path from the config: relative paths are relative to the config file's folder (the working folder for the demo). */
 export function resolvePath(config: Pick<AppConfig, "baseDir">, p: string): string {
   return path.isAbsolute(p) ? p : path.join(config.baseDir, p);
+}
+
+/** The schemes shipped with the project (schemes/ beside package.json), found wherever the config lives. */
+export const SHIPPED_SCHEMES = path.join(PROJECT_ROOT, "schemes");
+
+/** The schemes folder in force: the config's schemes_dir (relative to the config's folder), else the shipped schemes. */
+export function schemesDir(config: Pick<AppConfig, "baseDir" | "schemes_dir">): string {
+  return config.schemes_dir ? resolvePath(config, config.schemes_dir) : SHIPPED_SCHEMES;
 }

@@ -26,6 +26,8 @@ export const msg = {
       .map((f) => `'${f}'`)
       .join(", ")}${found.length > 30 ? ", ..." : ""}. Fix the export or the mapping's 'columns'.`,
   emptyFile: (file: string) => `${file}: the file is empty (no header row); nothing loaded`,
+  recordsPathNotList: (file: string, recordsPath: string, found: Array<string | null>) =>
+    `${file}: records_path ${recordsPath} ${found.includes(null) ? "finds nothing in the document" : `points at ${found.map((k) => (k ?? "nothing").toLowerCase()).join(" / ")}`}, not a list of records; nothing loaded. Fix records_path in the mapping (the path to the list, for example $.data.items)`,
   notUtf8: (file: string) =>
     `${file}: the file is not valid UTF-8 and could not be read as GB18030 either; set 'encoding:' in its mapping (utf-8, gb18030, gbk, utf-16le)`,
   undecodable: (n: number, encoding: string) =>

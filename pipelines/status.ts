@@ -1,7 +1,8 @@
 /**
  * `appraisal status`: what the warehouse holds and how fresh it is.
  */
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import type { Warehouse } from "./db/warehouse.ts";
 import { SCHEMA_VERSION } from "./db/migrate.ts";
 import type { LockOwner } from "./schedule/lock.ts";
@@ -19,7 +20,10 @@ export interface Status {
     last_loaded: string | null;
   }>;
   tables: Record<string, { current: number; versions: number }>;
-  quarantine: { rows: number; reasons: Array<{ target_table: string; field: string; reason: string; rows: number }> };
+  /** open quarantine lines (what is still wrong), and those resolved since (re-checked, corrected, loaded again) */
+  quarantine: { rows: number; resolved: number; reasons: Array<{ target_table: string; field: string; reason: string; rows: number }> };
+  /** tickets held out of the metrics because their newest version is quarantined, per source of that version */
+  held: { tickets: number; sources: Array<{ source: string; tickets: number }> };
   runs: Array<{
     run_id: number;
     kind: string;
@@ -38,6 +42,15 @@ export interface Status {
   agents: { roster: number } | null;
 }
 
+/** Open quarantined records per source and table (a record with several problems counts once). */
+export const OPEN_QUARANTINED_BY_SOURCE = `SELECT source, target_table, count(DISTINCT (batch_id, coalesce(record, -coalesce(line, 0)))) AS rows
+  FROM meta.quarantine WHERE resolved_at IS NULL GROUP BY ALL`;
+
+/** The held-out tickets, read from the raw tables by the staging model's own SQL (no run needed). */
+export function heldTicketsSql(): string {
+  return readFileSync(path.join(import.meta.dirname, "models", "staging", "stg_tickets_held.sql"), "utf8");
+}
+
 async function exists(wh: Warehouse, schema: string, table: string): Promise<boolean> {
   return (
     Number(
@@ -47,22 +60,29 @@ async function exists(wh: Warehouse, schema: string, table: string): Promise<boo
 }
 
 export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?: LockOwner | null } = {}): Promise<Status> {
+  // rows quarantined: the records with a problem still open (a re-checked or corrected one no longer counts)
   const sources = await wh.all<Status["sources"][number]>(`
-    SELECT source, target_table, count(*) FILTER (WHERE rows_read >= 0) AS files, count(*) FILTER (WHERE rows_read < 0) AS failed_files,
-      coalesce(sum(rows_read) FILTER (WHERE rows_read >= 0), 0) AS rows_read, sum(rows_quarantined) AS rows_quarantined,
+    WITH q AS (${OPEN_QUARANTINED_BY_SOURCE})
+    SELECT b.source, b.target_table, count(*) FILTER (WHERE rows_read >= 0) AS files, count(*) FILTER (WHERE rows_read < 0) AS failed_files,
+      coalesce(sum(rows_read) FILTER (WHERE rows_read >= 0), 0) AS rows_read, coalesce(any_value(q.rows), 0) AS rows_quarantined,
       strftime(max(finished_at), '%Y-%m-%d %H:%M:%S %z') AS last_loaded
-    FROM meta.batches GROUP BY ALL ORDER BY target_table, source`);
+    FROM meta.batches b LEFT JOIN q ON q.source = b.source AND q.target_table = b.target_table
+    GROUP BY b.source, b.target_table ORDER BY b.target_table, b.source`);
   const tables: Status["tables"] = {};
   for (const t of ["agents", "roster_changes", "tickets", "csat", "reviews_360", "collab_survey", "trainings", "certifications", "contributions", "quality_audits"]) {
     const row = await wh.one<{ current: number; versions: number }>(
-      `SELECT count(*) FILTER (WHERE _current) AS current, count(*) AS versions FROM raw.${t}`,
+      `SELECT count(*) FILTER (WHERE _current) AS current, count(*) FILTER (WHERE NOT _bad) AS versions FROM raw.${t}`,
     );
     tables[t] = { current: Number(row?.current ?? 0), versions: Number(row?.versions ?? 0) };
   }
   const reasons = await wh.all<Status["quarantine"]["reasons"][number]>(`
     SELECT target_table, field, regexp_replace(reason, '"[^"]*"', '"…"', 'g') AS reason, count(*) AS rows
-    FROM meta.quarantine GROUP BY ALL ORDER BY rows DESC LIMIT 10`);
-  const qrows = Number(await wh.value("SELECT count(*) FROM meta.quarantine"));
+    FROM meta.quarantine WHERE resolved_at IS NULL GROUP BY ALL ORDER BY rows DESC LIMIT 10`);
+  const qrows = Number(await wh.value("SELECT count(*) FROM meta.quarantine WHERE resolved_at IS NULL"));
+  const qresolved = Number(await wh.value("SELECT count(*) FROM meta.quarantine WHERE resolved_at IS NOT NULL"));
+  const heldBySource = await wh.all<{ source: string; tickets: number }>(`
+    SELECT b.source, count(*) AS tickets FROM (${heldTicketsSql()}) h JOIN meta.batches b ON b.batch_id = h.quarantined_batch_id
+    GROUP BY ALL ORDER BY tickets DESC, b.source`);
   const runs = await wh.all<Status["runs"][number]>(`
     SELECT run_id, kind, trigger, job, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished_at,
       outcome, rows, error FROM meta.runs ORDER BY run_id DESC LIMIT 10`);
@@ -97,7 +117,8 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
     warehouse: { file, bytes, schema_version: SCHEMA_VERSION(), timezone: wh.timezone },
     sources,
     tables,
-    quarantine: { rows: qrows, reasons },
+    quarantine: { rows: qrows, resolved: qresolved, reasons },
+    held: { tickets: heldBySource.reduce((a, b) => a + Number(b.tickets), 0), sources: heldBySource },
     runs,
     cursors,
     schedule: { next: extra.next ?? [], lock: extra.lock ?? null },
@@ -123,8 +144,15 @@ export function formatStatus(s: Status): string {
   out.push("Rows in force (all versions kept):");
   for (const [t, c] of Object.entries(s.tables)) out.push(`  raw.${t.padEnd(15)} ${String(c.current).padStart(9)} (${c.versions} versions)`);
   out.push("");
-  out.push(`Quarantine: ${s.quarantine.rows} row problem(s)`);
+  out.push(
+    `Quarantine: ${s.quarantine.rows} open row problem(s)${s.quarantine.resolved ? ` (${s.quarantine.resolved} resolved since: re-checked, corrected or loaded again)` : ""}`,
+  );
   for (const r of s.quarantine.reasons) out.push(`  ${String(r.rows).padStart(6)}  ${r.target_table}.${r.field}: ${r.reason}`);
+  if (s.held.tickets) {
+    out.push(
+      `Tickets held out of the metrics (newest version quarantined): ${s.held.tickets} (${s.held.sources.map((h) => `${h.source} ${h.tickets}`).join(", ")}); load a corrected export to release them`,
+    );
+  }
   out.push("");
   if (s.periods) {
     out.push(

@@ -38,7 +38,29 @@ export const RosterChange = z.object({
 });
 export type RosterChange = z.infer<typeof RosterChange>;
 
-export const TicketStatus = z.enum(["new", "open", "pending", "on_hold", "resolved", "closed"]);
+/**
+ * A ticket's status. deleted, spam and merged (into another ticket) are removed from the helpdesk: such a ticket
+ * never counts in any metric, whatever it held before.
+ */
+export const TicketStatus = z.enum(["new", "open", "pending", "on_hold", "resolved", "closed", "deleted", "spam", "merged"]);
+export const REMOVED_STATUSES = ["deleted", "spam", "merged"] as const;
+
+/**
+ * Which of two versions of a ticket with the same updated_at is newer: the higher status here (a removal is the
+ * last thing that happens to a ticket; then closed > resolved > pending > on_hold > open > new). A status outside
+ * this list cannot be ordered. Versions that tie on both are ordered by a hash of their content (settle.ts).
+ */
+export const TICKET_STATUS_RANK: Record<z.infer<typeof TicketStatus>, number> = {
+  deleted: 7,
+  spam: 7,
+  merged: 7,
+  closed: 6,
+  resolved: 5,
+  pending: 4,
+  on_hold: 3,
+  open: 2,
+  new: 1,
+};
 export const Priority = z.enum(["urgent", "high", "normal", "low"]);
 
 export const Ticket = z.object({
@@ -173,6 +195,8 @@ export interface Contract {
   key: string[];
   /** the newer copy of a record (by this column) replaces the older; without it the later batch wins */
   version?: string;
+  /** on a tie of `version`, the higher rank of this column's value is newer (then a hash of the row's content) */
+  versionRank?: { column: string; rank: Record<string, number> };
   /** fields that must name an agent in the roster, when present */
   agentRefs: string[];
   rules: CrossRule[];
@@ -197,6 +221,7 @@ export const CONTRACTS: Record<string, Contract> = {
     schema: Ticket,
     key: ["ticket_id"],
     version: "updated_at",
+    versionRank: { column: "status", rank: TICKET_STATUS_RANK },
     agentRefs: ["assignee_id", "first_responder_id", "resolved_by", "complaint_agent_id"],
     rules: [
       { field: "first_response_at", violated: "first_response_at < created_at", reason: "first response is before the ticket was created (negative duration)" },

@@ -11,7 +11,8 @@ import { fieldSpecs } from "../contracts/to-sql.ts";
 import { contractFor } from "../contracts/tables.ts";
 import { openSource, sourceValue } from "../files/read.ts";
 import { checkedSelectSql } from "../ingest/check-sql.ts";
-import { buildAgentLookup, loadFile } from "../ingest/load-file.ts";
+import { buildAgentLookup, buildAgentLookupLists, dropAgentLookup } from "../ingest/agent-lookup.ts";
+import { loadFile } from "../ingest/load-file.ts";
 import { absentColumns, buildPlans } from "../ingest/plan.ts";
 import { metricsWithoutInput } from "./field-needs.ts";
 import type { ColumnSpec, Mapping } from "./schema.ts";
@@ -155,7 +156,8 @@ async function examplesOf(wh: Warehouse, opts: CheckOptions, n: number, k: numbe
     await wh.run(`CREATE OR REPLACE TEMP TABLE check_sample AS ${first}`);
     const absent = absentColumns(mapping, specs, isJson ? null : source.columns);
     const plans = buildPlans(mapping, specs, { columns: {} }, [...absent.empty, ...absent.fatal]);
-    await buildAgentLookup(wh, mapping, "check_lookup");
+    await buildAgentLookup(wh, mapping.agent_match, "check_lookup");
+    await buildAgentLookupLists(wh, "check_lookup");
     const checked = checkedSelectSql({ ...source, from: "check_sample", recordsFromRowid: false }, contract, plans, mapping, "check_lookup");
     const before = (spec: ColumnSpec | undefined): string => {
       if (spec === undefined) return "NULL";
@@ -192,7 +194,7 @@ async function examplesOf(wh: Warehouse, opts: CheckOptions, n: number, k: numbe
     return out;
   } finally {
     await wh.run("DROP TABLE IF EXISTS check_sample").catch(() => {});
-    await wh.run("DROP TABLE IF EXISTS check_lookup").catch(() => {});
+    await dropAgentLookup(wh, "check_lookup").catch(() => {});
     await source.cleanup();
   }
 }

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import path from "node:path";
 import { z } from "zod";
 import { workingDayOf } from "../calendar/days.ts";
-import { type AppConfig, resolvePath } from "../config.ts";
+import { type AppConfig, schemesDir } from "../config.ts";
 import type { Warehouse } from "../db/warehouse.ts";
 import { adopt } from "../lab/adopt.ts";
 import { DraftError, loadDraft } from "../lab/draft.ts";
@@ -77,7 +77,7 @@ export function addLoopCommands(program: Command, deps: RulesDeps): void {
       if (!o.success) throw deps.fail(formatZodError("simulate options", o.error));
       const cfg = deps.config(cmd);
       try {
-        const schemes = loadSchemes(resolvePath(cfg, cfg.schemes_dir));
+        const schemes = loadSchemes(schemesDir(cfg));
         const draft = loadDraft(path.resolve(o.data.scheme), schemes);
         const choice = o.data.period ? { period: o.data.period } : { last: parseLast(o.data.last ?? "4q") };
         const text = await deps.locked(cfg, cmd, "simulate", async () => {
@@ -105,7 +105,7 @@ export function addLoopCommands(program: Command, deps: RulesDeps): void {
       if (!o.success) throw deps.fail(formatZodError("adopt options", o.error));
       const cfg = deps.config(cmd);
       try {
-        const schemes = loadSchemes(resolvePath(cfg, cfg.schemes_dir));
+        const schemes = loadSchemes(schemesDir(cfg));
         const draft = loadDraft(path.resolve(o.data.draft), schemes);
         const r = await deps.locked(cfg, cmd, "adopt", async () => {
           const wh = await deps.open(cfg);

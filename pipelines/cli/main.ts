@@ -8,7 +8,7 @@ import { Command, Option } from "commander";
 import { z } from "zod";
 import { loadFile } from "../../data-loaders/ingest/load-file.ts";
 import { loadMapping } from "../../data-loaders/mappings/schema.ts";
-import { type AppConfig, loadConfig, resolvePath } from "../config.ts";
+import { type AppConfig, loadConfig, resolvePath, schemesDir } from "../config.ts";
 import { Warehouse } from "../db/warehouse.ts";
 import { generateDemo } from "../demo/generate.ts";
 import { explain, formatExplanation } from "../explain.ts";
@@ -339,8 +339,7 @@ export function buildProgram(): Command {
         "explain options",
       );
       const schemeId = o.scheme ?? cfg.primary_scheme;
-      if (!findScheme(loadSchemes(resolvePath(cfg, cfg.schemes_dir)), schemeId))
-        throw new UsageError(msg.noScheme(schemeId, resolvePath(cfg, cfg.schemes_dir)));
+      if (!findScheme(loadSchemes(schemesDir(cfg)), schemeId)) throw new UsageError(msg.noScheme(schemeId, schemesDir(cfg)));
       const wh = await openWarehouse(cfg, true);
       try {
         const e = await explain(wh, o.agent, o.period, schemeId);

@@ -144,8 +144,8 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
     about: "per period and indicator, the department's ranked agents against the target: mean and median value, share at target",
     sql: `
       select s.period_type, s.period, s.dimension_id, s.indicator_id, any_value(i.method) as method, any_value(i.direction) as direction,
-        avg(s.raw_value) as mean_value, median(s.raw_value) as median_value,
-        avg(s.floor_used) as mean_floor, avg(s.target_used) as mean_target, avg(s.score) as mean_score,
+        det_avg(s.raw_value) as mean_value, median(s.raw_value) as median_value,
+        det_avg(s.floor_used) as mean_floor, det_avg(s.target_used) as mean_target, det_avg(s.score) as mean_score,
         count(s.score) as agents_scored,
         case when any_value(i.method) = 'target' and count(s.score) > 0
           then count(*) filter (where s.score >= 100) / count(s.score) end as share_at_target
@@ -165,12 +165,12 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
         where r.scheme_id = $scheme and r.period_type = 'quarter' and r.ranked
       )
       select period, team, tenure_band, grade, 'composite' as indicator_id,
-        count(*) as agents, sum(composite) as sum_score, count(composite) as n_score,
+        count(*) as agents, det_sum(composite) as sum_score, count(composite) as n_score,
         null::double as sum_value, 0::bigint as n_value
       from q group by all
       union all
       select q.period, q.team, q.tenure_band, q.grade, s.indicator_id,
-        count(*), sum(s.score), count(s.score), sum(s.raw_value), count(s.raw_value)
+        count(*), det_sum(s.score), count(s.score), det_sum(s.raw_value), count(s.raw_value)
       from q join mart.indicator_scores s
         on s.scheme_id = $scheme and s.period_type = 'quarter' and s.period = q.period and s.agent_id = q.agent_id
       group by all
@@ -210,12 +210,22 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
   {
     name: "sources",
     audience: "staff",
-    about: "per configured source: files and rows loaded, rows quarantined, last load",
+    about: "per configured source: files and rows loaded, rows quarantined and still open, tickets held out (newest version quarantined), last load",
     sql: `
-      select source, target_table, count(*) filter (where rows_read >= 0) as files, count(*) filter (where rows_read < 0) as failed_files,
-        coalesce(sum(rows_read) filter (where rows_read >= 0), 0) as rows_read, coalesce(sum(rows_quarantined), 0) as rows_quarantined,
+      with q as (
+        select source, target_table, count(distinct (batch_id, coalesce(record, -coalesce(line, 0)))) as rows
+        from meta.quarantine where resolved_at is null group by all
+      ), held as (
+        select b.source, count(*) as tickets from stg.tickets_held h join meta.batches b on b.batch_id = h.quarantined_batch_id group by all
+      )
+      select b.source, b.target_table, count(*) filter (where rows_read >= 0) as files, count(*) filter (where rows_read < 0) as failed_files,
+        coalesce(sum(rows_read) filter (where rows_read >= 0), 0) as rows_read, coalesce(any_value(q.rows), 0) as rows_quarantined,
+        case when b.target_table = 'tickets' then coalesce(any_value(held.tickets), 0) end as tickets_held_out,
         strftime(max(finished_at), '%Y-%m-%d %H:%M:%S %z') as last_loaded
-      from meta.batches group by all order by target_table, source`,
+      from meta.batches b
+      left join q on q.source = b.source and q.target_table = b.target_table
+      left join held on held.source = b.source
+      group by b.source, b.target_table order by b.target_table, b.source`,
   },
   {
     name: "team_moves",
@@ -236,13 +246,13 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
   {
     name: "quarantine_reasons",
     audience: "staff",
-    about: "quarantined rows counted by table, field and reason; values are never published (the reason's quoted value and anything after 'got' are cut)",
+    about: "quarantined rows still open counted by table, field and reason; values are never published (the reason's quoted value and anything after 'got' are cut)",
     sql: `
       select target_table, field,
         case when field = '(file)' then 'the file could not be read; run appraisal status on the server for the error'
           else trim(regexp_replace(regexp_replace(reason, '"[^"]*"', '"…"', 'g'), '([,;:]\\s*)?got .*$', '')) end as reason,
         count(*) as rows
-      from meta.quarantine group by all order by rows desc, target_table, field`,
+      from meta.quarantine where resolved_at is null group by all order by rows desc, target_table, field`,
   },
   {
     name: "runs",

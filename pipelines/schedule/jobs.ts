@@ -4,7 +4,7 @@
  * in meta.runs, and expects the caller to hold the run lock (lock.ts).
  */
 import { ingestSources, type IngestReporter, type IngestResult, silentReporter } from "../../data-loaders/ingest/ingest.ts";
-import { type AppConfig, resolvePath } from "../config.ts";
+import { type AppConfig, resolvePath, schemesDir } from "../config.ts";
 import { Warehouse, withWarehouse } from "../db/warehouse.ts";
 import { publishWith } from "../publish/for-config.ts";
 import { type RunReporter, type RunResult, runModels, silentRunReporter } from "../run.ts";
@@ -86,7 +86,7 @@ export async function runTask(ctx: JobContext): Promise<RunResult> {
   try {
     let schemes: ReturnType<typeof loadSchemes>;
     try {
-      schemes = loadSchemes(resolvePath(ctx.cfg, ctx.cfg.schemes_dir));
+      schemes = loadSchemes(schemesDir(ctx.cfg));
       const agents = Number(await wh.value("SELECT count(*) FROM raw.agents WHERE _current"));
       const tickets = Number(await wh.value("SELECT count(*) FROM raw.tickets WHERE _current"));
       if (!agents || !tickets) throw new Error(`the warehouse has ${agents} agents and ${tickets} tickets: ingest a roster and tickets first ('appraisal ingest')`);

@@ -62,7 +62,7 @@ const cases: Case[] = [
     content: csv(T_HEAD, [good1, good2, good1]),
     mapping: "canonical/tickets",
     kept: 2,
-    problem: { field: "ticket_id", line: 4, reason: /duplicate ticket_id in this file; the copy at record 1 was kept/ },
+    problem: { field: "ticket_id", line: 4, reason: /duplicate ticket_id in this file; the copy at line 2 was kept/ },
   },
   { name: "ragged row, too many columns", file: "ragged-long.csv", content: `${T_HEAD.join(",")}\n${good1.join(",")}\nT-9,2026-03-04 09:00:00,,open,normal,A1,0,x,EXTRA\n${good2.join(",")}\n`, mapping: "canonical/tickets", kept: 2, problem: { field: "(row)", line: 3, reason: /ragged row: expected 8 columns, found 9/ } },
   { name: "ragged row, too few columns", file: "ragged-short.csv", content: `${T_HEAD.join(",")}\n${good1.join(",")}\nT-9,2026-03-04 09:00:00\n${good2.join(",")}\n`, mapping: "canonical/tickets", kept: 2, problem: { field: "(row)", line: 3, reason: /ragged row: expected 8 columns, found 2/ } },

@@ -69,7 +69,7 @@ describe("drop folder", () => {
     const cfg = config();
     const r = await ingestSources(wh, cfg);
     expect(r.errors).toEqual([]);
-    const rows = await wh.all("SELECT response_id, agent_id, score, scale, strftime(submitted_at AT TIME ZONE 'Asia/Shanghai', '%Y-%m-%d %H:%M') AS at FROM raw.csat ORDER BY response_id");
+    const rows = await wh.all("SELECT response_id, agent_id, score, scale, strftime(submitted_at AT TIME ZONE 'Asia/Shanghai', '%Y-%m-%d %H:%M') AS at FROM raw.csat WHERE NOT _bad ORDER BY response_id");
     expect(rows.filter((x) => String((x as { response_id: string }).response_id).startsWith("WJX"))).toEqual([
       { response_id: "WJX-CSAT-1", agent_id: "E1", score: 5, scale: "1-5", at: "2026-10-08 14:05" },
       { response_id: "WJX-CSAT-2", agent_id: "E2", score: 3, scale: "1-5", at: "2026-10-09 09:15" },

@@ -115,7 +115,12 @@ describe("scheduler", () => {
 
   it("goes on after a failed job (node-cron firing every second)", async () => {
     const cfg = {
-      ...AppConfig.parse({ timezone: TZ, warehouse: path.join(dir, "wh.duckdb"), schedule: { jobs: [{ name: "eager", cron: "* * * * * *", task: "run" }] } }),
+      ...AppConfig.parse({
+        timezone: TZ,
+        warehouse: path.join(dir, "wh.duckdb"),
+        schemes_dir: "no-such-schemes",
+        schedule: { jobs: [{ name: "eager", cron: "* * * * * *", task: "run" }] },
+      }),
       baseDir: dir,
       file: null,
     };

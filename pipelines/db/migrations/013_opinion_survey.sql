@@ -5,7 +5,7 @@ CREATE TABLE raw.opinion_survey (
   response_id VARCHAR, submitted_at TIMESTAMPTZ, round VARCHAR, team VARCHAR, respondent_id VARCHAR,
   answers VARCHAR, comment VARCHAR,
   _batch_id BIGINT NOT NULL, _record BIGINT, _current BOOLEAN NOT NULL,
-  _bad BOOLEAN NOT NULL, _problems STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR)[]
+  _bad BOOLEAN NOT NULL, _problems STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR, "match" MAP(VARCHAR, VARCHAR))[]
 );
 
 -- the words of each answer sheet's free text, cut by a Chinese segmenter (jieba) when the sheet is loaded; the
