@@ -32,7 +32,7 @@ export interface Status {
     error: string | null;
   }>;
   cursors: Array<{ source: string; stream: string; cursor: string; records: number; updated_at: string }>;
-  schedule: { next: NextRun[]; lock: LockOwner | null };
+  schedule: { next: NextRun[]; lock: LockOwner | null; /** a holder that died without releasing the lock (killed) */ dead_lock?: LockOwner | null };
   periods: { first_month: string | null; last_month: string | null; latest_complete: Record<string, string | null> } | null;
   schemes: Array<{ scheme_id: string; version: string; effective_from: string; sha256: string }>;
   agents: { roster: number } | null;
@@ -46,7 +46,7 @@ async function exists(wh: Warehouse, schema: string, table: string): Promise<boo
   );
 }
 
-export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?: LockOwner | null } = {}): Promise<Status> {
+export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?: LockOwner | null; deadLock?: LockOwner | null } = {}): Promise<Status> {
   const sources = await wh.all<Status["sources"][number]>(`
     SELECT source, target_table, count(*) FILTER (WHERE rows_read >= 0) AS files, count(*) FILTER (WHERE rows_read < 0) AS failed_files,
       coalesce(sum(rows_read) FILTER (WHERE rows_read >= 0), 0) AS rows_read, sum(rows_quarantined) AS rows_quarantined,
@@ -100,7 +100,7 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
     quarantine: { rows: qrows, reasons },
     runs,
     cursors,
-    schedule: { next: extra.next ?? [], lock: extra.lock ?? null },
+    schedule: { next: extra.next ?? [], lock: extra.lock ?? null, dead_lock: extra.deadLock ?? null },
     periods,
     schemes,
     agents: { roster: tables.agents?.current ?? 0 },
@@ -146,6 +146,10 @@ export function formatStatus(s: Status): string {
       `  #${r.run_id} ${r.kind}${r.job ? ` (${r.job})` : r.trigger ? ` (${r.trigger})` : ""} ${r.started_at} -> ${r.finished_at ?? "…"} ${r.outcome}${r.rows !== null && r.rows !== undefined ? `, ${r.rows} rows` : ""}${r.error ? `: ${r.error.split("\n")[0]}` : ""}`,
     );
   if (s.schedule.lock) out.push(`  now running: '${s.schedule.lock.command}' (pid ${s.schedule.lock.pid}, since ${s.schedule.lock.since})`);
+  else if (s.schedule.dead_lock)
+    out.push(
+      `  interrupted: '${s.schedule.dead_lock.command}' (pid ${s.schedule.dead_lock.pid}, since ${s.schedule.dead_lock.since}) is no longer running (killed?); its open transaction was rolled back, and the next command takes over the lock`,
+    );
   out.push("");
   out.push("Next runs:");
   if (!s.schedule.next.length) out.push("  no schedule configured (schedule: in appraisal.config.yaml; then 'appraisal schedule')");

@@ -207,28 +207,26 @@ export function readError(file: string, e: unknown): FileError {
   return new FileError(`${file}: DuckDB could not read the file: ${text.split("\n")[0]}`);
 }
 
+/** A malformed row's reason, generic: the offending value or line is kept in the quarantine's value column, never here. */
 function describeReject(type: string, message: string, columnType: string): string {
   switch (type) {
-    case "CAST": {
-      const value = castValue(message);
-      return `expected ${TYPE_WORDS[columnType] ?? columnType.toLowerCase()}${value !== null ? `, got "${value.length > 60 ? `${value.slice(0, 57)}...` : value}"` : ""}`;
-    }
+    case "CAST":
+      return `expected ${TYPE_WORDS[columnType] ?? columnType.toLowerCase()}`;
     case "MISSING COLUMNS":
-    case "TOO MANY COLUMNS":
-    {
+    case "TOO MANY COLUMNS": {
       const m = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
-      return m ? `ragged row: expected ${m[1]} columns, found ${m[2]}` : `ragged row: ${message}`;
+      return m ? `ragged row: expected ${m[1]} columns, found ${m[2]}` : "ragged row: a different number of columns than the header";
     }
     case "LINE SIZE OVER MAXIMUM":
       return `the row is longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB (a huge field?); split or trim it`;
     case "UNQUOTED VALUE":
     case "UNTERMINATED QUOTES":
-      return `broken quoting: ${message}`;
+      return "broken quoting: a quoted value is not closed, or a value holds a stray quote";
     case "INVALID UNICODE":
     case "INVALID ENCODING":
       return "invalid characters for the file's encoding; set 'encoding:' in the mapping";
     default:
-      return `${type.toLowerCase()}: ${message}`;
+      return `the row could not be read (${type.toLowerCase()})`;
   }
 }
 

@@ -22,7 +22,12 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
   const parseOpts = { timestampFormats: mapping.timestamp_formats, dateFormats: mapping.date_formats };
   const v = (name: string) => ident(`v__${name}`);
   const planOf = (name: string) => plans.find((p) => p.spec.name === name);
-  const vt = (name: string) => (planOf(name)?.typedColumn ? `CAST(${v(name)} AS VARCHAR)` : v(name));
+  // the value as text, for the quarantine's value column (a number the CSV reader typed loses its ".0" again)
+  const vt = (name: string) => {
+    const typed = planOf(name)?.typedColumn;
+    if (!typed) return v(name);
+    return typed.type === "DOUBLE" ? `regexp_replace(CAST(${v(name)} AS VARCHAR), '\\.0$', '')` : `CAST(${v(name)} AS VARCHAR)`;
+  };
   const isAgentRef = (name: string) => contract.agentRefs.includes(name);
   const matchOnIdOnly = mapping.agent_match.length === 1 && mapping.agent_match[0] === "agent_id";
 
@@ -75,13 +80,13 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
     const cases = problemCases(spec, v(name), isAgentRef(name) && !matchOnIdOnly ? v(name) : c(name), vt(name));
     if (p.plusMinutes) {
       const m = ident(`m__${name}`);
-      cases.push([`${v(name)} IS NULL AND ${m} IS NOT NULL AND TRY_CAST(${m} AS DOUBLE) IS NULL`, `'expected a number of minutes, got "' || ${m} || '"'`]);
-      cases.push([`TRY_CAST(${m} AS DOUBLE) < 0`, `'a negative number of minutes: ' || ${m}`]);
+      cases.push([`${v(name)} IS NULL AND ${m} IS NOT NULL AND TRY_CAST(${m} AS DOUBLE) IS NULL`, "'expected a number of minutes'"]);
+      cases.push([`TRY_CAST(${m} AS DOUBLE) < 0`, "'a negative number of minutes'"]);
     }
     if (isAgentRef(name)) {
       cases.push([
         `${v(name)} IS NOT NULL AND NOT ${known(name)}`,
-        `'unknown agent "' || ${v(name)} || '": not in the roster (matched on ${mapping.agent_match.join(", ")}); load or fix the roster first'`,
+        lit(`unknown agent: not in the roster (matched on ${mapping.agent_match.join(", ")}); load or fix the roster first`),
       ]);
     }
     return cases;

@@ -12,11 +12,12 @@ import { msg } from "../../pipelines/messages.ts";
 import { appendAudit } from "../../pipelines/rules/audit.ts";
 import { fieldSpecs } from "../contracts/to-sql.ts";
 import { contractFor } from "../contracts/tables.ts";
+import { readTimeoutMs, unreadableFile } from "../files/check.ts";
 import { FileError, openSource, readError, type SourceFile } from "../files/read.ts";
 import type { Mapping } from "../mappings/schema.ts";
 import { checkedSelectSql } from "./check-sql.ts";
 import { absentColumns, buildPlans, readerTypesFor } from "./plan.ts";
-import { settleBatch } from "./settle.ts";
+import { QUARANTINE_COLUMNS, settleBatch } from "./settle.ts";
 
 export interface LoadOptions {
   file: string;
@@ -53,10 +54,36 @@ export interface BatchSummary {
   message?: string;
 }
 
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
-  return hash.digest("hex");
+/**
+ * The file's sha256. A read that waits longer than `timeoutMs` for its next bytes (a share that stopped answering)
+ * fails with a FileError at once, rather than when the blocked read returns.
+ */
+export function sha256File(file: string, timeoutMs = readTimeoutMs()): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash("sha256");
+    const stream = createReadStream(file, { highWaterMark: 4 * 1024 * 1024 });
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        reject(new FileError(msg.readStalled(file, Number((timeoutMs / 1000).toFixed(1)))));
+        stream.destroy();
+      }, timeoutMs);
+    };
+    arm();
+    stream.on("data", (chunk) => {
+      hash.update(chunk as Buffer);
+      arm();
+    });
+    stream.on("end", () => {
+      clearTimeout(timer);
+      resolve(hash.digest("hex"));
+    });
+    stream.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
 }
 
 export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchSummary> {
@@ -80,8 +107,17 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
   };
   const startedAt = new Date();
   opts.onPhase?.("reading");
+  // only a regular, readable file is opened: a FIFO or device would block the read (and the warehouse) for good
+  const refused = unreadableFile(file);
+  if (refused) return recordFailedFile(wh, summary, opts, "", startedAt, refused);
   // a file loaded before (same bytes, table and mapping) is skipped before it is opened: no sniffing, no decoding
-  const sha = await sha256File(file);
+  let sha: string;
+  try {
+    sha = await sha256File(file);
+  } catch (e) {
+    if (e instanceof FileError) return recordFailedFile(wh, summary, opts, "", startedAt, e.message);
+    throw e;
+  }
   const previous = await wh.one<{ batch_id: number }>(
     "SELECT batch_id FROM meta.batches WHERE file_sha256 = $sha AND target_table = $t AND mapping = $m AND rows_read >= 0 ORDER BY batch_id LIMIT 1",
     { sha, t: contract.table, m: mapping.name },
@@ -133,7 +169,7 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
         const fieldOfColumn = (col: string | null) =>
           col === null ? "(row)" : (plans.find((p) => p.typedColumn?.name === col)?.spec.name ?? `(column ${col})`);
         for (const r of rejects) {
-          await wh.run("INSERT INTO meta.quarantine VALUES ($b, $s, $f, $t, $rec, $line, $field, $v, $reason)", {
+          await wh.run(`INSERT INTO meta.quarantine (${QUARANTINE_COLUMNS}) VALUES ($b, $s, $f, $t, $rec, $line, $field, $v, $reason, NULL)`, {
             b: batchId,
             s: source_,
             f: shownFile,
@@ -146,7 +182,7 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           });
         }
         if (source.undecodable > 0) {
-          await wh.run("INSERT INTO meta.quarantine VALUES ($b, $s, $f, $t, NULL, NULL, '(encoding)', NULL, $reason)", {
+          await wh.run(`INSERT INTO meta.quarantine (${QUARANTINE_COLUMNS}) VALUES ($b, $s, $f, $t, NULL, NULL, '(encoding)', NULL, $reason, NULL)`, {
             b: batchId,
             s: source_,
             f: shownFile,
@@ -155,8 +191,8 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           });
         }
         if (mapping.format === "json" || mapping.format === "ndjson") {
-          summary.rowsRead += await wh.exec(`INSERT INTO meta.quarantine
-            SELECT ${batchId}, ${lit(source_)}, ${lit(shownFile)}, ${lit(contract.table)}, _record, _line, '(row)', left(_bad, 200), 'not valid JSON'
+          summary.rowsRead += await wh.exec(`INSERT INTO meta.quarantine (${QUARANTINE_COLUMNS})
+            SELECT ${batchId}, ${lit(source_)}, ${lit(shownFile)}, ${lit(contract.table)}, _record, _line, '(row)', left(_bad, 200), 'not valid JSON', NULL
             FROM ${source.from} WHERE _bad IS NOT NULL`);
         }
 
@@ -180,15 +216,17 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           await wh.value("SELECT count(DISTINCT coalesce(record, -line)) FROM meta.quarantine WHERE batch_id = $b", { b: batchId }),
         );
         summary.problems = (
-          await wh.all<{ record: number | null; line: number | null; field: string; reason: string }>(
-            "SELECT record, line, field, reason FROM meta.quarantine WHERE batch_id = $b ORDER BY coalesce(line, record), field LIMIT 5",
+          await wh.all<{ record: number | null; line: number | null; field: string; reason: string; value: string | null; related_record: number | null }>(
+            "SELECT record, line, field, reason, value, related_record FROM meta.quarantine WHERE batch_id = $b ORDER BY coalesce(line, record), field LIMIT 5",
             { b: batchId },
           )
-        ).map((p) =>
-          p.line === null && p.record === null
+        ).map((p) => {
+          // the operator's terminal may show the value (the reason itself never carries it)
+          const extra = `${p.value !== null ? ` (got "${p.value.length > 60 ? `${p.value.slice(0, 57)}...` : p.value}")` : ""}${p.related_record !== null ? ` (kept: record ${p.related_record})` : ""}`;
+          return p.line === null && p.record === null
             ? `${shownFile}: ${p.reason}`
-            : `${shownFile} ${p.line !== null ? `line ${p.line}` : `record ${p.record}`}, field ${p.field}: ${p.reason}`,
-        );
+            : `${shownFile} ${p.line !== null ? `line ${p.line}` : `record ${p.record}`}, field ${p.field}: ${p.reason}${extra}`;
+        });
         await wh.run(
           "INSERT INTO meta.batches VALUES ($b, $source, $t, $file, $sha, $mapping, $enc, $read, $ins, $rep, $unch, $sup, $quar, $start, current_timestamp)",
           {
@@ -239,6 +277,10 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
   }
 }
 
+/** The longest reason kept: a file-level message can quote a header, and a 200 MB header is not a reason. */
+export const MAX_REASON_CHARS = 2000;
+export const capReason = (text: string) => (text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS - 1)}…` : text);
+
 /** A file that cannot be read at all is recorded as a batch with one quarantine line, so status shows it. */
 async function recordFailedFile(
   wh: Warehouse,
@@ -251,12 +293,12 @@ async function recordFailedFile(
   await wh.transaction(async () => {
     const batchId = Number(await wh.value("SELECT nextval('meta.batch_seq')"));
     summary.batchId = batchId;
-    await wh.run("INSERT INTO meta.quarantine VALUES ($b, $s, $f, $t, NULL, NULL, '(file)', NULL, $reason)", {
+    await wh.run(`INSERT INTO meta.quarantine (${QUARANTINE_COLUMNS}) VALUES ($b, $s, $f, $t, NULL, NULL, '(file)', NULL, $reason, NULL)`, {
       b: batchId,
       s: opts.source,
       f: opts.origin ?? opts.file,
       t: summary.table,
-      reason: message,
+      reason: capReason(message),
     });
     await appendAudit(wh, {
       action: "ingest",
@@ -269,7 +311,7 @@ async function recordFailedFile(
       { b: batchId, s: opts.source, t: summary.table, f: opts.origin ?? opts.file, sha, m: opts.mapping.name, start: startedAt.toISOString() },
     );
   });
-  return { ...summary, status: "failed", message };
+  return { ...summary, status: "failed", message: capReason(message) };
 }
 
 /** agent_lookup_<batch>(key, agent_id): how this file's agent references resolve to roster ids. */

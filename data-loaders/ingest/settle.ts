@@ -6,6 +6,9 @@ import { ident, lit, type Warehouse } from "../../pipelines/db/warehouse.ts";
 import type { FieldSpec } from "../contracts/to-sql.ts";
 import type { Contract } from "../contracts/tables.ts";
 
+/** The quarantine's columns, named in every insert (the table grows columns over migrations). */
+export const QUARANTINE_COLUMNS = "batch_id, source, file, target_table, record, line, field, value, reason, related_record";
+
 export interface BatchContext {
   batchId: number;
   source: string;
@@ -41,8 +44,8 @@ export async function settleBatch(wh: Warehouse, contract: Contract, specs: Fiel
   // 1. bad rows: every problem becomes a quarantine line; the row leaves the raw table
   const bad = Number(await wh.value(`SELECT count(*) FROM ${raw} WHERE _batch_id = ${ctx.batchId} AND _bad`));
   if (bad > 0) {
-    await wh.run(`INSERT INTO meta.quarantine
-      SELECT ${head}, _rec, _ln, p.field, p.value, p.reason
+    await wh.run(`INSERT INTO meta.quarantine (${QUARANTINE_COLUMNS})
+      SELECT ${head}, _rec, _ln, p.field, p.value, p.reason, NULL
       FROM (SELECT _rec, _ln, unnest(_problems) AS p FROM ${batchRows(ctx, "_bad")})`);
     await wh.run(`DELETE FROM ${raw} WHERE _batch_id = ${ctx.batchId} AND _bad`);
   }
@@ -64,9 +67,9 @@ export async function settleBatch(wh: Warehouse, contract: Contract, specs: Fiel
         SELECT (${keyList}) FROM ${raw} WHERE _batch_id = ${ctx.batchId} GROUP BY ${keyList} HAVING count(*) > 1)`)})
       WINDOW w AS (PARTITION BY ${keyList} ORDER BY ${order})`);
     const keyText = key.length === 1 ? `CAST(${key[0]} AS VARCHAR)` : `concat_ws(' / ', ${keyList})`;
-    await wh.run(`INSERT INTO meta.quarantine
+    await wh.run(`INSERT INTO meta.quarantine (${QUARANTINE_COLUMNS})
       SELECT ${head}, _rec, _ln, ${lit(contract.key.join("+"))}, left(${keyText}, 200),
-        'duplicate ${contract.key.join("+")} in this file; the copy at record ' || _kept || ' was kept'
+        'duplicate ${contract.key.join("+")} in this file; the copy in related_record was kept', _kept
       FROM ${dups} WHERE _rn > 1 AND (_v IS NOT DISTINCT FROM _kept_v)`);
     await wh.run(`DELETE FROM ${raw} WHERE rowid IN (SELECT _rid FROM ${dups} WHERE _rn > 1 AND (_v IS NOT DISTINCT FROM _kept_v))`);
     superseded = await wh.exec(`UPDATE ${raw} SET _current = false WHERE rowid IN (SELECT _rid FROM ${dups} WHERE _rn > 1)`);

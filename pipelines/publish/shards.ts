@@ -9,10 +9,11 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "../db/warehouse.ts";
+import { shardName } from "../../src/components/shard-name.js";
 import { ident, lit } from "../db/warehouse.ts";
 
-/** A file-name-safe shard key (agent ids and periods are short ASCII in practice; anything else is encoded). */
-export const shardName = (key: string) => encodeURIComponent(key).replaceAll("%", "_");
+/** A shard's file name: collision-free and reversible, the same function the pages use (src/components/shard-name.js). */
+export { shardName };
 
 type Col = string | [name: string, expr: string];
 const nameOf = (c: Col) => (typeof c === "string" ? c : c[0]);

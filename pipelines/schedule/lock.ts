@@ -59,6 +59,18 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Whether the holder named in the owner file still runs: a pid on this host is checked; another host's is trusted. */
+export function ownerAlive(owner: LockOwner): boolean {
+  return owner.host !== hostname() || alive(owner.pid);
+}
+
+/** The owner file's holder when it is still running; null when there is none or it died without releasing (killed). */
+export function liveOwner(warehouseFile: string): { owner: LockOwner | null; dead: LockOwner | null } {
+  const owner = readOwner(warehouseFile);
+  if (!owner) return { owner: null, dead: null };
+  return ownerAlive(owner) ? { owner, dead: null } : { owner: null, dead: owner };
+}
+
 export function describeOwner(owner: LockOwner | null): string {
   return owner ? `'${owner.command}' (pid ${owner.pid} on ${owner.host}, since ${owner.since})` : "another process";
 }
