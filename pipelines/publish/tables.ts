@@ -308,7 +308,7 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
         (select count(*) from (select unnest(json_keys(m.manifest->'$.tables')))) as tables,
         -- the manifest as staff may read it: input files by their relative name (never a server path), and the records
         -- people keep (corrections, exclusions, committee decisions) by hash only, not by count
-        json_merge_patch(m.manifest, json_object(
+        json_merge_patch(json_merge_patch(m.manifest, '{"records": null}'), json_object(
           'inputs', coalesce((select to_json(list(json_merge_patch(x, json_object('file', regexp_extract(x->>'file', '[^/\\\\]*$'))) order by x->>'table', (x->>'batch_id')::bigint))
                               from (select unnest(json_extract(m.manifest, '$.inputs[*]')) as x)), '[]'::json),
           'records', coalesce((select json_group_object(k, json_object('sha256', json_extract_string(m.manifest, '$.records."' || k || '".sha256')))
