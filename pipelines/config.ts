@@ -10,6 +10,7 @@ import { z } from "zod";
 import { ApiSource } from "../data-loaders/helpdesk/config.ts";
 import { DropFolder } from "../data-loaders/surveys/config.ts";
 import { formatZodError } from "./messages.ts";
+import { DEFAULT_KEY_ENV, setAuditKeyEnv } from "./rules/audit.ts";
 import { Publish, Schedule } from "./schedule/config.ts";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
@@ -74,6 +75,10 @@ export const AppConfig = z.object({
   schedule: Schedule.optional(),
   /** publishing the boards after a run */
   publish: Publish.optional(),
+  /** the audit log's key: the name of the environment variable that holds it (the key itself is never in a file) */
+  audit: z
+    .object({ key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name, like APPRAISAL_AUDIT_KEY").default(DEFAULT_KEY_ENV) })
+    .default({ key_env: DEFAULT_KEY_ENV }),
 }).superRefine((c, ctx) => {
   const names = new Set<string>();
   for (const [list, items] of [["sources", c.sources], ["api_sources", c.api_sources]] as const) {
@@ -110,6 +115,7 @@ export function loadConfig(file?: string, cwd = process.cwd()): AppConfig {
   }
   if (!existsSync(candidate)) {
     const parsed = AppConfig.parse({ demo_mode: true, sources: DEMO_SOURCES });
+    setAuditKeyEnv(parsed.audit.key_env);
     return { ...parsed, baseDir: cwd, file: null };
   }
   let raw: unknown;
@@ -120,6 +126,7 @@ export function loadConfig(file?: string, cwd = process.cwd()): AppConfig {
   }
   const parsed = AppConfig.safeParse(raw);
   if (!parsed.success) throw new Error(formatZodError(candidate, parsed.error));
+  setAuditKeyEnv(parsed.data.audit.key_env);
   return { ...parsed.data, baseDir: path.dirname(path.resolve(candidate)), file: path.resolve(candidate) };
 }
 

@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import path from "node:path";
 import type { Warehouse } from "../db/warehouse.ts";
 import { lit } from "../db/warehouse.ts";
+import { type AuditHead, currentHead } from "../rules/audit.ts";
 import { METRICS } from "../scheme/metrics.ts";
 import { tableJsonQuery, writeShards } from "./shards.ts";
 import { type Audience, tablesFor } from "./tables.ts";
@@ -32,6 +33,9 @@ export interface Manifest {
   run: { run_id: number | null; finished_at: string | null };
   /** the last audit-log entry the snapshot includes: a publication, appeal or decision after it calls for a new one */
   audit_seq?: number;
+  /** the audit log's head when the snapshot was written (number, hash, MAC): every build carries it, so a copy of a
+   *  published site names the entry the log must still hold (`appraisal audit verify --site <dir>`) */
+  audit_head?: AuditHead;
   published_at: string;
   data: { first_day: string | null; as_of: string | null };
   current_period: { period: string; period_type: string } | null;
@@ -132,6 +136,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
       scheme: { id: opts.scheme, name_en: scheme.name_en, name_zh: scheme.name_zh },
       run: { run_id: run?.run_id ?? null, finished_at: run?.finished_at ?? null },
       audit_seq: await auditSeq(wh),
+      audit_head: await currentHead(wh),
       published_at: now.toISOString(),
       data: { first_day: bounds?.first_day ?? null, as_of: bounds?.as_of ?? null },
       current_period: await currentPeriod(wh, path.join(tmp, "tables", "periods.parquet")),

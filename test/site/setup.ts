@@ -54,7 +54,8 @@ export function appraisal(args: string[], config: string, opts: { noNetwork?: bo
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
       maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, TZ: "UTC" },
+      // the audit log is keyed; the global setup runs outside the test workers, so it sets the tests' key itself
+      env: { ...process.env, TZ: "UTC", APPRAISAL_AUDIT_KEY: process.env.APPRAISAL_AUDIT_KEY ?? "test-audit-key-0123456789abcdef" },
     });
   } catch (e) {
     const err = e as { stderr?: string };
