@@ -11,6 +11,7 @@ import { ApiSource } from "../data-loaders/helpdesk/config.ts";
 import { DropFolder } from "../data-loaders/surveys/config.ts";
 import { formatZodError } from "./messages.ts";
 import { DEFAULT_KEY_ENV, setAuditKeyEnv } from "./rules/audit.ts";
+import { DEFAULT_MAX_QUARANTINED_SHARE } from "./rules/blockers.ts";
 import { Publish, Schedule } from "./schedule/config.ts";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
@@ -75,6 +76,13 @@ export const AppConfig = z.object({
   schedule: Schedule.optional(),
   /** publishing the boards after a run */
   publish: Publish.optional(),
+  /** what must hold before a period is published (pipelines/rules/blockers.ts) */
+  publication_checks: z
+    .object({
+      /** a file with a larger share of its rows quarantined blocks the periods it covers (0-1) */
+      max_quarantined_share: z.number().min(0).max(1).default(DEFAULT_MAX_QUARANTINED_SHARE),
+    })
+    .default({ max_quarantined_share: DEFAULT_MAX_QUARANTINED_SHARE }),
   /** the audit log's key: the name of the environment variable that holds it (the key itself is never in a file) */
   audit: z
     .object({ key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name, like APPRAISAL_AUDIT_KEY").default(DEFAULT_KEY_ENV) })

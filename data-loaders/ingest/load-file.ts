@@ -13,7 +13,7 @@ import { appendAudit } from "../../pipelines/rules/audit.ts";
 import { fieldSpecs } from "../contracts/to-sql.ts";
 import { contractFor } from "../contracts/tables.ts";
 import { readTimeoutMs, unreadableFile } from "../files/check.ts";
-import { FileError, openSource, readError, type SourceFile } from "../files/read.ts";
+import { FileError, mixedLineEndings, openSource, readError, type SourceFile } from "../files/read.ts";
 import type { Mapping } from "../mappings/schema.ts";
 import { checkedSelectSql } from "./check-sql.ts";
 import { absentColumns, buildPlans, readerTypesFor } from "./plan.ts";
@@ -51,6 +51,8 @@ export interface BatchSummary {
   quarantined: number;
   /** a few quarantine lines for the console */
   problems: string[];
+  /** set when the file's line endings were made the same before reading (mixed CRLF and LF) */
+  lineEndings?: string;
   message?: string;
 }
 
@@ -127,13 +129,25 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
   }
   const specs = fieldSpecs(contract.schema);
   const readerTypes = readerTypesFor(mapping, specs);
-  let source: SourceFile;
+  // a CSV whose lines end both ways (CRLF and LF) is read again from a copy with LF only (see mixedLineEndings)
   try {
-    source = await openSource(wh, file, mapping, readerTypes);
+    return await loadOnce(false);
+  } catch (e) {
+    if (!(e instanceof FileError)) throw e;
+    if (!(mixedLineEndings(e) && (mapping.format === "csv" || mapping.format === "tsv"))) return recordFailedFile(wh, summary, opts, sha, startedAt, e.message);
+  }
+  try {
+    const loaded = await loadOnce(true);
+    if (loaded.status === "loaded") loaded.lineEndings = "mixed CRLF/LF, read as LF";
+    return loaded;
   } catch (e) {
     if (e instanceof FileError) return recordFailedFile(wh, summary, opts, sha, startedAt, e.message);
     throw e;
   }
+
+  /** Open and load the file once; a FileError (the file cannot be read as a whole) is thrown for the caller. */
+  async function loadOnce(normalizeLineEndings: boolean): Promise<BatchSummary> {
+  const source: SourceFile = await openSource(wh, file, mapping, readerTypes, { normalizeLineEndings });
   try {
     summary.encoding = source.encoding;
     const hasHeader = mapping.format === "csv" || mapping.format === "tsv" || mapping.format === "parquet";
@@ -269,11 +283,11 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
       });
     } catch (e) {
       await wh.run(`DROP TABLE IF EXISTS agent_lookup_${batchId}`).catch(() => {});
-      if (e instanceof FileError) return recordFailedFile(wh, summary, opts, sha, startedAt, e.message);
       throw e;
     }
   } finally {
     await source.cleanup();
+  }
   }
 }
 

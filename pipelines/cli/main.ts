@@ -172,6 +172,14 @@ export async function doPipeline(cfg: AppConfig, cmd: Command, opts: { force?: b
     ingestSummary(out.ingest!, t0);
     runSummary(out.run!);
     say(`scored warehouse: ${resolvePath(cfg, cfg.warehouse)}`);
+    if (!out.ok) {
+      // scored what was loaded, but a source file that could not be read leaves its periods incomplete
+      const failed = out.ingest!.batches.filter((b) => b.status === "failed");
+      say(
+        `pipeline: ${failed.length ? `${failed.length} file(s) could not be read (${failed.map((b) => b.file).join(", ")})` : "some sources had errors"}; the periods they cover cannot be published until they are fixed: fix the file(s) (the errors above say why), then run the pipeline again`,
+      );
+      process.exitCode = 1;
+    }
   });
 }
 

@@ -43,7 +43,7 @@ async function withRules<T>(deps: RulesDeps, cmd: Command, fn: (ctx: RulesContex
   const work = async () => {
     const wh = await deps.open(cfg, readOnly);
     try {
-      return await fn({ wh, timezone: cfg.timezone, holidays: cfg.holidays }, cfg);
+      return await fn({ wh, timezone: cfg.timezone, holidays: cfg.holidays, maxQuarantinedShare: cfg.publication_checks.max_quarantined_share }, cfg);
     } catch (e) {
       if (e instanceof RuleError) throw deps.fail(e.message);
       throw e;

@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import type { Warehouse } from "../db/warehouse.ts";
 import { buildManifest, storeManifest } from "../proof/manifest.ts";
 import { appendAudit, currentActor } from "./audit.ts";
+import { blockersMessage, DEFAULT_MAX_QUARANTINED_SHARE, publicationBlockers } from "./blockers.ts";
 import { addWorkingDays, localDate } from "./calendar.ts";
 
 export interface RulesContext {
@@ -19,6 +20,8 @@ export interface RulesContext {
   /** the moment of the act (tests pass a fixed one) */
   asOf?: Date;
   actor?: string;
+  /** config publication_checks.max_quarantined_share (default 5%) */
+  maxQuarantinedShare?: number;
 }
 
 export class RuleError extends Error {}
@@ -54,8 +57,9 @@ export function finalMessage(s: PeriodState): string {
 }
 
 async function schemePeriod(wh: Warehouse, scheme: string, period: string) {
-  const sp = await wh.one<{ version: string; is_complete: boolean; window: number; coverage_end: string }>(
-    `SELECT sp.version, sp.is_complete, v.appeal_window_working_days AS window, (p.coverage_end - 1)::VARCHAR AS coverage_end
+  const sp = await wh.one<{ version: string; is_complete: boolean; window: number; coverage_end: string; start_date: string; end_date: string }>(
+    `SELECT sp.version, sp.is_complete, v.appeal_window_working_days AS window, (p.coverage_end - 1)::VARCHAR AS coverage_end,
+       p.start_date::VARCHAR AS start_date, p.end_date::VARCHAR AS end_date
      FROM mart.scheme_periods sp
      JOIN scheme.versions v USING (scheme_id, version)
      JOIN mart.periods p USING (period_type, period)
@@ -84,6 +88,9 @@ export async function publish(ctx: RulesContext, scheme: string, period: string,
     throw new RuleError(`${period} is not complete: the data covers it up to ${sp.coverage_end}; publish it once it has ended and its data is in`);
   const current = await periodState(wh, scheme, period);
   if (current.state === "final") throw new RuleError(finalMessage(current));
+  // a file that could not be read, or is quarantined beyond the limit, leaves the period incomplete
+  const blockers = await publicationBlockers(wh, { start: sp.start_date, end: sp.end_date }, ctx.maxQuarantinedShare ?? DEFAULT_MAX_QUARANTINED_SHARE);
+  if (blockers.length) throw new RuleError(blockersMessage(period, blockers));
   if (state === "final") {
     if (current.state === "open")
       throw new RuleError(`publish ${period} as provisional first (appraisal publish --period ${period} --provisional); it becomes final after its appeal window`);

@@ -67,6 +67,15 @@ const cases: Case[] = [
   { name: "ragged row, too many columns", file: "ragged-long.csv", content: `${T_HEAD.join(",")}\n${good1.join(",")}\nT-9,2026-03-04 09:00:00,,open,normal,A1,0,x,EXTRA\n${good2.join(",")}\n`, mapping: "canonical/tickets", kept: 2, problem: { field: "(row)", line: 3, reason: /ragged row: expected 8 columns, found 9/ } },
   { name: "ragged row, too few columns", file: "ragged-short.csv", content: `${T_HEAD.join(",")}\n${good1.join(",")}\nT-9,2026-03-04 09:00:00\n${good2.join(",")}\n`, mapping: "canonical/tickets", kept: 2, problem: { field: "(row)", line: 3, reason: /ragged row: expected 8 columns, found 2/ } },
   { name: "broken quoting", file: "quote.csv", content: `${T_HEAD.join(",")}\n${good1.join(",")}\nT-9,"2026-03-04 09:00:00,,open,normal,A1,0,x\n`, mapping: "canonical/tickets", kept: 1, problem: { field: "(row)", line: 3, reason: /quot/i } },
+  {
+    // issue 10 item 3: DuckDB's strict reader refused such a file whole ("state machine reached an invalid state")
+    name: "mixed CRLF and LF line endings, with a ragged row among them",
+    file: "mixed-eol.csv",
+    content: `${T_HEAD.join(",")}\r\n${good1.join(",")}\r\nT-9,2026-03-04 09:00:00,,open,normal,A1,0,x,EXTRA\n${good2.join(",")}\n"T-8",2026-03-05 09:00:00,2026-03-05 10:00:00,resolved,normal,A1,0,"two\r\nlines"\r\n`,
+    mapping: "canonical/tickets",
+    kept: 3,
+    problem: { field: "(row)", line: 3, reason: /ragged row: expected 8 columns, found 9/ },
+  },
   { name: "empty file", file: "empty.csv", content: "", mapping: "canonical/tickets", kept: 0, fileError: /empty\.csv: the file is empty/ },
   { name: "header only", file: "header-only.csv", content: `${T_HEAD.join(",")}\n`, mapping: "canonical/tickets", kept: 0 },
   { name: "field longer than the contract allows", file: "long-subject.csv", content: tickets(withField("subject", "x".repeat(2500))), mapping: "canonical/tickets", kept: 2, problem: { field: "subject", line: 3, reason: /^longer than 2000 characters$/, value: "x".repeat(200) } },
