@@ -57,7 +57,7 @@ describe("publish", () => {
     copyFileSync(site.warehouse, file);
     const w2 = await Warehouse.open(file, { timezone: "Asia/Shanghai" });
     try {
-      await w2.run(`INSERT INTO meta.quarantine VALUES
+      await w2.run(`INSERT INTO meta.quarantine (batch_id, source, file, target_table, record, line, field, value, reason) VALUES
         (999, 'tickets', 'x.csv', 'tickets', 1, 2, 'customer_email', 'secret.person@example.org', 'expected an email, got "secret.person@example.org"'),
         (999, 'tickets', 'x.csv', 'tickets', 2, 3, 'reopen_count', '-4', 'must be at least 0, got -4'),
         (999, 'tickets', 'x.csv', 'tickets', NULL, NULL, '(file)', NULL, 'Error: line 7 "Zhang San,13800000000" could not be parsed')`);
