@@ -34,6 +34,8 @@ export interface Status {
   cursors: Array<{ source: string; stream: string; cursor: string; records: number; updated_at: string }>;
   schedule: { next: NextRun[]; lock: LockOwner | null; /** a holder that died without releasing the lock (killed) */ dead_lock?: LockOwner | null };
   periods: { first_month: string | null; last_month: string | null; latest_complete: Record<string, string | null> } | null;
+  /** how far each ticket source covers (what makes a period complete): its newest batch's coverage and cursor */
+  coverage: Array<{ source: string; covered_to: string; basis: string; cursor_to: string | null }>;
   schemes: Array<{ scheme_id: string; version: string; effective_from: string; sha256: string }>;
   agents: { roster: number } | null;
 }
@@ -71,6 +73,12 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
   const cursors = await wh.all<Status["cursors"][number]>(
     "SELECT source, stream, cursor::VARCHAR AS cursor, records, strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at FROM meta.source_cursors ORDER BY source, stream",
   );
+  const coverage = await wh.all<Status["coverage"][number]>(`
+    SELECT b.source, strftime(arg_max(coalesce(c.covers_to, b.started_at), coalesce(c.covers_to, b.started_at)), '%Y-%m-%d %H:%M:%S') AS covered_to,
+      arg_max(coalesce(c.basis, 'loaded'), coalesce(c.covers_to, b.started_at)) AS basis,
+      (SELECT strftime(min(updated_at), '%Y-%m-%d %H:%M:%S') FROM meta.source_cursors k WHERE k.source = b.source) AS cursor_to
+    FROM meta.batches b LEFT JOIN meta.batch_coverage c USING (batch_id)
+    WHERE b.target_table = 'tickets' AND b.rows_read >= 0 GROUP BY b.source ORDER BY b.source`);
   let periods: Status["periods"] = null;
   if (await exists(wh, "mart", "periods")) {
     const r = await wh.one<{ first_month: string; last_month: string }>(
@@ -102,6 +110,7 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
     cursors,
     schedule: { next: extra.next ?? [], lock: extra.lock ?? null, dead_lock: extra.deadLock ?? null },
     periods,
+    coverage,
     schemes,
     agents: { roster: tables.agents?.current ?? 0 },
   };
@@ -131,6 +140,11 @@ export function formatStatus(s: Status): string {
       `Periods: ${s.periods.first_month} to ${s.periods.last_month}; latest complete month ${s.periods.latest_complete.month ?? "-"}, quarter ${s.periods.latest_complete.quarter ?? "-"}, year ${s.periods.latest_complete.year ?? "-"}`,
     );
   } else out.push("Periods: not computed yet: run 'appraisal run'");
+  if (s.coverage.length) {
+    out.push("  complete by the sources' coverage, never by the newest date in the data (a record dated after its load is quarantined):");
+    for (const c of s.coverage)
+      out.push(`  ${c.source.padEnd(16)} covers up to ${c.covered_to} (${c.basis === "file modified" ? "when its newest export was written" : c.basis === "fetched" ? "when it was last fetched" : "when its newest file was loaded"})${c.cursor_to ? `; API cursor ${c.cursor_to}` : ""}`);
+  }
   out.push("Schemes in force:");
   for (const v of s.schemes) out.push(`  ${v.scheme_id} ${v.version} from ${v.effective_from} (sha256 ${v.sha256.slice(0, 12)})`);
   out.push("");

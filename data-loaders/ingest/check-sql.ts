@@ -14,7 +14,31 @@ import { type FieldPlan, VERSION_DEFAULT } from "./plan.ts";
  * string building. The zod contract supplies the field checks (to-sql.ts); the contract's rules, its one-of
  * fields and the roster supply the rest.
  */
-export function checkedSelectSql(source: SourceFile, contract: Contract, plans: FieldPlan[], mapping: Mapping, lookup: string): string {
+/** A record dated this much after its load still counts as now (clocks of helpdesks and servers differ a little). */
+export const FUTURE_TOLERANCE_MS = 10 * 60_000;
+
+export const FUTURE_REASON = "dated after the file was loaded (in the future); check the export's time zone and the clock that wrote it";
+
+/**
+ * SQL conditions for the contract's event fields: TRUE when the record is dated after `loadedAt` (plus a small
+ * tolerance). Dates and quarters are compared with the load's date in the department's time zone (the session's).
+ */
+export function futureCases(contract: Contract, loadedAt: Date): Array<{ field: string; violated: string }> {
+  const ts = `TIMESTAMPTZ ${lit(new Date(loadedAt.getTime() + FUTURE_TOLERANCE_MS).toISOString())}`;
+  const day = `CAST(TIMESTAMPTZ ${lit(loadedAt.toISOString())} AS DATE)`;
+  return (contract.events ?? []).map(({ field, kind }) => {
+    const f = ident(field);
+    const violated =
+      kind === "timestamp"
+        ? `${f} > ${ts}`
+        : kind === "date"
+          ? `${f} > ${day}`
+          : `make_date(TRY_CAST(left(${f}, 4) AS INTEGER), TRY_CAST(right(${f}, 1) AS INTEGER) * 3 - 2, 1) > ${day}`;
+    return { field, violated };
+  });
+}
+
+export function checkedSelectSql(source: SourceFile, contract: Contract, plans: FieldPlan[], mapping: Mapping, lookup: string, loadedAt: Date = new Date()): string {
   const isJson = mapping.format === "json" || mapping.format === "ndjson";
   // v__<field>: the value as read (text, or already typed by the CSV reader); vt: always text, for messages
   const textCols = plans.map((p) => `${p.typedColumn ? ident(p.typedColumn.name) : p.text} AS ${ident(`v__${p.spec.name}`)}`);
@@ -102,10 +126,17 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
       `CASE WHEN ${reason} IS NOT NULL THEN {'field': ${lit(p.spec.name)}, 'value': left(${vt(p.spec.name)}, 200), 'reason': ${reason}} END`,
     );
   }
-  for (const rule of contract.rules) {
+  // records dated after the load (the future) never count, and never make a period look complete
+  const rules = [
+    ...contract.rules,
+    ...futureCases(contract, loadedAt)
+      .filter((f) => planOf(f.field))
+      .map((f) => ({ ...f, reason: FUTURE_REASON })),
+  ];
+  for (const rule of rules) {
     conditions.push(`coalesce(${rule.violated}, false)`);
   }
-  const ruleStructs = contract.rules.map(
+  const ruleStructs = rules.map(
     (r) => `CASE WHEN ${r.violated} THEN {'field': ${lit(r.field)}, 'value': left(${vt(r.field)}, 200), 'reason': ${lit(r.reason)}} END`,
   );
   if (contract.oneOf) {

@@ -6,7 +6,7 @@
  * Loading the same file twice changes nothing.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { ident, lit, type Warehouse } from "../../pipelines/db/warehouse.ts";
 import { msg } from "../../pipelines/messages.ts";
 import { appendAudit } from "../../pipelines/rules/audit.ts";
@@ -31,6 +31,8 @@ export interface LoadOptions {
   onProgress?: (percent: number) => void;
   /** what the batch and its quarantine lines name as the file (an API page's URL instead of a temp file) */
   origin?: string;
+  /** the moment of the load (tests pass a fixed one): records dated after it are in the future */
+  now?: Date;
   /** extra work inside the batch's transaction, after its rows are settled (an API source commits its cursor
    *  here, so that the cursor and the rows it covers land together or not at all) */
   inTransaction?: (batchId: number) => Promise<void>;
@@ -107,11 +109,13 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
     quarantined: 0,
     problems: [],
   };
-  const startedAt = new Date();
+  const startedAt = opts.now ?? new Date();
   opts.onPhase?.("reading");
   // only a regular, readable file is opened: a FIFO or device would block the read (and the warehouse) for good
   const refused = unreadableFile(file);
   if (refused) return recordFailedFile(wh, summary, opts, "", startedAt, refused);
+  // when the export was written: the batch covers its source up to then (see meta.batch_coverage)
+  const modified = statSync(file).mtime;
   // a file loaded before (same bytes, table and mapping) is skipped before it is opened: no sniffing, no decoding
   let sha: string;
   try {
@@ -170,7 +174,7 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           await wh.runWithProgress(
             `INSERT INTO ${raw} (${cols}, _batch_id, _record, _current, _bad, _problems)
             SELECT ${cols}, ${batchId}, _record, NOT _bad, _bad, _problems
-            FROM (${checkedSelectSql(source, contract, plans, mapping, lookup)})`,
+            FROM (${checkedSelectSql(source, contract, plans, mapping, lookup, startedAt)})`,
             opts.onProgress,
           );
         } catch (e) {
@@ -260,6 +264,12 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
             start: startedAt.toISOString(),
           },
         );
+        // how far this batch covers its source: an export up to when it was written (never after its load)
+        await wh.run("INSERT INTO meta.batch_coverage VALUES ($b, $to::TIMESTAMPTZ, $basis)", {
+          b: batchId,
+          to: (opts.origin || modified >= startedAt ? startedAt : modified).toISOString(),
+          basis: opts.origin ? "fetched" : modified < startedAt ? "file modified" : "loaded",
+        });
         await appendAudit(wh, {
           action: "ingest",
           subject: file,
