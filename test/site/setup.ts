@@ -64,7 +64,7 @@ export function appraisal(args: string[], config: string, opts: { noNetwork?: bo
 }
 
 /** Test files that read the built site through `inject("site")`. */
-const SITE_TESTS = ["test/site/browser", "test/site/built", "test/publish/publish"];
+const SITE_TESTS = ["test/site/browser", "test/site/built", "test/site/subtraction", "test/site/build-swap", "test/publish/publish"];
 
 /**
  * `vitest run test/x.test.ts` names its files: when none of them reads the site, the build is skipped (it takes a
