@@ -9,10 +9,11 @@
  *   snap-<time>-<run>/shards/...         per-agent and per-period JSON the pages fetch by URL parameter
  *   snap-<time>-<run>/metrics.json       the metric catalogue (labels, units, definitions)
  *   current -> snap-...                  a symlink, swapped atomically (rename) once the snapshot is complete
- * A reader resolves `current` once (realpath) and reads that folder; the previous snapshot is kept, so a build
- * that started before a publish finishes from the snapshot it started with.
+ * A reader resolves `current` once (realpath) and reads that folder; the previous snapshot is kept. A site build pins
+ * the snapshot it reads for its whole length (`pinSnapshot`: a hard-linked copy under .pins/, removed when the build
+ * ends), so no number of publishes while it runs can take a file from under it.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "../db/warehouse.ts";
 import { lit } from "../db/warehouse.ts";
@@ -183,8 +184,76 @@ function swapCurrent(audienceDir: string, name: string): void {
   renameSync(tmpLink, path.join(audienceDir, "current"));
 }
 
+export interface PinnedSnapshot {
+  /** the pinned copy: read this, not the snapshot */
+  dir: string;
+  /** the snapshot it copies */
+  of: string;
+  release(): void;
+}
+
+/**
+ * Pin a snapshot for a reader that takes a while (a site build): its files are hard-linked (copied where links are not
+ * possible) into <audience>/.pins/<name>-<pid>-<time>, which no publish prunes while this process lives. A snapshot
+ * pruned while it is being pinned is retried from `current()` (the snapshot in force by then).
+ */
+export function pinSnapshot(snapshot: string, current: () => string | null = () => null, tries = 5): PinnedSnapshot {
+  let target = snapshot;
+  for (let attempt = 1; ; attempt++) {
+    const pins = path.join(path.dirname(target), ".pins");
+    const dir = path.join(pins, `${path.basename(target)}-${process.pid}-${Date.now()}-${attempt}`);
+    try {
+      mkdirSync(dir, { recursive: true });
+      linkTree(target, dir);
+      if (!existsSync(path.join(dir, "manifest.json"))) throw Object.assign(new Error(`${target} has no manifest.json`), { code: "ENOENT" });
+      return { dir, of: target, release: () => rmSync(dir, { recursive: true, force: true }) };
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      const next = current();
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT" || attempt >= tries || !next) throw e;
+      target = next;
+    }
+  }
+}
+
+function linkTree(from: string, to: string): void {
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    const a = path.join(from, e.name);
+    const b = path.join(to, e.name);
+    if (e.isDirectory()) {
+      mkdirSync(b);
+      linkTree(a, b);
+    } else {
+      try {
+        linkSync(a, b);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") throw err;
+        copyFileSync(a, b);
+      }
+    }
+  }
+}
+
+/** Pins of builds that died (their pid is gone) or are older than a day. */
+function prunePins(audienceDir: string): void {
+  const pins = path.join(audienceDir, ".pins");
+  if (!existsSync(pins)) return;
+  for (const f of readdirSync(pins)) {
+    const pid = Number(/-(\d+)-\d+-\d+$/.exec(f)?.[1] ?? 0);
+    let alive = false;
+    try {
+      alive = pid > 0 && process.kill(pid, 0);
+    } catch (e) {
+      alive = (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+    const old = Date.now() - statSync(path.join(pins, f)).mtimeMs > 86_400_000;
+    if (!alive || old) rmSync(path.join(pins, f), { recursive: true, force: true });
+  }
+}
+
 /** Keep the new snapshot and the one before it (a build may still be reading it); remove older ones and leftovers. */
 function prune(audienceDir: string, keep: string): void {
+  prunePins(audienceDir);
   const snaps = readdirSync(audienceDir)
     .filter((f) => f.startsWith("snap-") && f !== keep)
     .sort();
