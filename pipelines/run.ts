@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "./db/warehouse.ts";
 import { appendAudit } from "./rules/audit.ts";
+import { type PendingSummary, recordPendingChanges } from "./rules/frozen.ts";
 import { type RunMeta, startRun } from "./schedule/runs.ts";
 import { type LoadedScheme, writeSchemeTables } from "./scheme/load.ts";
 
@@ -111,6 +112,8 @@ export interface RunResult {
   checks: number;
   tables: Record<string, number>;
   seconds: number;
+  /** published periods whose live results now differ from what was published (they stay out; see rules/frozen.ts) */
+  pending: PendingSummary[];
 }
 
 /** Point a model's or check's SQL at the build schema: mart.x -> build.x, stg.x -> build.stg__x, scheme.x -> build.scheme__x. */
@@ -223,8 +226,10 @@ export async function runModels(
       });
     });
     await dropOtherBuilds(wh, build);
+    // what this run would change in published periods: recorded, never shown until a new publication lets it in
+    const pending = await recordPendingChanges(wh, runId);
     reporter.done();
-    return { runId, models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000 };
+    return { runId, models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000, pending };
   } catch (e) {
     reporter.done();
     await wh.run(`DROP SCHEMA IF EXISTS ${build} CASCADE`).catch(() => {});

@@ -5,6 +5,7 @@ import { statSync } from "node:fs";
 import type { Warehouse } from "./db/warehouse.ts";
 import { SCHEMA_VERSION } from "./db/migrate.ts";
 import type { LockOwner } from "./schedule/lock.ts";
+import { type PendingSummary, pendingSummary } from "./rules/frozen.ts";
 import type { NextRun } from "./schedule/scheduler.ts";
 
 export interface Status {
@@ -37,6 +38,8 @@ export interface Status {
   /** how far each ticket source covers (what makes a period complete): its newest batch's coverage and cursor */
   coverage: Array<{ source: string; covered_to: string; basis: string; cursor_to: string | null }>;
   schemes: Array<{ scheme_id: string; version: string; effective_from: string; sha256: string }>;
+  /** published periods whose live results differ from the frozen revision the boards show (rules/frozen.ts) */
+  pending: PendingSummary[];
   agents: { roster: number } | null;
 }
 
@@ -112,6 +115,7 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
     periods,
     coverage,
     schemes,
+    pending: (await exists(wh, "meta", "pending_changes")) ? await pendingSummary(wh) : [],
     agents: { roster: tables.agents?.current ?? 0 },
   };
 }
@@ -144,6 +148,13 @@ export function formatStatus(s: Status): string {
     out.push("  complete by the sources' coverage, never by the newest date in the data (a record dated after its load is quarantined):");
     for (const c of s.coverage)
       out.push(`  ${c.source.padEnd(16)} covers up to ${c.covered_to} (${c.basis === "file modified" ? "when its newest export was written" : c.basis === "fetched" ? "when it was last fetched" : "when its newest file was loaded"})${c.cursor_to ? `; API cursor ${c.cursor_to}` : ""}`);
+  }
+  if (s.pending.length) {
+    out.push("Changes pending (published periods keep what was published; the latest run would change):");
+    for (const p of s.pending)
+      out.push(
+        `  ${p.scheme_id} ${p.period} (${p.state}, revision ${p.revision}): ${p.figures} figure(s) of ${p.agents} agent(s), e.g. ${p.examples.join("; ")}; ${p.state === "final" ? `let them in: appraisal reopen --period ${p.period} --reason "...", then publish` : `publish again to make them a new revision`}`,
+      );
   }
   out.push("Schemes in force:");
   for (const v of s.schemes) out.push(`  ${v.scheme_id} ${v.version} from ${v.effective_from} (sha256 ${v.sha256.slice(0, 12)})`);

@@ -152,6 +152,8 @@ function runSummary(r: NonNullable<Awaited<ReturnType<typeof executeTask>>["run"
   say(
     `run #${r.runId}: ${r.models} models and ${r.checks} checks in ${r.seconds.toFixed(1)} s; ${r.tables["mart.rankings"] ?? 0} ranking rows, ${r.tables["mart.indicator_scores"] ?? 0} indicator scores`,
   );
+  // (a run's changes to published periods are said by the task itself: pendingMessage, schedule/jobs.ts)
+  if (r.pending.length) say(`${r.pending.length} published period(s) keep their published figures; 'appraisal status' lists the changes pending`);
 }
 
 async function doRun(cfg: AppConfig, cmd: Command): Promise<void> {

@@ -18,6 +18,7 @@ import path from "node:path";
 import type { Warehouse } from "../db/warehouse.ts";
 import { lit } from "../db/warehouse.ts";
 import { type AuditHead, currentHead } from "../rules/audit.ts";
+import { overlay } from "../rules/frozen.ts";
 import { METRICS } from "../scheme/metrics.ts";
 import { tableJsonQuery, writeShards } from "./shards.ts";
 import { type Audience, tablesFor } from "./tables.ts";
@@ -111,11 +112,13 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   const name = `snap-${now.toISOString().replace(/[-:.]/g, "")}-run${run?.run_id ?? 0}-${process.pid}`;
   const tmp = path.join(audienceDir, `.tmp-${process.pid}-${Date.now()}`);
   mkdirSync(path.join(tmp, "tables"), { recursive: true });
+  // a published period shows its frozen revision, never the live results of a later run (pipelines/rules/frozen.ts)
+  const frozen = await overlay(wh, opts.scheme);
   try {
     const tables: Manifest["tables"] = [];
     for (const t of tablesFor(opts.audience)) {
       const file = path.join(tmp, "tables", `${t.name}.parquet`);
-      const sql = t.sql.replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates);
+      const sql = frozen.rewrite(t.sql.replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates));
       try {
         await wh.run(`COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`);
       } catch (e) {
@@ -155,6 +158,8 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
+  } finally {
+    await frozen.drop();
   }
 }
 

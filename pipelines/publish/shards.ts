@@ -152,7 +152,7 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
     const ids = await parts(tableJsonQuery({ from: t("input_ids"), key: "agent_id", columns, orderBy: "period, input_set" }));
     for (const id of new Set([...rankings.keys(), ...ids.keys()])) writeFileSync(path.join(inputsDir, `${shardName(id)}.json`), ids.get(id) ?? empty(columns));
   }
-  for (const name of ["appeals", "tracker", "calibration", "rater_calibration"]) {
+  for (const name of ["appeals", "tracker", "calibration", "rater_calibration", "pending_changes_detail"]) {
     if (!has(name)) continue;
     const managementDir = path.join(dir, "shards", "management");
     mkdirSync(managementDir, { recursive: true });

@@ -281,6 +281,27 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
       where r.scheme_id = $scheme order by r.period, r.revision, r.agent_id`,
   },
   {
+    name: "pending_changes",
+    audience: "staff",
+    about: "per published period: how many figures of how many agents the latest run would change (kept out until a new publication); counts and kinds only",
+    sql: `
+      select period, any_value(state) as state, any_value(revision) as revision, count(distinct agent_id) as agents, count(*) as figures,
+        string_agg(distinct case when figure in ('composite', 'grade', 'rank', 'ranked', 'bottom group', 'tracker state') then figure
+          when starts_with(figure, 'indicator ') then 'indicators' when starts_with(figure, 'dimension ') then 'dimensions'
+          when starts_with(figure, '360 ') then '360' when starts_with(figure, 'team ') then 'teams' else 'other' end, ',') as kinds
+      from meta.pending_changes where scheme_id = $scheme group by period order by period`,
+  },
+  {
+    name: "pending_changes_detail",
+    audience: "management",
+    shardOnly: true,
+    about: "per published period, agent and figure: the published (frozen) value and what the latest run computed; management only",
+    sql: `
+      select c.period, c.state, c.revision, c.agent_id, a.display_name, c.figure, c.old, c.new
+      from meta.pending_changes c left join stg.agents a using (agent_id)
+      where c.scheme_id = $scheme order by c.period, c.agent_id nulls last, c.figure`,
+  },
+  {
     name: "appeal_counts",
     audience: "staff",
     about: "appeals (申诉) per period, indicator and state: counts only; who appealed and why is for management",

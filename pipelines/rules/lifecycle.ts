@@ -11,6 +11,7 @@ import type { Warehouse } from "../db/warehouse.ts";
 import { buildManifest, storeManifest } from "../proof/manifest.ts";
 import { appendAudit, currentActor } from "./audit.ts";
 import { blockersMessage, DEFAULT_MAX_QUARANTINED_SHARE, publicationBlockers } from "./blockers.ts";
+import { freezePeriod } from "./frozen.ts";
 import { addWorkingDays, localDate } from "./calendar.ts";
 
 export interface RulesContext {
@@ -134,6 +135,9 @@ export async function publish(ctx: RulesContext, scheme: string, period: string,
     const deadline = state === "provisional" ? addWorkingDays(today(ctx), sp.window, ctx.holidays) : current.appeal_deadline;
     const manifest = await buildManifest(wh, scheme, period, { revision, state, run_id: lastRun.run_id, published_at: at, results_sha256: resultsHash });
     const manifestHash = await storeManifest(wh, manifest);
+    // every figure the boards show for the period, frozen as this revision: a later run changes none of them
+    const frozenRows = await freezePeriod(wh, scheme, period, revision);
+    await wh.run("DELETE FROM meta.pending_changes WHERE scheme_id = $s AND period = $p", { s: scheme, p: period });
     await wh.run(
       `INSERT INTO meta.period_states VALUES ($s, $p, $state, $at::TIMESTAMPTZ, $deadline::DATE, $rev)
        ON CONFLICT (scheme_id, period) DO UPDATE SET state = excluded.state, since = excluded.since,
@@ -151,6 +155,7 @@ export async function publish(ctx: RulesContext, scheme: string, period: string,
         results_sha256: resultsHash,
         manifest_sha256: manifestHash,
         appeal_deadline: deadline,
+        frozen_rows: frozenRows,
       },
       actor: actor(ctx),
       at,

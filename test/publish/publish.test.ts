@@ -42,9 +42,9 @@ describe("publish", () => {
     }
     const shard = readFileSync(path.join(staff.dir, "shards", "agents", readdirSync(path.join(staff.dir, "shards", "agents"))[0]!), "utf8");
     expect(shard).not.toMatch(/bottom|in_bottom_group/);
-    expect(PUBLISHED_TABLES.filter((x) => x.audience === "management").map((x) => x.name)).toEqual(["bottom_group", "appeals", "tracker", "input_ids", "calibration", "rater_calibration"]);
+    expect(PUBLISHED_TABLES.filter((x) => x.audience === "management").map((x) => x.name)).toEqual(["bottom_group", "pending_changes_detail", "appeals", "tracker", "input_ids", "calibration", "rater_calibration"]);
     // appeal reasons, the tracker, calibration and the ids behind each indicator reach the management build's files only
-    expect(readdirSync(path.join(mgmt.dir, "shards", "management")).sort()).toEqual(["appeals.json", "calibration.json", "rater_calibration.json", "tracker.json"]);
+    expect(readdirSync(path.join(mgmt.dir, "shards", "management")).sort()).toEqual(["appeals.json", "calibration.json", "pending_changes_detail.json", "rater_calibration.json", "tracker.json"]);
     // an inputs file for every agent, empty where no published period has their ids (no 404 on the agent page)
     expect(readdirSync(path.join(mgmt.dir, "shards", "inputs")).sort()).toEqual(readdirSync(path.join(mgmt.dir, "shards", "agents")).sort());
     expect(existsSync(path.join(staff.dir, "shards", "management"))).toBe(false);
