@@ -39,7 +39,11 @@ export function pendingNotice(period, pendingRows, ctx, {detail = null, indicato
   const p = pendingRows.find((d) => d.period === period);
   if (!p) return html`<p class="muted" data-state="no-pending">${L.pendingNone}</p>`;
   const kinds = String(p.kinds ?? "").split(",").filter(Boolean).map((k) => L[KIND_LABELS[k]] ?? k).join(" · ");
-  const rows = detail ? detail.filter((d) => d.period === period) : [];
+  // agent by agent (team figures last), rank and composite first
+  const order = (f) => ["rank", "composite", "grade", "ranked", "bottom group", "tracker state"].indexOf(f) + 1 || 9;
+  const rows = (detail ? detail.filter((d) => d.period === period) : []).sort(
+    (a, b) => (a.agent_id === null) - (b.agent_id === null) || String(a.agent_id ?? a.figure).localeCompare(String(b.agent_id ?? b.figure)) || order(a.figure) - order(b.figure) || a.figure.localeCompare(b.figure)
+  );
   return html`<div class="card pending" data-state="pending" data-period="${period}">
     <div class="grid grid-cols-2">
       <div><span class="big" data-value="pending-figures">${p.figures}</span> ${L.pendingFigures}</div>
