@@ -257,7 +257,7 @@ export async function verifyPeriod(wh: Warehouse, o: VerifyOptions): Promise<Ver
 
 /** The report as text for the terminal: one line per difference, grouped, and what to do next. */
 export function formatVerifyReport(r: VerifyReport): string {
-  const head = `${r.scheme} ${r.period}, revision ${r.revision} (manifest ${short(r.manifest_sha256)}): checked ${r.checked.inputs} input batches, ${r.checked.records} record tables, ${r.checked.tables} published tables, ${r.checked.frozen} frozen tables the boards show and ${r.checked.agents} agents in ${r.seconds.toFixed(1)} s`;
+  const head = `${r.scheme} ${r.period}, revision ${r.revision} (manifest ${short(r.manifest_sha256)}): checked ${r.checked.inputs} input batches, ${r.checked.records} record tables, ${r.checked.tables} published tables and ${r.checked.agents} agents, and the ${r.checked.frozen} frozen tables the boards show, in ${r.seconds.toFixed(1)} s`;
   if (r.ok) return `verified: ${head}; the published results follow from the warehouse, bit for bit`;
   const lines = [`NOT verified: ${head}`];
   const titles: Record<Difference["kind"], string> = {

@@ -77,7 +77,9 @@ describe("scheduler", () => {
   });
 
   it("makes a manual run started meanwhile wait for the scheduled one", { timeout: 60_000 }, async () => {
-    fake = await startFakeHelpdesk({ tickets: 80, ratings: 0, issues: 0, pageSize: 10, delayMs: 60 });
+    // each page answers slowly enough (under the sources' 0.5 s timeout) that the scheduled job still runs when the manual command (a new
+    // process) starts, on a busy machine too
+    fake = await startFakeHelpdesk({ tickets: 80, ratings: 0, issues: 0, pageSize: 10, delayMs: 300 });
     const cfg = apiConfig(dir, fake.url);
     const configFile = path.join(dir, "appraisal.config.yaml");
     writeFileSync(
