@@ -33,7 +33,8 @@ beforeAll(() => {
 afterAll(() => cleanup?.());
 
 describe("a build while snapshots are published", () => {
-  it("pins its snapshot, and swaps a complete dist/ in: the served site never goes missing", async () => {
+  // two site builds and three publishes: minutes on a busy 2-core machine
+  it("pins its snapshot, and swaps a complete dist/ in: the served site never goes missing", { timeout: 600_000 }, async () => {
     const out = path.join(dir, "dist");
     await appraisal(["build", "--out", out]);
     expect(lstatSync(out).isSymbolicLink()).toBe(true);
