@@ -13,6 +13,8 @@ import { formatZodError } from "./messages.ts";
 import { BusinessHours } from "./calendar/config.ts";
 import { TimeZone } from "./config-zone.ts";
 import { Notifications } from "./notify/config.ts";
+import { DEFAULT_KEY_ENV, setAuditKeyEnv } from "./rules/audit.ts";
+import { DEFAULT_MAX_QUARANTINED_SHARE } from "./rules/blockers.ts";
 import { Publish, Schedule } from "./schedule/config.ts";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
@@ -72,6 +74,17 @@ export const AppConfig = z.object({
   publish: Publish.optional(),
   /** telling people: WeCom, DingTalk, Feishu/Lark, Slack, email (pipelines/notify) */
   notifications: Notifications.optional(),
+  /** what must hold before a period is published (pipelines/rules/blockers.ts) */
+  publication_checks: z
+    .object({
+      /** a file with a larger share of its rows quarantined blocks the periods it covers (0-1) */
+      max_quarantined_share: z.number().min(0).max(1).default(DEFAULT_MAX_QUARANTINED_SHARE),
+    })
+    .default({ max_quarantined_share: DEFAULT_MAX_QUARANTINED_SHARE }),
+  /** the audit log's key: the name of the environment variable that holds it (the key itself is never in a file) */
+  audit: z
+    .object({ key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name, like APPRAISAL_AUDIT_KEY").default(DEFAULT_KEY_ENV) })
+    .default({ key_env: DEFAULT_KEY_ENV }),
 }).superRefine((c, ctx) => {
   const names = new Set<string>();
   for (const [list, items] of [["sources", c.sources], ["api_sources", c.api_sources]] as const) {
@@ -110,6 +123,7 @@ export function loadConfig(file?: string, cwd = process.cwd()): AppConfig {
   }
   if (!existsSync(candidate)) {
     const parsed = AppConfig.parse({ demo_mode: true, sources: DEMO_SOURCES });
+    setAuditKeyEnv(parsed.audit.key_env);
     return { ...parsed, baseDir: cwd, file: null };
   }
   let raw: unknown;
@@ -120,6 +134,7 @@ export function loadConfig(file?: string, cwd = process.cwd()): AppConfig {
   }
   const parsed = AppConfig.safeParse(raw);
   if (!parsed.success) throw new Error(formatZodError(candidate, parsed.error));
+  setAuditKeyEnv(parsed.data.audit.key_env);
   return { ...parsed.data, baseDir: path.dirname(path.resolve(candidate)), file: path.resolve(candidate) };
 }
 

@@ -23,8 +23,19 @@ export const msg = {
   missingColumns: (file: string, missing: string[], found: string[]) =>
     `${file}: missing column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `'${m}'`).join(", ")}; the file has ${found
       .slice(0, 30)
-      .map((f) => `'${f}'`)
+      // a column name is shown up to 60 characters: a header of 200 MB is not a message
+      .map((f) => `'${f.length > 60 ? `${f.slice(0, 57)}...` : f}'`)
       .join(", ")}${found.length > 30 ? ", ..." : ""}. Fix the export or the mapping's 'columns'.`,
+  fileMissing: (file: string) => `${file} does not exist; check the path (a source's path is relative to the config file)`,
+  fileIsFolder: (file: string) =>
+    `${file} is a folder, not a file; name one file, or the files in it with a pattern such as ${file.replace(/[\\/]+$/, "")}/*.csv`,
+  fileNotRegular: (file: string, kind: string) =>
+    `${file} is ${kind}, not a regular file; nothing was read (a read from it could wait forever while holding the warehouse). Save the export to a file and load that`,
+  fileNoAccess: (file: string, user: string) =>
+    `${file} cannot be read: permission denied for ${user}; give that user read access (for example chmod o+r, or chown) and ingest again`,
+  fileUnreadable: (file: string, why: string) => `${file} cannot be opened (${why}); check the path and the disk, then ingest again`,
+  readStalled: (file: string, seconds: number) =>
+    `${file}: reading stopped: no data for ${seconds} s (a network share or device that stopped answering?); nothing was loaded. Copy the file to a local disk and ingest again (APPRAISAL_READ_TIMEOUT_SECONDS changes the wait)`,
   emptyFile: (file: string) => `${file}: the file is empty (no header row); nothing loaded`,
   recordsPathNotList: (file: string, recordsPath: string, found: Array<string | null>) =>
     `${file}: records_path ${recordsPath} ${found.includes(null) ? "finds nothing in the document" : `points at ${found.map((k) => (k ?? "nothing").toLowerCase()).join(" / ")}`}, not a list of records; nothing loaded. Fix records_path in the mapping (the path to the list, for example $.data.items)`,

@@ -9,6 +9,7 @@ import type { Warehouse } from "./db/warehouse.ts";
 import { writeTable } from "./db/write-table.ts";
 import { msg } from "./messages.ts";
 import { appendAudit } from "./rules/audit.ts";
+import { type PendingSummary, recordPendingChanges } from "./rules/frozen.ts";
 import { type RunMeta, startRun } from "./schedule/runs.ts";
 import { BusinessHours } from "./calendar/config.ts";
 import { CN_VERSION, CN_YEARS, calendarDays } from "./calendar/days.ts";
@@ -118,6 +119,8 @@ export interface RunResult {
   seconds: number;
   /** what the run could not score and how to fix it (periods with data before a scheme's start) */
   warnings: string[];
+  /** published periods whose live results now differ from what was published (they stay out; see rules/frozen.ts) */
+  pending: PendingSummary[];
 }
 
 /**
@@ -317,8 +320,10 @@ export async function runModels(
       });
     });
     await dropOtherBuilds(wh, build);
+    // what this run would change in published periods: recorded, never shown until a new publication lets it in
+    const pending = await recordPendingChanges(wh, runId);
     reporter.done();
-    return { runId, models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000, warnings };
+    return { runId, models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000, warnings, pending };
   } catch (e) {
     reporter.done();
     await wh.run(`DROP SCHEMA IF EXISTS ${build} CASCADE`).catch(() => {});

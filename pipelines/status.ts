@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Warehouse } from "./db/warehouse.ts";
 import { SCHEMA_VERSION } from "./db/migrate.ts";
 import type { LockOwner } from "./schedule/lock.ts";
+import { type PendingSummary, pendingSummary } from "./rules/frozen.ts";
 import type { NextRun } from "./schedule/scheduler.ts";
 
 export interface Status {
@@ -36,9 +37,13 @@ export interface Status {
     error: string | null;
   }>;
   cursors: Array<{ source: string; stream: string; cursor: string; records: number; updated_at: string }>;
-  schedule: { next: NextRun[]; lock: LockOwner | null };
+  schedule: { next: NextRun[]; lock: LockOwner | null; /** a holder that died without releasing the lock (killed) */ dead_lock?: LockOwner | null };
   periods: { first_month: string | null; last_month: string | null; latest_complete: Record<string, string | null> } | null;
+  /** how far each ticket source covers (what makes a period complete): its newest batch's coverage and cursor */
+  coverage: Array<{ source: string; covered_to: string; basis: string; cursor_to: string | null }>;
   schemes: Array<{ scheme_id: string; version: string; effective_from: string; sha256: string }>;
+  /** published periods whose live results differ from the frozen revision the boards show (rules/frozen.ts) */
+  pending: PendingSummary[];
   agents: { roster: number } | null;
 }
 
@@ -59,7 +64,7 @@ async function exists(wh: Warehouse, schema: string, table: string): Promise<boo
   );
 }
 
-export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?: LockOwner | null } = {}): Promise<Status> {
+export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?: LockOwner | null; deadLock?: LockOwner | null } = {}): Promise<Status> {
   // rows quarantined: the records with a problem still open (a re-checked or corrected one no longer counts)
   const sources = await wh.all<Status["sources"][number]>(`
     WITH q AS (${OPEN_QUARANTINED_BY_SOURCE})
@@ -91,6 +96,12 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
   const cursors = await wh.all<Status["cursors"][number]>(
     "SELECT source, stream, cursor::VARCHAR AS cursor, records, strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at FROM meta.source_cursors ORDER BY source, stream",
   );
+  const coverage = await wh.all<Status["coverage"][number]>(`
+    SELECT b.source, strftime(arg_max(coalesce(c.covers_to, b.started_at), coalesce(c.covers_to, b.started_at)), '%Y-%m-%d %H:%M:%S') AS covered_to,
+      arg_max(coalesce(c.basis, 'loaded'), coalesce(c.covers_to, b.started_at)) AS basis,
+      (SELECT strftime(min(updated_at), '%Y-%m-%d %H:%M:%S') FROM meta.source_cursors k WHERE k.source = b.source) AS cursor_to
+    FROM meta.batches b LEFT JOIN meta.batch_coverage c USING (batch_id)
+    WHERE b.target_table = 'tickets' AND b.rows_read >= 0 GROUP BY b.source ORDER BY b.source`);
   let periods: Status["periods"] = null;
   if (await exists(wh, "mart", "periods")) {
     const r = await wh.one<{ first_month: string; last_month: string }>(
@@ -121,9 +132,11 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
     held: { tickets: heldBySource.reduce((a, b) => a + Number(b.tickets), 0), sources: heldBySource },
     runs,
     cursors,
-    schedule: { next: extra.next ?? [], lock: extra.lock ?? null },
+    schedule: { next: extra.next ?? [], lock: extra.lock ?? null, dead_lock: extra.deadLock ?? null },
     periods,
+    coverage,
     schemes,
+    pending: (await exists(wh, "meta", "pending_changes")) ? await pendingSummary(wh) : [],
     agents: { roster: tables.agents?.current ?? 0 },
   };
 }
@@ -159,6 +172,18 @@ export function formatStatus(s: Status): string {
       `Periods: ${s.periods.first_month} to ${s.periods.last_month}; latest complete month ${s.periods.latest_complete.month ?? "-"}, quarter ${s.periods.latest_complete.quarter ?? "-"}, year ${s.periods.latest_complete.year ?? "-"}`,
     );
   } else out.push("Periods: not computed yet: run 'appraisal run'");
+  if (s.coverage.length) {
+    out.push("  complete by the sources' coverage, never by the newest date in the data (a record dated after its load is quarantined):");
+    for (const c of s.coverage)
+      out.push(`  ${c.source.padEnd(16)} covers up to ${c.covered_to} (${c.basis === "file modified" ? "when its newest export was written" : c.basis === "fetched" ? "when it was last fetched" : "when its newest file was loaded"})${c.cursor_to ? `; API cursor ${c.cursor_to}` : ""}`);
+  }
+  if (s.pending.length) {
+    out.push("Changes pending (published periods keep what was published; the latest run would change):");
+    for (const p of s.pending)
+      out.push(
+        `  ${p.scheme_id} ${p.period} (${p.state}, revision ${p.revision}): ${p.figures} figure(s) of ${p.agents} agent(s), e.g. ${p.examples.join("; ")}; ${p.state === "final" ? `let them in: appraisal reopen --period ${p.period} --reason "...", then publish` : `publish again to make them a new revision`}`,
+      );
+  }
   out.push("Schemes in force:");
   for (const v of s.schemes) out.push(`  ${v.scheme_id} ${v.version} from ${v.effective_from} (sha256 ${v.sha256.slice(0, 12)})`);
   out.push("");
@@ -174,6 +199,10 @@ export function formatStatus(s: Status): string {
       `  #${r.run_id} ${r.kind}${r.job ? ` (${r.job})` : r.trigger ? ` (${r.trigger})` : ""} ${r.started_at} -> ${r.finished_at ?? "…"} ${r.outcome}${r.rows !== null && r.rows !== undefined ? `, ${r.rows} rows` : ""}${r.error ? `: ${r.error.split("\n")[0]}` : ""}`,
     );
   if (s.schedule.lock) out.push(`  now running: '${s.schedule.lock.command}' (pid ${s.schedule.lock.pid}, since ${s.schedule.lock.since})`);
+  else if (s.schedule.dead_lock)
+    out.push(
+      `  interrupted: '${s.schedule.dead_lock.command}' (pid ${s.schedule.dead_lock.pid}, since ${s.schedule.dead_lock.since}) is no longer running (killed?); its open transaction was rolled back, and the next command takes over the lock`,
+    );
   out.push("");
   out.push("Next runs:");
   if (!s.schedule.next.length) out.push("  no schedule configured (schedule: in appraisal.config.yaml; then 'appraisal schedule')");

@@ -202,6 +202,11 @@ export interface Contract {
   rules: CrossRule[];
   /** at least one of these must be present */
   oneOf?: string[];
+  /**
+   * Fields that date an event: a record dated after its file was loaded (the future) is quarantined, and never makes
+   * a period look complete (issue 10 item 2). A quarter field is in the future when the quarter starts after the load.
+   */
+  events?: Array<{ field: string; kind: "timestamp" | "date" | "quarter" }>;
 }
 
 export const CONTRACTS: Record<string, Contract> = {
@@ -223,6 +228,7 @@ export const CONTRACTS: Record<string, Contract> = {
     version: "updated_at",
     versionRank: { column: "status", rank: TICKET_STATUS_RANK },
     agentRefs: ["assignee_id", "first_responder_id", "resolved_by", "complaint_agent_id"],
+    events: ["created_at", "first_response_at", "resolved_at", "closed_at", "updated_at"].map((field) => ({ field, kind: "timestamp" as const })),
     rules: [
       { field: "first_response_at", violated: "first_response_at < created_at", reason: "first response is before the ticket was created (negative duration)" },
       { field: "resolved_at", violated: "resolved_at < created_at", reason: "resolved before the ticket was created (negative duration)" },
@@ -236,6 +242,7 @@ export const CONTRACTS: Record<string, Contract> = {
     schema: CsatResponse,
     key: ["response_id"],
     agentRefs: ["agent_id"],
+    events: [{ field: "submitted_at", kind: "timestamp" }],
     oneOf: ["ticket_id", "agent_id"],
     rules: [
       { field: "score", violated: "scale = '1-5' AND score < 1", reason: "a 1-5 rating cannot be 0" },
@@ -247,25 +254,35 @@ export const CONTRACTS: Record<string, Contract> = {
     schema: Review360,
     key: ["period", "subject_id", "rater_id", "dimension"],
     agentRefs: ["subject_id"],
+    events: [{ field: "period", kind: "quarter" }, { field: "submitted_at", kind: "timestamp" }],
     rules: [],
   },
-  trainings: { table: "trainings", schema: Training, key: ["record_id"], agentRefs: ["agent_id"], rules: [] },
-  certifications: { table: "certifications", schema: Certification, key: ["record_id"], agentRefs: ["agent_id"], rules: [] },
-  contributions: { table: "contributions", schema: Contribution, key: ["record_id"], agentRefs: ["agent_id"], rules: [] },
+  trainings: { table: "trainings", schema: Training, key: ["record_id"], agentRefs: ["agent_id"], rules: [], events: [{ field: "completed_on", kind: "date" }] },
+  certifications: { table: "certifications", schema: Certification, key: ["record_id"], agentRefs: ["agent_id"], rules: [], events: [{ field: "obtained_on", kind: "date" }] },
+  contributions: { table: "contributions", schema: Contribution, key: ["record_id"], agentRefs: ["agent_id"], rules: [], events: [{ field: "submitted_on", kind: "date" }] },
   quality_audits: {
     table: "quality_audits",
     schema: QualityAudit,
     key: ["audit_id"],
     agentRefs: ["agent_id"],
+    events: [{ field: "audited_at", kind: "timestamp" }],
     oneOf: ["ticket_id", "agent_id"],
     rules: [],
   },
-  collab_survey: { table: "collab_survey", schema: CollabSurveyResponse, key: ["response_id"], agentRefs: ["subject_agent_id"], rules: [] },
+  collab_survey: {
+    table: "collab_survey",
+    schema: CollabSurveyResponse,
+    key: ["response_id"],
+    agentRefs: ["subject_agent_id"],
+    rules: [],
+    events: [{ field: "period", kind: "quarter" }],
+  },
   opinion_survey: {
     table: "opinion_survey",
     schema: OpinionResponse,
     key: ["response_id"],
     agentRefs: ["respondent_id"],
+    events: [{ field: "submitted_at", kind: "timestamp" }],
     rules: [
       {
         field: "answers",

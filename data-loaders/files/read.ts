@@ -6,6 +6,7 @@
 import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parse as parseCsv } from "csv-parse/sync";
 import { ident, lit, type Warehouse } from "../../pipelines/db/warehouse.ts";
@@ -125,7 +126,20 @@ export interface ReaderTypes {
   dateFormat?: string;
 }
 
-export async function openSource(wh: Warehouse, file: string, mapping: Mapping, readerTypes?: ReaderTypes): Promise<SourceFile> {
+export interface OpenOptions {
+  /** read a copy with every CRLF turned into LF (a file whose lines end both ways; see `mixedLineEndings`) */
+  normalizeLineEndings?: boolean;
+}
+
+/**
+ * Whether DuckDB refused a CSV because its lines end both ways (CRLF and LF), which its strict reader reports as
+ * "the CSV Parser state machine reached an invalid state". DuckDB's non-strict mode reads such a file, but it also
+ * silently cuts a row with too many columns down to the header's width, so the loader instead reads a copy with the
+ * line endings made the same (lines keep their numbers) with the strict reader: every malformed row stays a reject.
+ */
+export const mixedLineEndings = (e: unknown) => /state machine reached an invalid state/i.test((e as Error)?.message ?? "");
+
+export async function openSource(wh: Warehouse, file: string, mapping: Mapping, readerTypes?: ReaderTypes, opts: OpenOptions = {}): Promise<SourceFile> {
   const size = statSync(file).size;
   const id = `${process.pid}_${++tempCounter}`;
   const tmp = mkdtempSync(path.join(tmpdir(), "appraisal-"));
@@ -156,6 +170,11 @@ export async function openSource(wh: Warehouse, file: string, mapping: Mapping, 
     if (encoding !== "utf-8") {
       utf8File = path.join(tmp, "utf8");
       undecodable = await transcodeToUtf8(file, encoding, utf8File);
+    }
+    if (opts.normalizeLineEndings) {
+      const lf = path.join(tmp, "lf");
+      await crlfToLf(utf8File, lf);
+      utf8File = lf;
     }
 
     if (mapping.format === "ndjson" || mapping.format === "json") {
@@ -286,6 +305,32 @@ async function copyPrefix(from: string, to: string, bytes: number): Promise<void
   await pipeline(createReadStream(from, { start: 0, end: bytes - 1 }), createWriteStream(to));
 }
 
+/** Copy `file` to `out` with every CRLF turned into LF (streaming; a CR split across two chunks is handled). */
+async function crlfToLf(file: string, out: string): Promise<void> {
+  let pendingCr = false;
+  const strip = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      let buf = pendingCr ? Buffer.concat([Buffer.from([0x0d]), chunk]) : chunk;
+      pendingCr = buf.length > 0 && buf[buf.length - 1] === 0x0d;
+      if (pendingCr) buf = buf.subarray(0, buf.length - 1);
+      const parts: Buffer[] = [];
+      let from = 0;
+      for (let i = buf.indexOf(0x0d); i !== -1; i = buf.indexOf(0x0d, i + 1)) {
+        if (buf[i + 1] === 0x0a) {
+          parts.push(buf.subarray(from, i));
+          from = i + 1;
+        }
+      }
+      parts.push(buf.subarray(from));
+      done(null, Buffer.concat(parts));
+    },
+    flush(done) {
+      done(null, pendingCr ? Buffer.from([0x0d]) : Buffer.alloc(0));
+    },
+  });
+  await pipeline(createReadStream(file), strip, createWriteStream(out));
+}
+
 /** Turn DuckDB's read errors into a message about the file. */
 export function readError(file: string, e: unknown): FileError {
   const text = (e as Error).message;
@@ -293,17 +338,15 @@ export function readError(file: string, e: unknown): FileError {
   return new FileError(`${file}: DuckDB could not read the file: ${text.split("\n")[0]}`);
 }
 
+/** A malformed row's reason, generic: the offending value or line is kept in the quarantine's value column, never here. */
 function describeReject(type: string, message: string, columnType: string): string {
   switch (type) {
-    case "CAST": {
-      const value = castValue(message);
-      return `expected ${TYPE_WORDS[columnType] ?? columnType.toLowerCase()}${value !== null ? `, got "${value.length > 60 ? `${value.slice(0, 57)}...` : value}"` : ""}`;
-    }
+    case "CAST":
+      return `expected ${TYPE_WORDS[columnType] ?? columnType.toLowerCase()}`;
     case "MISSING COLUMNS":
-    case "TOO MANY COLUMNS":
-    {
+    case "TOO MANY COLUMNS": {
       const m = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
-      return m ? `ragged row: expected ${m[1]} columns, found ${m[2]}` : `ragged row: ${message}`;
+      return m ? `ragged row: expected ${m[1]} columns, found ${m[2]}` : "ragged row: a different number of columns than the header";
     }
     case "LINE SIZE OVER MAXIMUM": {
       const size = /Actual Size:\s*(\d+)/.exec(message)?.[1];
@@ -311,12 +354,12 @@ function describeReject(type: string, message: string, columnType: string): stri
     }
     case "UNQUOTED VALUE":
     case "UNTERMINATED QUOTES":
-      return `broken quoting: ${message}`;
+      return "broken quoting: a quoted value is not closed, or a value holds a stray quote";
     case "INVALID UNICODE":
     case "INVALID ENCODING":
       return "invalid characters for the file's encoding; set 'encoding:' in the mapping";
     default:
-      return `${type.toLowerCase()}: ${message}`;
+      return `the row could not be read (${type.toLowerCase()})`;
   }
 }
 

@@ -14,7 +14,31 @@ import { agentLevels, type FieldPlan, VERSION_DEFAULT } from "./plan.ts";
  * string building. The zod contract supplies the field checks (to-sql.ts); the contract's rules, its one-of
  * fields and the roster supply the rest.
  */
-export function checkedSelectSql(source: SourceFile, contract: Contract, plans: FieldPlan[], mapping: Mapping, lookup: string): string {
+/** A record dated this much after its load still counts as now (clocks of helpdesks and servers differ a little). */
+export const FUTURE_TOLERANCE_MS = 10 * 60_000;
+
+export const FUTURE_REASON = "dated after the file was loaded (in the future); check the export's time zone and the clock that wrote it";
+
+/**
+ * SQL conditions for the contract's event fields: TRUE when the record is dated after `loadedAt` (plus a small
+ * tolerance). Dates and quarters are compared with the load's date in the department's time zone (the session's).
+ */
+export function futureCases(contract: Contract, loadedAt: Date): Array<{ field: string; violated: string }> {
+  const ts = `TIMESTAMPTZ ${lit(new Date(loadedAt.getTime() + FUTURE_TOLERANCE_MS).toISOString())}`;
+  const day = `CAST(TIMESTAMPTZ ${lit(loadedAt.toISOString())} AS DATE)`;
+  return (contract.events ?? []).map(({ field, kind }) => {
+    const f = ident(field);
+    const violated =
+      kind === "timestamp"
+        ? `${f} > ${ts}`
+        : kind === "date"
+          ? `${f} > ${day}`
+          : `make_date(TRY_CAST(left(${f}, 4) AS INTEGER), TRY_CAST(right(${f}, 1) AS INTEGER) * 3 - 2, 1) > ${day}`;
+    return { field, violated };
+  });
+}
+
+export function checkedSelectSql(source: SourceFile, contract: Contract, plans: FieldPlan[], mapping: Mapping, lookup: string, loadedAt: Date = new Date()): string {
   const isJson = mapping.format === "json" || mapping.format === "ndjson";
   // v__<field>: the value as read (text, or already typed by the CSV reader); vt: always text, for messages
   const textCols = plans.map((p) => `${p.typedColumn ? ident(p.typedColumn.name) : p.text} AS ${ident(`v__${p.spec.name}`)}`);
@@ -22,7 +46,12 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
   const parseOpts = { timestampFormats: mapping.timestamp_formats, dateFormats: mapping.date_formats, timezone: mapping.timezone };
   const v = (name: string) => ident(`v__${name}`);
   const planOf = (name: string) => plans.find((p) => p.spec.name === name);
-  const vt = (name: string) => (planOf(name)?.typedColumn ? `CAST(${v(name)} AS VARCHAR)` : v(name));
+  // the value as text, for the quarantine's value column (a number the CSV reader typed loses its ".0" again)
+  const vt = (name: string) => {
+    const typed = planOf(name)?.typedColumn;
+    if (!typed) return v(name);
+    return typed.type === "DOUBLE" ? `regexp_replace(CAST(${v(name)} AS VARCHAR), '\\.0$', '')` : `CAST(${v(name)} AS VARCHAR)`;
+  };
   const isAgentRef = (name: string) => contract.agentRefs.includes(name);
   const matchOnIdOnly = mapping.agent_match.length === 1 && mapping.agent_match[0] === "agent_id";
   const levelText = (name: string, by: string) => ident(`t__${name}__${by}`);
@@ -111,19 +140,19 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
     const cases = problemCases(spec, v(name), isAgentRef(name) ? v(name) : c(name), vt(name));
     if (p.plusMinutes) {
       const m = ident(`m__${name}`);
-      cases.push([`${v(name)} IS NULL AND ${m} IS NOT NULL AND TRY_CAST(${m} AS DOUBLE) IS NULL`, `'expected a number of minutes, got "' || ${m} || '"'`]);
-      cases.push([`TRY_CAST(${m} AS DOUBLE) < 0`, `'a negative number of minutes: ' || ${m}`]);
+      cases.push([`${v(name)} IS NULL AND ${m} IS NOT NULL AND TRY_CAST(${m} AS DOUBLE) IS NULL`, "'expected a number of minutes'"]);
+      cases.push([`TRY_CAST(${m} AS DOUBLE) < 0`, "'a negative number of minutes'"]);
     }
     if (isAgentRef(name)) {
       const n = matchPart(name, "n");
       const cands = matchPart(name, "cands");
       cases.push([
         `${named(p)} AND ${n} IS NULL`,
-        `'unknown agent "' || ${shownText(p)} || '": not in the roster (matched on ${mapping.agent_match.join(", ")}); load or fix the roster first'`,
+        lit(`unknown agent: not in the roster (matched on ${mapping.agent_match.join(", ")}); load or fix the roster first`),
       ]);
       cases.push([
         `${n} > 1`,
-        `'ambiguous agent "' || ${shownText(p)} || '": ' || ${n} || ' roster entries match on ' || ${matchPart(name, "by")} || ' (' || array_to_string(${cands}, ', ') || '); match on an id or email column (agent_match, match:) or make the roster unique'`,
+        `'ambiguous agent: ' || ${n} || ' roster entries match on ' || ${matchPart(name, "by")} || ' (' || array_to_string(${cands}, ', ') || '); match on an id or email column (agent_match, match:) or make the roster unique'`,
       ]);
     }
     return cases;
@@ -148,10 +177,17 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
       `CASE WHEN ${reason} IS NOT NULL THEN {'field': ${lit(p.spec.name)}, 'value': left(${isAgentRef(p.spec.name) ? shownText(p) : vt(p.spec.name)}, 200), 'reason': ${reason}, 'match': ${match}} END`,
     );
   }
-  for (const rule of contract.rules) {
+  // records dated after the load (the future) never count, and never make a period look complete
+  const rules = [
+    ...contract.rules,
+    ...futureCases(contract, loadedAt)
+      .filter((f) => planOf(f.field))
+      .map((f) => ({ ...f, reason: FUTURE_REASON })),
+  ];
+  for (const rule of rules) {
     conditions.push(`coalesce(${rule.violated}, false)`);
   }
-  const ruleStructs = contract.rules.map(
+  const ruleStructs = rules.map(
     (r) => `CASE WHEN ${r.violated} THEN {'field': ${lit(r.field)}, 'value': left(${vt(r.field)}, 200), 'reason': ${lit(r.reason)}, 'match': ${NO_MATCH}} END`,
   );
   if (contract.oneOf) {

@@ -6,20 +6,21 @@
  * Loading the same file twice changes nothing.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { ident, lit, type Warehouse } from "../../pipelines/db/warehouse.ts";
 import { msg } from "../../pipelines/messages.ts";
 import { appendAudit } from "../../pipelines/rules/audit.ts";
 import { fieldSpecs } from "../contracts/to-sql.ts";
 import { type Contract, contractFor } from "../contracts/tables.ts";
-import { FileError, openSource, readError, type SourceFile } from "../files/read.ts";
+import { readTimeoutMs, unreadableFile } from "../files/check.ts";
+import { FileError, mixedLineEndings, openSource, readError, type SourceFile } from "../files/read.ts";
 import { type Mapping, mappingHash } from "../mappings/schema.ts";
-import { checkedSelectSql } from "./check-sql.ts";
-import { absentColumns, buildPlans, readerTypesFor } from "./plan.ts";
 import { recordOpinionTerms } from "../surveys/opinion-terms.ts";
 import { buildAgentLookup, buildAgentLookupLists, dropAgentLookup } from "./agent-lookup.ts";
+import { checkedSelectSql } from "./check-sql.ts";
+import { absentColumns, buildPlans, readerTypesFor } from "./plan.ts";
 import { type RecheckResult, recheckAgentReferences } from "./recheck.ts";
-import { settleBatch } from "./settle.ts";
+import { QUARANTINE_COLUMNS, settleBatch } from "./settle.ts";
 
 export interface LoadOptions {
   file: string;
@@ -35,6 +36,8 @@ export interface LoadOptions {
   origin?: string;
   /** read only the first this many records of the file (`appraisal mapping check`'s dry run) */
   limit?: number;
+  /** the moment of the load (tests pass a fixed one): records dated after it are in the future */
+  now?: Date;
   /** extra work inside the batch's transaction, after its rows are settled (an API source commits its cursor
    *  here, so that the cursor and the rows it covers land together or not at all) */
   inTransaction?: (batchId: number) => Promise<void>;
@@ -57,13 +60,41 @@ export interface BatchSummary {
   rechecked?: RecheckResult;
   /** a few quarantine lines for the console */
   problems: string[];
+  /** set when the file's line endings were made the same before reading (mixed CRLF and LF) */
+  lineEndings?: string;
   message?: string;
 }
 
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
-  return hash.digest("hex");
+/**
+ * The file's sha256. A read that waits longer than `timeoutMs` for its next bytes (a share that stopped answering)
+ * fails with a FileError at once, rather than when the blocked read returns.
+ */
+export function sha256File(file: string, timeoutMs = readTimeoutMs()): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash("sha256");
+    const stream = createReadStream(file, { highWaterMark: 4 * 1024 * 1024 });
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        reject(new FileError(msg.readStalled(file, Number((timeoutMs / 1000).toFixed(1)))));
+        stream.destroy();
+      }, timeoutMs);
+    };
+    arm();
+    stream.on("data", (chunk) => {
+      hash.update(chunk as Buffer);
+      arm();
+    });
+    stream.on("end", () => {
+      clearTimeout(timer);
+      resolve(hash.digest("hex"));
+    });
+    stream.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
 }
 
 export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchSummary> {
@@ -85,10 +116,21 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
     quarantined: 0,
     problems: [],
   };
-  const startedAt = new Date();
+  const startedAt = opts.now ?? new Date();
   opts.onPhase?.("reading");
+  // only a regular, readable file is opened: a FIFO or device would block the read (and the warehouse) for good
+  const refused = unreadableFile(file);
+  if (refused) return recordFailedFile(wh, summary, opts, "", startedAt, refused);
+  // when the export was written: the batch covers its source up to then (see meta.batch_coverage)
+  const modified = statSync(file).mtime;
   // a file loaded before (same bytes, table and mapping) is skipped before it is opened: no sniffing, no decoding
-  const sha = await sha256File(file);
+  let sha: string;
+  try {
+    sha = await sha256File(file);
+  } catch (e) {
+    if (e instanceof FileError) return recordFailedFile(wh, summary, opts, "", startedAt, e.message);
+    throw e;
+  }
   const mappingSha = mappingHash(mapping);
   // the same file under the same mapping (by name and definition) was loaded before: skipped. Under a changed
   // definition it is read again and replaces what it gave (batches from before mapping hashes: unchanged).
@@ -104,13 +146,25 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
   const mappingChanged = previous.length > 0 && sameMapping.length === 0;
   const specs = fieldSpecs(contract.schema);
   const readerTypes = readerTypesFor(mapping, specs);
-  let source: SourceFile;
+  // a CSV whose lines end both ways (CRLF and LF) is read again from a copy with LF only (see mixedLineEndings)
   try {
-    source = await openSource(wh, file, mapping, readerTypes);
+    return await loadOnce(false);
+  } catch (e) {
+    if (!(e instanceof FileError)) throw e;
+    if (!(mixedLineEndings(e) && (mapping.format === "csv" || mapping.format === "tsv"))) return recordFailedFile(wh, summary, opts, sha, startedAt, e.message);
+  }
+  try {
+    const loaded = await loadOnce(true);
+    if (loaded.status === "loaded") loaded.lineEndings = "mixed CRLF/LF, read as LF";
+    return loaded;
   } catch (e) {
     if (e instanceof FileError) return recordFailedFile(wh, summary, opts, sha, startedAt, e.message);
     throw e;
   }
+
+  /** Open and load the file once; a FileError (the file cannot be read as a whole) is thrown for the caller. */
+  async function loadOnce(normalizeLineEndings: boolean): Promise<BatchSummary> {
+  const source: SourceFile = await openSource(wh, file, mapping, readerTypes, { normalizeLineEndings });
   try {
     summary.encoding = source.encoding;
     const hasHeader = mapping.format === "csv" || mapping.format === "tsv" || mapping.format === "parquet";
@@ -138,7 +192,7 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           await wh.runWithProgress(
             `INSERT INTO ${raw} (${cols}, _batch_id, _record, _current, _bad, _problems)
             SELECT ${cols}, ${batchId}, _record, NOT _bad, _bad, _problems
-            FROM (${checkedSelectSql(source, contract, plans, mapping, lookup)})${opts.limit ? ` LIMIT ${Math.floor(opts.limit)}` : ""}`,
+            FROM (${checkedSelectSql(source, contract, plans, mapping, lookup, startedAt)})${opts.limit ? ` LIMIT ${Math.floor(opts.limit)}` : ""}`,
             opts.onProgress,
           );
         } catch (e) {
@@ -158,7 +212,7 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
         const fieldOfColumn = (col: string | null) =>
           col === null ? "(row)" : (plans.find((p) => p.typedColumn?.name === col)?.spec.name ?? `(column ${col})`);
         for (const r of rejects) {
-          await wh.run(`INSERT INTO meta.quarantine ${QCOLS} VALUES ($b, $s, $f, $t, $rec, $line, $field, $v, $reason)`, {
+          await wh.run(`INSERT INTO meta.quarantine (${QUARANTINE_COLUMNS}) VALUES ($b, $s, $f, $t, $rec, $line, $field, $v, $reason, NULL, NULL)`, {
             b: batchId,
             s: source_,
             f: shownFile,
@@ -171,7 +225,7 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           });
         }
         if (source.undecodable > 0) {
-          await wh.run(`INSERT INTO meta.quarantine ${QCOLS} VALUES ($b, $s, $f, $t, NULL, NULL, '(encoding)', NULL, $reason)`, {
+          await wh.run(`INSERT INTO meta.quarantine (${QUARANTINE_COLUMNS}) VALUES ($b, $s, $f, $t, NULL, NULL, '(encoding)', NULL, $reason, NULL, NULL)`, {
             b: batchId,
             s: source_,
             f: shownFile,
@@ -180,8 +234,8 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           });
         }
         if (mapping.format === "json" || mapping.format === "ndjson") {
-          summary.rowsRead += await wh.exec(`INSERT INTO meta.quarantine ${QCOLS}
-            SELECT ${batchId}, ${lit(source_)}, ${lit(shownFile)}, ${lit(contract.table)}, _record, _line, '(row)', left(_bad, 200), _why
+          summary.rowsRead += await wh.exec(`INSERT INTO meta.quarantine (${QUARANTINE_COLUMNS})
+            SELECT ${batchId}, ${lit(source_)}, ${lit(shownFile)}, ${lit(contract.table)}, _record, _line, '(row)', left(_bad, 200), _why, NULL, NULL
             FROM ${source.from} WHERE _bad IS NOT NULL${opts.limit ? ` AND _record <= ${Math.floor(opts.limit)}` : ""}`);
         }
 
@@ -211,15 +265,17 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           await wh.value("SELECT count(DISTINCT coalesce(record, -line)) FROM meta.quarantine WHERE batch_id = $b", { b: batchId }),
         );
         summary.problems = (
-          await wh.all<{ record: number | null; line: number | null; field: string; reason: string }>(
-            "SELECT record, line, field, reason FROM meta.quarantine WHERE batch_id = $b ORDER BY coalesce(line, record), field LIMIT 5",
+          await wh.all<{ record: number | null; line: number | null; field: string; reason: string; value: string | null; related_record: number | null; related_line: number | null }>(
+            "SELECT record, line, field, reason, value, related_record, related_line FROM meta.quarantine WHERE batch_id = $b ORDER BY coalesce(line, record), field LIMIT 5",
             { b: batchId },
           )
-        ).map((p) =>
-          p.line === null && p.record === null
+        ).map((p) => {
+          // the operator's terminal may show the value (the reason itself never carries it)
+          const extra = `${p.value !== null ? ` (got "${p.value.length > 60 ? `${p.value.slice(0, 57)}...` : p.value}")` : ""}${p.related_line !== null ? ` (kept: line ${p.related_line})` : p.related_record !== null ? ` (kept: record ${p.related_record})` : ""}`;
+          return p.line === null && p.record === null
             ? `${shownFile}: ${p.reason}`
-            : `${shownFile} ${p.line !== null ? `line ${p.line}` : `record ${p.record}`}, field ${p.field}: ${p.reason}`,
-        );
+            : `${shownFile} ${p.line !== null ? `line ${p.line}` : `record ${p.record}`}, field ${p.field}: ${p.reason}${extra}`;
+        });
         await wh.run(
           `INSERT INTO meta.batches ${BCOLS} VALUES ($b, $source, $t, $file, $sha, $mapping, $enc, $read, $ins, $rep, $unch, $sup, $quar, $start, current_timestamp, $msha)`,
           {
@@ -246,6 +302,12 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
            WHERE resolved_at IS NULL AND field = '(file)' AND source = $s AND file = $f AND target_table = $t`,
           { r: `the file was read since (batch ${batchId})`, s: source_, f: shownFile, t: contract.table },
         );
+        // how far this batch covers its source: an export up to when it was written (never after its load)
+        await wh.run("INSERT INTO meta.batch_coverage VALUES ($b, $to::TIMESTAMPTZ, $basis)", {
+          b: batchId,
+          to: (opts.origin || modified >= startedAt ? startedAt : modified).toISOString(),
+          basis: opts.origin ? "fetched" : modified < startedAt ? "file modified" : "loaded",
+        });
         await appendAudit(wh, {
           action: "ingest",
           subject: file,
@@ -276,16 +338,15 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
       });
     } catch (e) {
       await dropAgentLookup(wh, `agent_lookup_${batchId}`).catch(() => {});
-      if (e instanceof FileError) return recordFailedFile(wh, summary, opts, sha, startedAt, e.message);
       throw e;
     }
   } finally {
     await source.cleanup();
   }
+  }
 }
 
-/** the columns of meta.quarantine and meta.batches that ingest writes, by name */
-const QCOLS = "(batch_id, source, file, target_table, record, line, field, value, reason)";
+/** the columns of meta.batches that ingest writes, by name */
 const BCOLS = `(batch_id, source, target_table, file, file_sha256, mapping, encoding, rows_read, rows_inserted, rows_replaced,
   rows_unchanged, rows_superseded, rows_quarantined, started_at, finished_at, mapping_sha256)`;
 
@@ -325,6 +386,10 @@ async function fillLines(wh: Warehouse, batchId: number, linesOf: (records: numb
     WHERE q.batch_id = ${batchId} AND q.record = x.record AND q.line IS NULL`);
 }
 
+/** The longest reason kept: a file-level message can quote a header, and a 200 MB header is not a reason. */
+export const MAX_REASON_CHARS = 2000;
+export const capReason = (text: string) => (text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS - 1)}…` : text);
+
 /** A file that cannot be read at all is recorded as a batch with one quarantine line, so status shows it. */
 async function recordFailedFile(
   wh: Warehouse,
@@ -337,12 +402,12 @@ async function recordFailedFile(
   await wh.transaction(async () => {
     const batchId = Number(await wh.value("SELECT nextval('meta.batch_seq')"));
     summary.batchId = batchId;
-    await wh.run(`INSERT INTO meta.quarantine ${QCOLS} VALUES ($b, $s, $f, $t, NULL, NULL, '(file)', NULL, $reason)`, {
+    await wh.run(`INSERT INTO meta.quarantine (${QUARANTINE_COLUMNS}) VALUES ($b, $s, $f, $t, NULL, NULL, '(file)', NULL, $reason, NULL, NULL)`, {
       b: batchId,
       s: opts.source,
       f: opts.origin ?? opts.file,
       t: summary.table,
-      reason: message,
+      reason: capReason(message),
     });
     await appendAudit(wh, {
       action: "ingest",
@@ -355,5 +420,5 @@ async function recordFailedFile(
       { b: batchId, s: opts.source, t: summary.table, f: opts.origin ?? opts.file, sha, m: opts.mapping.name, start: startedAt.toISOString(), msha: mappingHash(opts.mapping) },
     );
   });
-  return { ...summary, status: "failed", message };
+  return { ...summary, status: "failed", message: capReason(message) };
 }

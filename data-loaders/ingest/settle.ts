@@ -20,6 +20,9 @@ import { ident, lit, type Warehouse } from "../../pipelines/db/warehouse.ts";
 import type { FieldSpec } from "../contracts/to-sql.ts";
 import type { Contract } from "../contracts/tables.ts";
 
+/** The quarantine's columns, named in every insert (the table grows columns over migrations). */
+export const QUARANTINE_COLUMNS = "batch_id, source, file, target_table, record, line, field, value, reason, related_record, related_line";
+
 export interface BatchContext {
   batchId: number;
   source: string;
@@ -81,7 +84,7 @@ const keyMatch = (key: string[], a: string, b: string) => key.map((k) => `${a}.$
 export async function settleBatch(wh: Warehouse, contract: Contract, specs: FieldSpec[], ctx: BatchContext, tableHadRows: boolean): Promise<SettleResult> {
   const raw = `raw.${ctx.table}`;
   const head = `${ctx.batchId}, ${lit(ctx.source)}, ${lit(ctx.file)}, ${lit(ctx.table)}`;
-  const qcols = "(batch_id, source, file, target_table, record, line, field, value, reason)";
+  const qcols = `(${QUARANTINE_COLUMNS})`;
   const key = contract.key.map(ident);
   const keyList = key.join(", ");
   const B = ctx.batchId;
@@ -92,7 +95,7 @@ export async function settleBatch(wh: Warehouse, contract: Contract, specs: Fiel
   const bad = Number(await wh.value(`SELECT count(*) FROM ${raw} WHERE _batch_id = ${B} AND _bad`));
   if (bad > 0) {
     await wh.run(`INSERT INTO meta.quarantine ${qcols}
-      SELECT ${head}, _rec, _ln, p.field, p.value, p.reason
+      SELECT ${head}, _rec, _ln, p.field, p.value, p.reason, NULL, NULL
       FROM (SELECT _rec, _ln, unnest(_problems) AS p FROM ${batchRows(ctx, "_bad")})`);
     // a quarantined row keeps its record number: it is named by (batch, record) from here on
     await wh.run(`UPDATE ${raw} SET _record = b._rec FROM ${batchRows(ctx, "_bad AND _record IS NULL")} b WHERE ${raw}.rowid = b._rid`);
@@ -126,7 +129,7 @@ export async function settleBatch(wh: Warehouse, contract: Contract, specs: Fiel
     }
     await wh.run(`INSERT INTO meta.quarantine ${qcols}
       SELECT ${head}, d._rec, d._ln, ${lit(contract.key.join("+"))}, left(${keyText}, 200),
-        'duplicate ${contract.key.join("+")} in this file; the copy at ' || CASE WHEN k.line IS NOT NULL THEN 'line ' || k.line ELSE 'record ' || d._kept END || ' was kept'
+        'duplicate ${contract.key.join("+")} in this file; the other copy was kept', d._kept, k.line
       FROM ${dups} d JOIN ${keptLines} k ON k.record = d._kept WHERE d._rn > 1`);
     await wh.run(`DROP TABLE ${keptLines}`);
     await wh.run(`DELETE FROM ${raw} WHERE rowid IN (SELECT _rid FROM ${dups} WHERE _rn > 1)`);

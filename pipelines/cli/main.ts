@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
 import { z } from "zod";
+import { unreadableFile } from "../../data-loaders/files/check.ts";
 import { loadFile } from "../../data-loaders/ingest/load-file.ts";
 import { loadMapping } from "../../data-loaders/mappings/schema.ts";
 import { type AppConfig, loadConfig, resolvePath, schemesDir } from "../config.ts";
@@ -16,7 +17,7 @@ import { formatZodError, msg } from "../messages.ts";
 import { PeriodLabel } from "../periods.ts";
 import { ChecksFailed } from "../run.ts";
 import { executeTask, type JobContext } from "../schedule/jobs.ts";
-import { describeOwner, LockBusy, readOwner, withLock } from "../schedule/lock.ts";
+import { describeOwner, LockBusy, liveOwner, withLock } from "../schedule/lock.ts";
 import { nextRuns, Scheduler } from "../schedule/scheduler.ts";
 import { installSignalHandlers, onStop, Stopped, stopSignal } from "../schedule/shutdown.ts";
 import { findScheme, loadSchemes } from "../scheme/load.ts";
@@ -155,6 +156,8 @@ function runSummary(r: NonNullable<Awaited<ReturnType<typeof executeTask>>["run"
     `run #${r.runId}: ${r.models} models and ${r.checks} checks in ${r.seconds.toFixed(1)} s; ${r.tables["mart.rankings"] ?? 0} ranking rows, ${r.tables["mart.indicator_scores"] ?? 0} indicator scores`,
   );
   for (const w of r.warnings ?? []) say(`warning: ${w}`);
+  // (a run's changes to published periods are said by the task itself: pendingMessage, schedule/jobs.ts)
+  if (r.pending.length) say(`${r.pending.length} published period(s) keep their published figures; 'appraisal status' lists the changes pending`);
 }
 
 async function doRun(cfg: AppConfig, cmd: Command): Promise<void> {
@@ -175,6 +178,14 @@ export async function doPipeline(cfg: AppConfig, cmd: Command, opts: { force?: b
     ingestSummary(out.ingest!, t0);
     runSummary(out.run!);
     say(`scored warehouse: ${resolvePath(cfg, cfg.warehouse)}`);
+    if (!out.ok) {
+      // scored what was loaded, but a source file that could not be read leaves its periods incomplete
+      const failed = out.ingest!.batches.filter((b) => b.status === "failed");
+      say(
+        `pipeline: ${failed.length ? `${failed.length} file(s) could not be read (${failed.map((b) => b.file).join(", ")})` : "some sources had errors"}; the periods they cover cannot be published until they are fixed: fix the file(s) (the errors above say why), then run the pipeline again`,
+      );
+      process.exitCode = 1;
+    }
   });
 }
 
@@ -220,7 +231,9 @@ export function buildProgram(): Command {
       );
       if (o.file) {
         if (!o.mapping) throw new UsageError("--file needs --mapping (for example --mapping zendesk-tickets-csv)");
-        if (!existsSync(o.file)) throw new UsageError(`${o.file} does not exist`);
+        // a FIFO, a device, a folder or a file without read access is refused before the warehouse is locked
+        const refused = unreadableFile(o.file);
+        if (refused) throw new UsageError(refused);
         const file = o.file;
         const mapping = o.mapping;
         await locked(cfg, cmd, "ingest --file", async () => {
@@ -272,7 +285,8 @@ export function buildProgram(): Command {
     .action(async (opts, cmd) => {
       const cfg = config(cmd);
       const file = resolvePath(cfg, cfg.warehouse);
-      const owner = readOwner(file);
+      // a holder that was killed leaves its owner file behind: its pid is checked, and a dead one is not "running"
+      const { owner, dead } = liveOwner(file);
       let wh: Warehouse;
       try {
         wh = await openWarehouse(cfg, true);
@@ -281,7 +295,7 @@ export function buildProgram(): Command {
         throw e;
       }
       try {
-        const s = await readStatus(wh, { next: nextRuns(cfg, 1), lock: owner });
+        const s = await readStatus(wh, { next: nextRuns(cfg, 1), lock: owner, deadLock: dead });
         process.stdout.write(`${opts.json ? JSON.stringify(s, null, 2) : formatStatus(s)}\n`);
       } finally {
         wh.close();

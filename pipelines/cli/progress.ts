@@ -24,6 +24,7 @@ export function summaryLine(s: BatchSummary): string {
   if (s.unchanged) parts.push(`${s.unchanged} unchanged`);
   if (s.superseded) parts.push(`${s.superseded} older versions kept as history`);
   parts.push(`${s.quarantined} quarantined`);
+  if (s.lineEndings) parts.push(`line endings ${s.lineEndings}`);
   const shown = /^[a-z][a-z0-9_-]*:/.test(s.file) ? s.file : path.relative(process.cwd(), s.file) || s.file;
   return `${s.quarantined ? "!" : "+"} ${shown} -> raw.${s.table}: ${parts.join(", ")}${s.encoding && s.encoding !== "utf-8" && s.encoding !== "binary" ? ` [${s.encoding}]` : ""}`;
 }

@@ -2,6 +2,7 @@
  * Commands for the department's rules: publish and reopen periods, appeals, acknowledgements, committee
  * decisions, exclusions, the tracker, and the audit log.
  */
+import path from "node:path";
 import { workingDayOf } from "../calendar/days.ts";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -10,7 +11,10 @@ import type { Warehouse } from "../db/warehouse.ts";
 import { formatZodError } from "../messages.ts";
 import { PeriodLabel } from "../periods.ts";
 import { decideAppeal, fileAppeal, importAppeals, listAppeals } from "../rules/appeals.ts";
-import { verifyAudit } from "../rules/audit.ts";
+import { type Anchor, anchorFromDir, auditKeyEnv, verifyAudit } from "../rules/audit.ts";
+import { publishedRoot } from "../publish/for-config.ts";
+import { currentSnapshot } from "../publish/publish.ts";
+import { AUDIENCES } from "../publish/tables.ts";
 import { AckInput, AppealInput, CommitteeInput, ExclusionInput, parseCorrection } from "../rules/inputs.ts";
 import { publish, reopen, RuleError, type RulesContext, today } from "../rules/lifecycle.ts";
 import { acknowledge, importAcknowledgements, recordCommitteeDecision, recordExclusion } from "../rules/records.ts";
@@ -42,7 +46,7 @@ async function withRules<T>(deps: RulesDeps, cmd: Command, fn: (ctx: RulesContex
   const work = async () => {
     const wh = await deps.open(cfg, readOnly);
     try {
-      return await fn({ wh, timezone: cfg.timezone, holidays: cfg.holidays, workingDay: workingDayOf(cfg.business_hours, cfg.holidays) }, cfg);
+      return await fn({ wh, timezone: cfg.timezone, holidays: cfg.holidays, workingDay: workingDayOf(cfg.business_hours, cfg.holidays), maxQuarantinedShare: cfg.publication_checks.max_quarantined_share }, cfg);
     } catch (e) {
       if (e instanceof RuleError) throw deps.fail(e.message);
       throw e;
@@ -274,16 +278,28 @@ export function addRulesCommands(program: Command, deps: RulesDeps): void {
   const audit = program.command("audit").description("the append-only audit log");
   audit
     .command("verify")
-    .description("recompute the hash chain; name any edited or deleted entry")
-    .action(async (_opts, cmd) => {
+    .description("recompute the keyed hash chain; name any edited or deleted entry, a missing or forged head, and published copies the log no longer matches")
+    .option("--site <dir...>", "also check a built site or snapshot folder (a copy of what was published) against the log")
+    .action(async (opts, cmd) => {
       await withRules(
         deps,
         cmd,
-        async (ctx) => {
-          const r = await verifyAudit(ctx.wh);
-          if (r.ok) out(`audit log intact: ${r.entries} entries, each carrying the hash of the one before`);
+        async (ctx, cfg) => {
+          // every published snapshot of this warehouse carries the head it was written at, and so does any copy given
+          const anchors: Anchor[] = [];
+          for (const audience of AUDIENCES) {
+            const snap = currentSnapshot(publishedRoot(cfg), audience);
+            if (snap) anchors.push({ ...anchorFromDir(snap), where: `the published ${audience} snapshot ${snap}` });
+          }
+          for (const dir of (opts.site as string[] | undefined) ?? []) anchors.push(anchorFromDir(path.resolve(dir)));
+          const r = await verifyAudit(ctx.wh, anchors);
+          for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
+          if (r.ok)
+            out(
+              `audit log intact: ${r.entries} entries (${r.keyed} keyed with ${auditKeyEnv()}), each carrying the MAC of the one before; head file and ${r.anchors.length} published head(s) match`,
+            );
           else {
-            for (const p of r.problems) process.stderr.write(`tampered: ${p}\n`);
+            for (const p of r.problems) process.stderr.write(`not verified: ${p}\n`);
             throw deps.fail(`the audit log does not verify (${r.problems.length} problem(s)); see above`);
           }
         },

@@ -4,7 +4,7 @@
  * drawn in DuckDB SQL from a counter-based random stream (hash of seed, row and draw number), so that millions
  * of tickets take seconds and the same seed gives the same files.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import iconv from "iconv-lite";
 import { DEMO_TEAMS, DEPARTMENT_MANAGER, DEPARTMENT_ZH, makeRoster, type RosterPlan } from "./roster.ts";
@@ -538,6 +538,10 @@ function plainNumbers(r: Record<string, unknown>): Record<string, unknown> {
 }
 
 function writeManifest(out: string, opts: DemoOptions, start: Date, end: Date, plan: RosterPlan, files: string[]): DemoManifest {
+  // the exports were written just after the data ends (the morning after its last day): that is what they cover, not
+  // the moment this generator ran (a period is complete by the sources' coverage; see models/metrics/periods.sql)
+  const exported = new Date(Date.parse(`${iso(end)}T00:00:00Z`) + 86_400_000);
+  for (const f of files) utimesSync(f, exported, exported);
   const manifest: DemoManifest = {
     seed: opts.seed,
     agents: opts.agents,

@@ -9,10 +9,11 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "../db/warehouse.ts";
+import { shardName } from "../../src/components/shard-name.js";
 import { ident, lit } from "../db/warehouse.ts";
 
-/** A file-name-safe shard key (agent ids and periods are short ASCII in practice; anything else is encoded). */
-export const shardName = (key: string) => encodeURIComponent(key).replaceAll("%", "_");
+/** A shard's file name: collision-free and reversible, the same function the pages use (src/components/shard-name.js). */
+export { shardName };
 
 type Col = string | [name: string, expr: string];
 const nameOf = (c: Col) => (typeof c === "string" ? c : c[0]);
@@ -151,7 +152,7 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
     const ids = await parts(tableJsonQuery({ from: t("input_ids"), key: "agent_id", columns, orderBy: "period, input_set" }));
     for (const id of new Set([...rankings.keys(), ...ids.keys()])) writeFileSync(path.join(inputsDir, `${shardName(id)}.json`), ids.get(id) ?? empty(columns));
   }
-  for (const name of ["appeals", "tracker", "calibration", "rater_calibration", "opinion_themes", "lab_simulations", "lab_agents", "lab_teams", "lab_agreement", "lab_grades", "lab_sensitivity"]) {
+  for (const name of ["appeals", "tracker", "calibration", "rater_calibration", "pending_changes_detail", "opinion_themes", "lab_simulations", "lab_agents", "lab_teams", "lab_agreement", "lab_grades", "lab_sensitivity"]) {
     if (!has(name)) continue;
     const managementDir = path.join(dir, "shards", "management");
     mkdirSync(managementDir, { recursive: true });

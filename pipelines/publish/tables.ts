@@ -25,6 +25,16 @@ export interface PublishedTable {
   shardOnly?: boolean;
 }
 
+/**
+ * A stored quarantine reason as it may be published: reasons written today carry no value (the value has its own
+ * column), but an older or a foreign reason may quote one. Everything from the first quote, or from "got", on is
+ * cut (a value with quotes in it cannot escape that), record numbers and character counts are dropped.
+ */
+export const GENERIC_REASON_SQL = `trim(regexp_replace(regexp_replace(regexp_replace(reason,
+    '\\s*[,;:(]?\\s*(\\bgot\\b|["“”]).*$', ''),
+    '\\s*\\(\\d+ characters\\)', ''),
+    'the copy at record \\d+ was kept', 'an earlier copy was kept'))`;
+
 /** Tenure bands (months in post at the end of the period) used to slice the HR trends. */
 export const TENURE_BANDS_SQL = `case when tenure_months < 12 then '0-1y' when tenure_months < 36 then '1-3y'
   when tenure_months < 60 then '3-5y' else '5y+' end`;
@@ -246,13 +256,14 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
   {
     name: "quarantine_reasons",
     audience: "staff",
-    about: "quarantined rows still open counted by table, field and reason; values are never published (the reason's quoted value and anything after 'got' are cut)",
+    about: "quarantined rows still open counted by table, field and reason; values are never published (reasons are generic; from an older reason everything from its first quote or 'got' on is cut)",
     sql: `
-      select target_table, field,
+      select target_table,
+        case when starts_with(field, '(column ') then '(column)' else field end as field,
         case when field = '(file)' then 'the file could not be read; run appraisal status on the server for the error'
-          else trim(regexp_replace(regexp_replace(reason, '"[^"]*"', '"…"', 'g'), '([,;:]\\s*)?got .*$', '')) end as reason,
+          else ${GENERIC_REASON_SQL} end as reason,
         count(*) as rows
-      from meta.quarantine where resolved_at is null group by all order by rows desc, target_table, field`,
+      from meta.quarantine where resolved_at is null group by all order by rows desc, target_table, field, reason`,
   },
   {
     name: "runs",
@@ -297,6 +308,27 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
       where r.scheme_id = $scheme order by r.period, r.revision, r.agent_id`,
   },
   {
+    name: "pending_changes",
+    audience: "staff",
+    about: "per published period: how many figures of how many agents the latest run would change (kept out until a new publication); counts and kinds only",
+    sql: `
+      select period, any_value(state) as state, any_value(revision) as revision, count(distinct agent_id) as agents, count(*) as figures,
+        string_agg(distinct case when figure in ('composite', 'grade', 'rank', 'ranked', 'bottom group', 'tracker state') then figure
+          when starts_with(figure, 'indicator ') then 'indicators' when starts_with(figure, 'dimension ') then 'dimensions'
+          when starts_with(figure, '360 ') then '360' when starts_with(figure, 'team ') then 'teams' else 'other' end, ',') as kinds
+      from meta.pending_changes where scheme_id = $scheme group by period order by period`,
+  },
+  {
+    name: "pending_changes_detail",
+    audience: "management",
+    shardOnly: true,
+    about: "per published period, agent and figure: the published (frozen) value and what the latest run computed; management only",
+    sql: `
+      select c.period, c.state, c.revision, c.agent_id, a.display_name, c.figure, c.old, c.new
+      from meta.pending_changes c left join stg.agents a using (agent_id)
+      where c.scheme_id = $scheme order by c.period, c.agent_id nulls last, c.figure`,
+  },
+  {
     name: "appeal_counts",
     audience: "staff",
     about: "appeals (申诉) per period, indicator and state: counts only; who appealed and why is for management",
@@ -322,7 +354,14 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
         m.manifest->>'$.scheme.version' as version,
         json_array_length(m.manifest->'$.inputs') as batches,
         (select count(*) from (select unnest(json_keys(m.manifest->'$.tables')))) as tables,
-        m.manifest::varchar as manifest,
+        -- the manifest as staff may read it: input files by their relative name (never a server path), and the records
+        -- people keep (corrections, exclusions, committee decisions) by hash only, not by count
+        json_merge_patch(json_merge_patch(m.manifest, '{"records": null}'), json_object(
+          'inputs', coalesce((select to_json(list(json_merge_patch(x, json_object('file', regexp_extract(x->>'file', '[^/\\\\]*$'))) order by x->>'table', (x->>'batch_id')::bigint))
+                              from (select unnest(json_extract(m.manifest, '$.inputs[*]')) as x)), '[]'::json),
+          'records', coalesce((select json_group_object(k, json_object('sha256', json_extract_string(m.manifest, '$.records."' || k || '".sha256')))
+                               from (select unnest(json_keys(m.manifest, '$.records')) as k)), '{}'::json)
+        ))::varchar as manifest,
         (select v.ok from meta.verifications v where v.scheme_id = m.scheme_id and v.period = m.period order by v.verified_at desc limit 1) as verified_ok,
         (select strftime(max(v.verified_at), '%Y-%m-%d %H:%M') from meta.verifications v where v.scheme_id = m.scheme_id and v.period = m.period) as verified_at
       from meta.manifests m where m.scheme_id = $scheme order by m.period, m.revision`,

@@ -7,6 +7,7 @@ import { ingestSources, type IngestReporter, type IngestResult, silentReporter }
 import { type AppConfig, resolvePath, schemesDir } from "../config.ts";
 import { Warehouse, withWarehouse } from "../db/warehouse.ts";
 import { publishWith } from "../publish/for-config.ts";
+import { pendingMessage } from "../rules/frozen.ts";
 import { type RunReporter, type RunResult, runModels, silentRunReporter } from "../run.ts";
 import { workingDayOf } from "../calendar/days.ts";
 import { notify } from "../notify/notify.ts";
@@ -191,6 +192,8 @@ export async function executeTask(task: JobTask, ctx: JobContext, opts: { publis
     if (task === "run" || task === "pipeline") {
       if (task === "pipeline" && !out.ok) ctx.log("some sources had errors (above); scoring what was loaded");
       out.run = await runTask(ctx);
+      // a published period keeps what was published: what this run would change there is said, and recorded
+      for (const p of out.run.pending) ctx.log(pendingMessage(p, ctx.cfg.primary_scheme));
       if (opts.publishAfterRun && ctx.cfg.publish) out.publish = await publishTask(ctx);
     }
     if (task === "publish") out.publish = await publishTask(ctx);

@@ -44,12 +44,12 @@ describe("publish", () => {
     expect(shard).not.toMatch(/bottom|in_bottom_group/);
     const lab = ["lab_simulations", "lab_agents", "lab_teams", "lab_agreement", "lab_grades", "lab_sensitivity"];
     expect(PUBLISHED_TABLES.filter((x) => x.audience === "management").map((x) => x.name)).toEqual([
-      "bottom_group", "appeals", "tracker", "input_ids", "calibration", "rater_calibration", "opinion_themes", ...lab,
+      "bottom_group", "pending_changes_detail", "appeals", "tracker", "input_ids", "calibration", "rater_calibration", "opinion_themes", ...lab,
     ]);
-    // appeal reasons, the tracker, calibration, the ids behind each indicator, the scheme lab and the themes of the
-    // staff's comments reach the management build's files only
+    // appeal reasons, the tracker, calibration, the ids behind each indicator, the changes pending a reopen, the scheme
+    // lab and the themes of the staff's comments reach the management build's files only
     expect(readdirSync(path.join(mgmt.dir, "shards", "management")).sort()).toEqual(
-      ["appeals.json", "calibration.json", "rater_calibration.json", "tracker.json", "opinion_themes.json", ...lab.map((t) => `${t}.json`)].sort(),
+      ["appeals.json", "calibration.json", "pending_changes_detail.json", "rater_calibration.json", "tracker.json", "opinion_themes.json", ...lab.map((t) => `${t}.json`)].sort(),
     );
     // an inputs file for every agent, empty where no published period has their ids (no 404 on the agent page)
     expect(readdirSync(path.join(mgmt.dir, "shards", "inputs")).sort()).toEqual(readdirSync(path.join(mgmt.dir, "shards", "agents")).sort());

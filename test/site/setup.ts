@@ -54,7 +54,8 @@ export function appraisal(args: string[], config: string, opts: { noNetwork?: bo
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
       maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, TZ: "UTC" },
+      // the audit log is keyed; the global setup runs outside the test workers, so it sets the tests' key itself
+      env: { ...process.env, TZ: "UTC", APPRAISAL_AUDIT_KEY: process.env.APPRAISAL_AUDIT_KEY ?? "test-audit-key-0123456789abcdef" },
     });
   } catch (e) {
     const err = e as { stderr?: string };
@@ -63,7 +64,7 @@ export function appraisal(args: string[], config: string, opts: { noNetwork?: bo
 }
 
 /** Test files that read the built site through `inject("site")`. */
-const SITE_TESTS = ["test/site/browser", "test/site/built", "test/publish/publish"];
+const SITE_TESTS = ["test/site/browser", "test/site/built", "test/site/subtraction", "test/site/build-swap", "test/publish/publish"];
 
 /**
  * `vitest run test/x.test.ts` names its files: when none of them reads the site, the build is skipped (it takes a
