@@ -242,7 +242,9 @@ export function formatCheck(r: CheckReport): string {
   if (r.problems.length) {
     lines.push("", `  would be quarantined (${r.quarantinedRows} row(s)):`);
     for (const p of r.problems.slice(0, 30))
-      lines.push(`    ${p.line !== null ? `line ${p.line}` : p.record !== null ? `record ${p.record}` : "file"}, ${p.field}: ${p.reason}`);
+      lines.push(
+        `    ${p.line !== null ? `line ${p.line}` : p.record !== null ? `record ${p.record}` : "file"}, ${p.field}${p.value !== null ? ` ${JSON.stringify(p.value)}` : ""}: ${p.reason}`,
+      );
     if (r.problems.length > 30) lines.push(`    ... and ${r.problems.length - 30} more`);
   }
   return lines.join("\n");

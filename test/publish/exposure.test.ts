@@ -85,7 +85,7 @@ describe("what staff see of the quarantine", () => {
     const byField = Object.fromEntries(rows.map((r) => [`${r.field}: ${r.reason}`, r]));
     expect(byField["assignee_id: unknown agent: not in the roster (matched on agent_id); load or fix the roster first"]?.records).toEqual([11, 12]);
     expect(byField["reopen_count: must be at least 0"]?.records).toEqual([9, 10]);
-    const dups = byField["ticket_id: duplicate ticket_id in this file; the copy in related_record was kept"]!;
+    const dups = byField["ticket_id: duplicate ticket_id in this file; the other copy was kept"]!;
     expect(dups.records).toEqual([2, 4]);
     expect(dups.related).toEqual([1, 3]);
   });

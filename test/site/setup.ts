@@ -4,7 +4,7 @@
  * The build is in Chinese (language: zh-CN) so that the language path is the one the browser tests see.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -63,8 +63,16 @@ export function appraisal(args: string[], config: string, opts: { noNetwork?: bo
   }
 }
 
-/** Test files that read the built site through `inject("site")`. */
-const SITE_TESTS = ["test/site/browser", "test/site/built", "test/site/subtraction", "test/site/build-swap", "test/publish/publish"];
+/** Test files that read the built site through `inject("site")`, found by that call in their text. */
+function siteTests(dir = path.join(ROOT, "test")): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...siteTests(file));
+    else if (e.name.endsWith(".test.ts") && readFileSync(file, "utf8").includes('inject("site")')) out.push(path.relative(ROOT, file));
+  }
+  return out;
+}
 
 /**
  * `vitest run test/x.test.ts` names its files: when none of them reads the site, the build is skipped (it takes a
@@ -72,7 +80,9 @@ const SITE_TESTS = ["test/site/browser", "test/site/built", "test/site/subtracti
  */
 function siteNeeded(): boolean {
   const filters = process.argv.slice(2).filter((a) => !a.startsWith("-") && a !== "run" && /test|\.ts$|\//.test(a));
-  return filters.length === 0 || filters.some((f) => SITE_TESTS.some((t) => t.includes(f.replace(/\.test\.ts$/, "")) || f.includes(t)));
+  if (filters.length === 0) return true;
+  const tests = siteTests();
+  return filters.some((f) => tests.some((t) => t.includes(f) || f.includes(t)));
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {

@@ -149,17 +149,22 @@ describe("the subtraction attack on the published 360 groups", () => {
   it("finds no hidden group in the management build: a team's mean per rater group minus its agents' published groups", () => {
     const groups = publishedGroups(site.distManagement);
     const teams = rowsOf(JSON.parse(readFileSync(path.join(site.distManagement, "_file", "data", "shards", "management", "rater_calibration.json"), "utf8")));
-    const agentTeam = new Map<string, string>();
+    // the team an agent was in for each period (roster history: a mover counts for the team of the period), else
+    // their latest team
+    const latestTeam = new Map<string, string>();
+    const periodTeam = new Map<string, string>();
     for (const f of readdirSync(path.join(site.distManagement, "_file", "data", "shards", "agents"))) {
       const s = JSON.parse(readFileSync(path.join(site.distManagement, "_file", "data", "shards", "agents", f), "utf8"));
-      agentTeam.set(s.agent.agent_id, s.agent.team);
+      latestTeam.set(s.agent.agent_id, s.agent.team);
+      for (const p of rowsOf(s.periods)) if (p.team) periodTeam.set(key(s.agent.agent_id, p.period as string), p.team as string);
     }
+    const teamOf = (agent: string, period: string) => periodTeam.get(key(agent, period)) ?? latestTeam.get(agent);
     // one rating per rater and dimension in a quarter group: the published raters count the ratings
     expect(truth.every((t) => t.ratings === t.raters)).toBe(true);
     const leaks: string[] = [];
     let checked = 0;
     for (const t of teams.filter((x) => x.period_type === "quarter" && SUPPRESSED.has(x.measure as string) && x.mean_rating !== null)) {
-      const mine = groups.filter((g) => g.period_type === "quarter" && g.period === t.period && g.relation === t.measure && agentTeam.get(g.agent) === t.team);
+      const mine = groups.filter((g) => g.period_type === "quarter" && g.period === t.period && g.relation === t.measure && teamOf(g.agent, g.period) === t.team);
       const n = mine.reduce((a, g) => a + g.raters, 0);
       const sum = mine.reduce((a, g) => a + g.mean * g.raters, 0);
       checked++;

@@ -18,13 +18,16 @@ with spans as (
         and (a.leave_date is null or a.leave_date >= p.start_date)
 ),
 assigned as (
+    -- the days of each assignment in the period, summed over its intervals (dated snapshots repeat an assignment)
     select s.period_type, s.period, s.agent_id, h.team, h.department, h.role, h.manager_id
     from spans s
     join mart.agent_history h
         on h.agent_id = s.agent_id and h.valid_from < s.active_to and h.valid_to > s.active_from
     where s.active_to > s.active_from
+    group by s.period_type, s.period, s.agent_id, h.team, h.department, h.role, h.manager_id
     qualify row_number() over (partition by s.period_type, s.period, s.agent_id
-                               order by least(s.active_to, h.valid_to) - greatest(s.active_from, h.valid_from) desc, h.valid_from desc) = 1
+                               order by sum(least(s.active_to, h.valid_to) - greatest(s.active_from, h.valid_from)) desc,
+                                   max(h.valid_from) desc) = 1
 )
 select
     s.period_type,

@@ -113,12 +113,12 @@ describe("a Chinese helpdesk export (GBK, Chinese headers, no shipped mapping)",
       expect(field("status").examples[0]).toEqual({ before: "已解决", after: "resolved" });
       expect(field("created_at").examples[0]).toEqual({ before: "2026/3/2 9:14", after: "2026-03-02 09:14:00+08" });
       expect(field("assignee_id").examples).toContainEqual({ before: "王芳", after: "E4001" });
-      expect(r.problems).toContainEqual(expect.objectContaining({ line: 6, field: "assignee_id", reason: expect.stringMatching(/unknown agent "外包客服"/) }));
+      expect(r.problems).toContainEqual(expect.objectContaining({ line: 6, field: "assignee_id", value: "外包客服", reason: expect.stringMatching(/^unknown agent: not in the roster/) }));
       expect(r.metricsWithoutInput.map((m) => m.metric)).toEqual(expect.arrayContaining(["reopen_rate", "sla_attainment", "complaint_rate"]));
       const text = formatCheck(r);
       expect(text).toMatch(/nothing was written/);
       expect(text).toMatch(/'状态' \(value map\)\s+"已解决" -> resolved/);
-      expect(text).toMatch(/line 6, assignee_id: unknown agent "外包客服"/);
+      expect(text).toMatch(/line 6, assignee_id "外包客服": unknown agent: not in the roster/);
 
       // only the first rows: two of five
       const two = await checkMapping({ file, mapping: loadMapping(draftFile), timezone: TZ, rows: 2, roster: { file: rosterFile, mapping: loadMapping(rosterDraft) } });

@@ -66,7 +66,7 @@ describe("appraisal mapping", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/5 read \(gb18030\): 4 would load, 1 would be quarantined/);
     expect(r.stdout).toMatch(/"2026\/3\/2 9:14" -> 2026-03-02 09:14:00\+08/);
-    expect(r.stdout).toMatch(/line 6, assignee_id: unknown agent "外包客服"/);
+    expect(r.stdout).toMatch(/line 6, assignee_id "外包客服": unknown agent: not in the roster/);
     expect(existsSync(path.join(dir, "wh"))).toBe(false);
   });
 

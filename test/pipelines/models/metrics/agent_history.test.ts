@@ -39,6 +39,8 @@ beforeAll(async () => {
       tickets: { header: ["ticket_id", "created_at", "first_response_at", "resolved_at", "status", "priority", "assignee_id"], rows },
     },
     SHIPPED,
+    // exported at the end of March: the sources cover the first quarter, and the year up to then
+    { exportedAt: "2026-03-31T16:00:00Z" },
   );
   // a transfer record with the team before (A1: Red -> Blue on 16 February), and dated snapshots for A2 (Red until March)
   const changes = writeFile(
