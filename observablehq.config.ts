@@ -32,7 +32,7 @@ export default {
     { name: L.rankings, path: "/rankings" },
     { name: L.agent, path: "/agent" },
     { name: L.appeals, path: "/appeals" },
-    ...(management ? [{ name: L.tracker, path: "/tracker" }, { name: L.calibration, path: "/calibration" }] : []),
+    ...(management ? [{ name: L.tracker, path: "/tracker" }, { name: L.calibration, path: "/calibration" }, { name: L.lab, path: "/lab" }] : []),
     { name: L.methodology, path: "/methodology" },
     { name: L.status, path: "/status" },
   ],

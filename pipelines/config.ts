@@ -10,22 +10,16 @@ import { z } from "zod";
 import { ApiSource } from "../data-loaders/helpdesk/config.ts";
 import { DropFolder } from "../data-loaders/surveys/config.ts";
 import { formatZodError } from "./messages.ts";
+import { BusinessHours } from "./calendar/config.ts";
+import { TimeZone } from "./config-zone.ts";
+import { Notifications } from "./notify/config.ts";
+import { DEFAULT_KEY_ENV, setAuditKeyEnv } from "./rules/audit.ts";
+import { DEFAULT_MAX_QUARANTINED_SHARE } from "./rules/blockers.ts";
 import { Publish, Schedule } from "./schedule/config.ts";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
 
-const isTimeZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-export const TimeZone = z
-  .string()
-  .refine(isTimeZone, { message: "not an IANA time zone (for example Asia/Shanghai or Europe/Berlin)" });
+export { TimeZone };
 
 const MonthLabel = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "expected a month like 2026-10");
 
@@ -57,9 +51,13 @@ export const AppConfig = z.object({
   language: z.enum(["en", "zh-CN"]).default("en"),
   /** DuckDB's memory limit for the warehouse, e.g. "3GB" (default: DuckDB's own, 80% of RAM) */
   memory_limit: z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i, "a size like 3GB or 512MB").optional(),
-  schemes_dir: z.string().default("schemes"),
-  /** days that are not working days, for appeal windows (weekends never are) */
+  /** a folder of scheme files (relative to the config file's folder); absent: the schemes shipped with the project */
+  schemes_dir: z.string().min(1).optional(),
+  /** the department's closures (days off) besides business_hours.closures: appeal windows and business hours skip them */
   holidays: z.array(z.iso.date()).default([]),
+  /** working hours per team, China's public holidays with make-up days (调休), closures: business-hours metrics and
+   *  the appeal windows' working days */
+  business_hours: BusinessHours.default(BusinessHours.parse({})),
   /** the scheme the boards and `explain` use when none is named */
   primary_scheme: z.string().default("support-weighted"),
   /** when true (the embedded default), `appraisal pipeline` generates the demo files before ingesting */
@@ -81,6 +79,19 @@ export const AppConfig = z.object({
       form_url: z.url({ protocol: /^https?$/, message: "an http(s) address of the appeal form" }).optional(),
     })
     .optional(),
+  /** telling people: WeCom, DingTalk, Feishu/Lark, Slack, email (pipelines/notify) */
+  notifications: Notifications.optional(),
+  /** what must hold before a period is published (pipelines/rules/blockers.ts) */
+  publication_checks: z
+    .object({
+      /** a file with a larger share of its rows quarantined blocks the periods it covers (0-1) */
+      max_quarantined_share: z.number().min(0).max(1).default(DEFAULT_MAX_QUARANTINED_SHARE),
+    })
+    .default({ max_quarantined_share: DEFAULT_MAX_QUARANTINED_SHARE }),
+  /** the audit log's key: the name of the environment variable that holds it (the key itself is never in a file) */
+  audit: z
+    .object({ key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name, like APPRAISAL_AUDIT_KEY").default(DEFAULT_KEY_ENV) })
+    .default({ key_env: DEFAULT_KEY_ENV }),
 }).superRefine((c, ctx) => {
   const names = new Set<string>();
   for (const [list, items] of [["sources", c.sources], ["api_sources", c.api_sources]] as const) {
@@ -97,6 +108,7 @@ export type AppConfig = z.infer<typeof AppConfig> & { baseDir: string; file: str
 /** The embedded default: the demo department generated into ./demo-data and read through the demo mappings. */
 export const DEMO_SOURCES: FileSource[] = [
   { name: "roster", path: "demo-data/hr/roster.csv", mapping: "demo/roster" },
+  { name: "roster-changes", path: "demo-data/hr/roster-changes.csv", mapping: "demo/roster-changes" },
   { name: "tickets", path: "demo-data/helpdesk/tickets-*.csv", mapping: "demo/tickets" },
   { name: "csat", path: "demo-data/survey/csat-*.ndjson", mapping: "demo/csat" },
   { name: "reviews-360", path: "demo-data/survey/review360-*.csv", mapping: "demo/reviews-360" },
@@ -105,6 +117,7 @@ export const DEMO_SOURCES: FileSource[] = [
   { name: "certifications", path: "demo-data/lms/certifications.csv", mapping: "demo/certifications" },
   { name: "contributions", path: "demo-data/ideas/contributions.ndjson", mapping: "demo/contributions" },
   { name: "quality-audits", path: "demo-data/qa/quality-audits.parquet", mapping: "demo/quality-audits" },
+  { name: "opinion-survey", path: "demo-data/survey/opinion-*.csv", mapping: "surveys/wenjuanxing-opinion" },
 ];
 
 export const DEFAULT_CONFIG_FILE = "appraisal.config.yaml";
@@ -117,6 +130,7 @@ export function loadConfig(file?: string, cwd = process.cwd()): AppConfig {
   }
   if (!existsSync(candidate)) {
     const parsed = AppConfig.parse({ demo_mode: true, sources: DEMO_SOURCES });
+    setAuditKeyEnv(parsed.audit.key_env);
     return { ...parsed, baseDir: cwd, file: null };
   }
   let raw: unknown;
@@ -127,6 +141,7 @@ export function loadConfig(file?: string, cwd = process.cwd()): AppConfig {
   }
   const parsed = AppConfig.safeParse(demoUnlessSourced(raw));
   if (!parsed.success) throw new Error(formatZodError(candidate, parsed.error));
+  setAuditKeyEnv(parsed.data.audit.key_env);
   return { ...parsed.data, baseDir: path.dirname(path.resolve(candidate)), file: path.resolve(candidate) };
 }
 
@@ -142,6 +157,15 @@ function demoUnlessSourced(raw: unknown): unknown {
   return { ...r, demo_mode: true, sources: DEMO_SOURCES };
 }
 
+/** A path from the config: relative paths are relative to the config file's folder (the working folder for the demo). */
 export function resolvePath(config: Pick<AppConfig, "baseDir">, p: string): string {
   return path.isAbsolute(p) ? p : path.join(config.baseDir, p);
+}
+
+/** The schemes shipped with the project (schemes/ beside package.json), found wherever the config lives. */
+export const SHIPPED_SCHEMES = path.join(PROJECT_ROOT, "schemes");
+
+/** The schemes folder in force: the config's schemes_dir (relative to the config's folder), else the shipped schemes. */
+export function schemesDir(config: Pick<AppConfig, "baseDir" | "schemes_dir">): string {
+  return config.schemes_dir ? resolvePath(config, config.schemes_dir) : SHIPPED_SCHEMES;
 }

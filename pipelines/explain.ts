@@ -45,6 +45,8 @@ export interface Explanation {
   scheme: { scheme_id: string; name_en: string; name_zh: string; version: string; sha256: string; effective_from: string };
   dimensions: Array<{ dimension_id: string; name_en: string; name_zh: string; weight: number; score: number | null; effective_weight: number }>;
   indicators: ExplainIndicator[];
+  /** the sources the department has no data from for the period (mart.source_coverage): nobody is measured on them */
+  not_measured: Array<{ source_table: string; reason: string }>;
   result: {
     composite: number | null;
     grade: string | null;
@@ -115,7 +117,7 @@ export async function explain(wh: Warehouse, agentId: string, period: string, sc
     const known = await wh.value<number>("SELECT count(*) FROM stg.agents WHERE agent_id = $a", { a: agentId });
     if (!known) throw new Error(`no agent '${agentId}' in the roster; 'appraisal status' lists how many agents are loaded`);
     const scored = await wh.value<number>("SELECT count(*) FROM mart.scheme_periods WHERE scheme_id = $s AND period = $p", { s: schemeId, p: period });
-    if (!scored) throw new Error(`scheme '${schemeId}' does not score ${period}; check the period has data and the scheme's period types`);
+    if (!scored) throw new Error(await whyNotScored(wh, schemeId, period));
     throw new Error(msg.unknownAgentPeriod(agentId, period));
   }
   const ap = await wh.one<Record<string, unknown>>(
@@ -142,6 +144,10 @@ export async function explain(wh: Warehouse, agentId: string, period: string, sc
      WHERE d.agent_id = $a AND d.period = $p AND d.scheme_id = $s ORDER BY sd.ord`,
     { a: agentId, p: period, s: schemeId },
   );
+  const notMeasured = await wh.all<{ source_table: string; reason: string }>(
+    `SELECT source_table, not_measured AS reason FROM mart.source_coverage WHERE period = $p AND NOT measured ORDER BY source_table`,
+    { p: period },
+  );
   const interval = await wh.one<NonNullable<Explanation["result"]["rank_interval"]>>(
     `SELECT rank_low AS low, rank_high AS high, level, replicates, crosses_cut, cut_rank FROM mart.rank_intervals
      WHERE agent_id = $a AND period = $p AND scheme_id = $s`,
@@ -161,6 +167,7 @@ export async function explain(wh: Warehouse, agentId: string, period: string, sc
     scheme: version as unknown as Explanation["scheme"],
     dimensions,
     indicators,
+    not_measured: notMeasured,
     result: {
       composite: r.composite,
       grade: r.grade,
@@ -181,6 +188,31 @@ export async function explain(wh: Warehouse, agentId: string, period: string, sc
       rank_interval: interval ?? null,
     },
   };
+}
+
+/**
+ * Why a scheme has no score for a period, named: the period has no data, the scheme does not score its type, or the
+ * period lies before the scheme's start.
+ */
+export async function whyNotScored(wh: Warehouse, schemeId: string, period: string): Promise<string> {
+  const type = /^\d{4}-\d{2}$/.test(period) ? "month" : /^\d{4}-Q[1-4]$/.test(period) ? "quarter" : /^\d{4}$/.test(period) ? "year" : null;
+  if (!type) return msg.badPeriod(period);
+  const v = await wh.one<{ types: string[]; start: string | null }>(
+    "SELECT any_value(period_types) AS types, any_value(scheme_start)::VARCHAR AS start FROM scheme.versions WHERE scheme_id = $s",
+    { s: schemeId },
+  );
+  if (!v?.types) return `no scheme '${schemeId}' in the last run; 'appraisal status' lists the schemes`;
+  const types = [...v.types];
+  if (!types.includes(type)) return msg.periodTypeNotScored(schemeId, period, type, types);
+  const p = await wh.one<{ period: string }>("SELECT period FROM mart.periods WHERE period = $p", { p: period });
+  if (!p) {
+    const span = await wh.one<{ first: string | null; last: string | null }>(
+      "SELECT min(period) AS first, max(period) AS last FROM mart.periods WHERE period_type = 'month'",
+    );
+    return msg.periodNotInData(period, span?.first ?? null, span?.last ?? null);
+  }
+  if (v.start) return msg.periodBeforeSchemeStart(schemeId, v.start, period);
+  return `scheme '${schemeId}' has no version in force for ${period}; run 'appraisal run' again`;
 }
 
 /** The explanation as text for the terminal. */
@@ -214,6 +246,11 @@ export function formatExplanation(e: Explanation): string {
   lines.push(
     `Composite ${fmt(r.composite, 1)} = sum of contributions · grade ${r.grade ?? "-"} ${r.grade_name_en ?? ""} · ${fmt(r.weight_present, 1)}% of the scheme's weight measured`,
   );
+  const reasons: Record<string, string> = { no_source: "no source loaded", before_source: "its data starts later", after_source: "its data ends earlier" };
+  if (e.not_measured.length)
+    lines.push(
+      `Not measured in ${e.period.period} (the department has no such source; its weight is shared among the measured indicators): ${e.not_measured.map((s) => `${s.source_table.replace("_", " ")} (${reasons[s.reason] ?? s.reason})`).join(", ")}`,
+    );
   const missing = e.indicators.filter((i) => i.score === null);
   if (missing.length)
     lines.push(

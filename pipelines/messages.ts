@@ -23,14 +23,37 @@ export const msg = {
   missingColumns: (file: string, missing: string[], found: string[]) =>
     `${file}: missing column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `'${m}'`).join(", ")}; the file has ${found
       .slice(0, 30)
-      .map((f) => `'${f}'`)
+      // a column name is shown up to 60 characters: a header of 200 MB is not a message
+      .map((f) => `'${f.length > 60 ? `${f.slice(0, 57)}...` : f}'`)
       .join(", ")}${found.length > 30 ? ", ..." : ""}. Fix the export or the mapping's 'columns'.`,
+  fileMissing: (file: string) => `${file} does not exist; check the path (a source's path is relative to the config file)`,
+  fileIsFolder: (file: string) =>
+    `${file} is a folder, not a file; name one file, or the files in it with a pattern such as ${file.replace(/[\\/]+$/, "")}/*.csv`,
+  fileNotRegular: (file: string, kind: string) =>
+    `${file} is ${kind}, not a regular file; nothing was read (a read from it could wait forever while holding the warehouse). Save the export to a file and load that`,
+  fileNoAccess: (file: string, user: string) =>
+    `${file} cannot be read: permission denied for ${user}; give that user read access (for example chmod o+r, or chown) and ingest again`,
+  fileUnreadable: (file: string, why: string) => `${file} cannot be opened (${why}); check the path and the disk, then ingest again`,
+  readStalled: (file: string, seconds: number) =>
+    `${file}: reading stopped: no data for ${seconds} s (a network share or device that stopped answering?); nothing was loaded. Copy the file to a local disk and ingest again (APPRAISAL_READ_TIMEOUT_SECONDS changes the wait)`,
   emptyFile: (file: string) => `${file}: the file is empty (no header row); nothing loaded`,
+  recordsPathNotList: (file: string, recordsPath: string, found: Array<string | null>) =>
+    `${file}: records_path ${recordsPath} ${found.includes(null) ? "finds nothing in the document" : `points at ${found.map((k) => (k ?? "nothing").toLowerCase()).join(" / ")}`}, not a list of records; nothing loaded. Fix records_path in the mapping (the path to the list, for example $.data.items)`,
   notUtf8: (file: string) =>
     `${file}: the file is not valid UTF-8 and could not be read as GB18030 either; set 'encoding:' in its mapping (utf-8, gb18030, gbk, utf-16le)`,
   undecodable: (n: number, encoding: string) =>
     `${n} character${n === 1 ? " was" : "s were"} not valid ${encoding} and became U+FFFD; the rows were kept. If the text looks wrong, set 'encoding:' in the mapping`,
   unknownAgentPeriod: (agent: string, period: string) =>
     `no score for agent '${agent}' in ${period}; check the id with 'appraisal status' and that the period has data and was run`,
+  periodsBeforeSchemeStart: (scheme: string, start: string, n: number, type: string, first: string, last: string) =>
+    `scheme '${scheme}' starts at ${start} (start: in its file), so ${n} ${type}${n === 1 ? "" : "s"} with data (${first === last ? first : `${first} to ${last}`}) ${n === 1 ? "has" : "have"} no score; to score ${n === 1 ? "it" : "them"}, remove start: (the first version then applies to every earlier period) or set it earlier`,
+  holidaysNotKnown: (version: string, first: number, last: number, from: number, to: number) =>
+    `the Chinese holiday calendar (chinese-days ${version}) covers ${first}-${last}; the tickets span ${from}-${to}, and outside those years business hours count weekends only, without public holidays or make-up days (调休). Update chinese-days (npm install chinese-days@latest) once the State Council has published the year's arrangement, then run again`,
+  periodBeforeSchemeStart: (scheme: string, start: string, period: string) =>
+    `${period} lies before the start of scheme '${scheme}' (start: ${start} in its file), so it has no score; the data is there. To score it, remove start: (the first version then applies to every earlier period) or set it earlier, and run again`,
+  periodNotInData: (period: string, first: string | null, last: string | null) =>
+    `no ticket data in ${period}${first ? `: the tickets cover ${first} to ${last}` : ": no tickets are loaded"}; ingest the exports that cover it, then 'appraisal run'`,
+  periodTypeNotScored: (scheme: string, period: string, type: string, types: string[]) =>
+    `scheme '${scheme}' scores ${types.join(", ")}, not ${type}s like ${period}; pick another period or --scheme`,
   badPeriod: (p: string) => `'${p}' is not a period; write a month 2026-09, a quarter 2026-Q3 or a year 2026`,
 };

@@ -6,9 +6,15 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "./db/warehouse.ts";
+import { writeTable } from "./db/write-table.ts";
+import { msg } from "./messages.ts";
 import { appendAudit } from "./rules/audit.ts";
+import { type PendingSummary, recordPendingChanges } from "./rules/frozen.ts";
 import { type RunMeta, startRun } from "./schedule/runs.ts";
+import { BusinessHours } from "./calendar/config.ts";
+import { CN_VERSION, CN_YEARS, calendarDays } from "./calendar/days.ts";
 import { type LoadedScheme, writeSchemeTables } from "./scheme/load.ts";
+import { METRICS } from "./scheme/metrics.ts";
 
 const MODELS_DIR = path.join(import.meta.dirname, "models");
 const CHECKS_DIR = path.join(import.meta.dirname, "checks");
@@ -111,16 +117,94 @@ export interface RunResult {
   checks: number;
   tables: Record<string, number>;
   seconds: number;
+  /** what the run could not score and how to fix it (periods with data before a scheme's start) */
+  warnings: string[];
+  /** published periods whose live results now differ from what was published (they stay out; see rules/frozen.ts) */
+  pending: PendingSummary[];
 }
 
-/** Point a model's or check's SQL at the build schema: mart.x -> build.x, stg.x -> build.stg__x, scheme.x -> build.scheme__x. */
+/**
+ * Periods with data that a scheme would score by its period types but has no version in force for: only the periods
+ * before a scheme's `start:` (without one, the first version scores every earlier period). One line per scheme and
+ * period type, with the fix.
+ */
+export async function unscoredPeriods(wh: Warehouse, build: string): Promise<string[]> {
+  const rows = await wh.all<{ scheme_id: string; period_type: string; start: string; n: number; first: string; last: string }>(
+    inBuild(
+      `SELECT v.scheme_id, p.period_type, v.start::VARCHAR AS start, count(*) AS n, min(p.period) AS first, max(p.period) AS last
+       FROM (SELECT DISTINCT scheme_id, unnest(period_types) AS period_type, scheme_start AS start FROM scheme.versions) v
+       JOIN mart.periods p USING (period_type)
+       ANTI JOIN mart.scheme_periods sp ON sp.scheme_id = v.scheme_id AND sp.period_type = p.period_type AND sp.period = p.period
+       GROUP BY ALL`,
+      build,
+    ),
+  );
+  const order = (r: (typeof rows)[number]) => `${r.scheme_id} ${["month", "quarter", "year"].indexOf(r.period_type)}`;
+  return rows.sort((a, b) => order(a).localeCompare(order(b))).map((r) => msg.periodsBeforeSchemeStart(r.scheme_id, r.start, Number(r.n), r.period_type, r.first, r.last));
+}
+
+/** Point a model's or check's SQL at the build schema: mart.x -> build.x, stg.x -> build.stg__x, scheme.x -> build.scheme__x,
+ *  calendar.x -> build.calendar__x. */
 export function inBuild(sql: string, build: string): string {
-  return sql.replace(/\b(mart|stg|scheme)\.([a-z_0-9]+)\b/g, (_m, schema: string, name: string) =>
+  return sql.replace(/\b(mart|stg|scheme|calendar)\.([a-z_0-9]+)\b/g, (_m, schema: string, name: string) =>
     schema === "mart" ? `${build}.${name}` : `${build}.${schema}__${name}`,
   );
 }
 
 const SCHEME_TABLES = ["versions", "dimensions", "indicators", "grades"];
+const CALENDAR_TABLES = ["days", "schedules", "sla_targets"];
+
+/** The department's working calendar for a run (config business_hours, timezone, holidays). */
+export interface CalendarInput {
+  businessHours: BusinessHours;
+  timezone: string;
+  /** config `holidays`: closures besides business_hours.closures */
+  closures: string[];
+}
+
+/**
+ * Lay the working calendar out as tables (calendar.days: per schedule and day its kind and working spans; schedules;
+ * sla_targets) for the days the tickets span, a week either side. Small: a few thousand rows per schedule.
+ */
+export async function writeCalendarTables(wh: Warehouse, cal: CalendarInput, table: (name: string) => string): Promise<{ from: string; to: string } | null> {
+  const span = await wh.one<{ from: string | null; to: string | null }>(
+    `SELECT (min(created_at)::DATE - 7)::VARCHAR AS "from",
+       (max(greatest(created_at, coalesce(first_response_at, created_at), coalesce(resolved_at, created_at)))::DATE + 7)::VARCHAR AS "to"
+     FROM raw.tickets WHERE _current`,
+  );
+  const days = span?.from && span.to ? calendarDays(cal.businessHours, cal.timezone, span.from, span.to, cal.closures) : [];
+  await writeTable(
+    wh,
+    table("days"),
+    { schedule: "VARCHAR", timezone: "VARCHAR", day: "DATE", kind: "VARCHAR", name: "VARCHAR", spans: "STRUCT(s INTEGER, e INTEGER)[]" },
+    days as unknown as Array<Record<string, unknown>>,
+  );
+  const main = cal.businessHours.schedules.find((x) => !x.teams.length) ?? cal.businessHours.schedules[0]!;
+  await writeTable(
+    wh,
+    table("schedules"),
+    { schedule: "VARCHAR", timezone: "VARCHAR", teams: "VARCHAR[]", is_default: "BOOLEAN" },
+    cal.businessHours.schedules.map((x) => ({ schedule: x.name, timezone: x.timezone ?? cal.timezone, teams: x.teams, is_default: x === main })),
+  );
+  await writeTable(
+    wh,
+    table("sla_targets"),
+    { priority: "VARCHAR", hours: "DOUBLE" },
+    Object.entries(cal.businessHours.sla_hours).map(([priority, hours]) => ({ priority, hours })),
+  );
+  return span?.from && span.to ? { from: span.from, to: span.to } : null;
+}
+
+const BUSINESS_METRICS = Object.entries(METRICS).filter(([, m]) => m.clock === "business").map(([id]) => id);
+
+/** A warning when a scheme measures business hours on days the holiday calendar does not know. */
+function calendarWarnings(schemes: LoadedScheme[], cal: CalendarInput, span: { from: string; to: string } | null): string[] {
+  if (!span || cal.businessHours.holidays !== "cn") return [];
+  const uses = schemes.some(({ scheme }) => scheme.versions.some((v) => v.dimensions.some((d) => d.indicators.some((i) => BUSINESS_METRICS.includes(i.metric)))));
+  const [y0, y1] = [Number(span.from.slice(0, 4)), Number(span.to.slice(0, 4))];
+  if (!uses || (y0 >= CN_YEARS.first && y1 <= CN_YEARS.last)) return [];
+  return [msg.holidaysNotKnown(CN_VERSION, CN_YEARS.first, CN_YEARS.last, y0, y1)];
+}
 
 /**
  * Build every model into the schema `build` (dropped and created fresh): the schemes' tables, the macros, then
@@ -133,10 +217,12 @@ export async function buildModels(
   build: string,
   reporter: RunReporter = silentRunReporter,
   models: Model[] = orderModels(listModels()),
+  calendar: CalendarInput = defaultCalendar(wh),
 ): Promise<Record<string, number>> {
   reporter.step("schemes");
   await wh.run(`DROP SCHEMA IF EXISTS ${build} CASCADE; CREATE SCHEMA ${build}`);
   await writeSchemeTables(wh, schemes, (name) => `${build}.scheme__${name}`);
+  await writeCalendarTables(wh, calendar, (name) => `${build}.calendar__${name}`);
   await wh.run(readFileSync(path.join(MODELS_DIR, "macros.sql"), "utf8"));
   const seconds: Record<string, number> = {};
   for (const m of models) {
@@ -158,11 +244,17 @@ export async function buildModels(
  * model or check drops the build and leaves the last good results in place; readers never see half a run.
  * (Building outside one long transaction is also about twice as fast in DuckDB.)
  */
+/** Without a config: office hours (Monday to Friday 09:00-18:00) with China's public holidays, in the warehouse's zone. */
+export function defaultCalendar(wh: Warehouse): CalendarInput {
+  return { businessHours: BusinessHours.parse({}), timezone: wh.timezone, closures: [] };
+}
+
 export async function runModels(
   wh: Warehouse,
   schemes: LoadedScheme[],
   reporter: RunReporter = silentRunReporter,
   meta: RunMeta = { trigger: "manual" },
+  calendar: CalendarInput = defaultCalendar(wh),
 ): Promise<RunResult> {
   const started = Date.now();
   const models = orderModels(listModels());
@@ -173,7 +265,7 @@ export async function runModels(
   const correctionsUpto = Number(await wh.value("SELECT coalesce(max(correction_id), 0) FROM meta.corrections"));
   reporter.start(models.length + checks.length + 2);
   try {
-    const modelSeconds = await buildModels(wh, schemes, build, reporter, models);
+    const modelSeconds = await buildModels(wh, schemes, build, reporter, models, calendar);
     const failures: CheckFailure[] = [];
     for (const c of checks) {
       reporter.step(`check ${c.name}`);
@@ -184,11 +276,15 @@ export async function runModels(
     if (failures.length) throw new ChecksFailed(failures);
     const tables: Record<string, number> = {};
     for (const m of models.filter((x) => x.kind === "TABLE")) tables[m.name] = Number(await wh.value(`SELECT count(*) FROM ${inBuild(m.name, build)}`));
+    const span = await wh.one<{ from: string | null; to: string | null }>(
+      `SELECT min(day)::VARCHAR AS "from", max(day)::VARCHAR AS "to" FROM ${build}.calendar__days`,
+    );
+    const warnings = [...(await unscoredPeriods(wh, build)), ...calendarWarnings(schemes, calendar, span?.from && span.to ? { from: span.from, to: span.to } : null)];
 
     reporter.step("publish");
     await wh.transaction(async () => {
-      await wh.run("CREATE SCHEMA IF NOT EXISTS stg; CREATE SCHEMA IF NOT EXISTS mart; CREATE SCHEMA IF NOT EXISTS scheme");
-      const names = [...models.map((m) => m.name), ...SCHEME_TABLES.map((t) => `scheme.${t}`)];
+      await wh.run("CREATE SCHEMA IF NOT EXISTS stg; CREATE SCHEMA IF NOT EXISTS mart; CREATE SCHEMA IF NOT EXISTS scheme; CREATE SCHEMA IF NOT EXISTS calendar");
+      const names = [...models.map((m) => m.name), ...SCHEME_TABLES.map((t) => `scheme.${t}`), ...CALENDAR_TABLES.map((t) => `calendar.${t}`)];
       for (const name of names) {
         const [schema, table] = name.split(".") as [string, string];
         const kind = await wh.value<string | null>(
@@ -209,6 +305,7 @@ export async function runModels(
           build,
           corrections_upto: correctionsUpto,
           model_seconds: modelSeconds,
+          ...(warnings.length ? { warnings } : {}),
         }),
       });
       await appendAudit(wh, {
@@ -223,8 +320,10 @@ export async function runModels(
       });
     });
     await dropOtherBuilds(wh, build);
+    // what this run would change in published periods: recorded, never shown until a new publication lets it in
+    const pending = await recordPendingChanges(wh, runId);
     reporter.done();
-    return { runId, models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000 };
+    return { runId, models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000, warnings, pending };
   } catch (e) {
     reporter.done();
     await wh.run(`DROP SCHEMA IF EXISTS ${build} CASCADE`).catch(() => {});

@@ -1,10 +1,12 @@
 /**
  * `appraisal status`: what the warehouse holds and how fresh it is.
  */
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import type { Warehouse } from "./db/warehouse.ts";
 import { SCHEMA_VERSION } from "./db/migrate.ts";
 import type { LockOwner } from "./schedule/lock.ts";
+import { type PendingSummary, pendingSummary } from "./rules/frozen.ts";
 import type { NextRun } from "./schedule/scheduler.ts";
 
 export interface Status {
@@ -19,7 +21,10 @@ export interface Status {
     last_loaded: string | null;
   }>;
   tables: Record<string, { current: number; versions: number }>;
-  quarantine: { rows: number; reasons: Array<{ target_table: string; field: string; reason: string; rows: number }> };
+  /** open quarantine lines (what is still wrong), and those resolved since (re-checked, corrected, loaded again) */
+  quarantine: { rows: number; resolved: number; reasons: Array<{ target_table: string; field: string; reason: string; rows: number }> };
+  /** tickets held out of the metrics because their newest version is quarantined, per source of that version */
+  held: { tickets: number; sources: Array<{ source: string; tickets: number }> };
   runs: Array<{
     run_id: number;
     kind: string;
@@ -32,10 +37,23 @@ export interface Status {
     error: string | null;
   }>;
   cursors: Array<{ source: string; stream: string; cursor: string; records: number; updated_at: string }>;
-  schedule: { next: NextRun[]; lock: LockOwner | null };
+  schedule: { next: NextRun[]; lock: LockOwner | null; /** a holder that died without releasing the lock (killed) */ dead_lock?: LockOwner | null };
   periods: { first_month: string | null; last_month: string | null; latest_complete: Record<string, string | null> } | null;
+  /** how far each ticket source covers (what makes a period complete): its newest batch's coverage and cursor */
+  coverage: Array<{ source: string; covered_to: string; basis: string; cursor_to: string | null }>;
   schemes: Array<{ scheme_id: string; version: string; effective_from: string; sha256: string }>;
+  /** published periods whose live results differ from the frozen revision the boards show (rules/frozen.ts) */
+  pending: PendingSummary[];
   agents: { roster: number } | null;
+}
+
+/** Open quarantined records per source and table (a record with several problems counts once). */
+export const OPEN_QUARANTINED_BY_SOURCE = `SELECT source, target_table, count(DISTINCT (batch_id, coalesce(record, -coalesce(line, 0)))) AS rows
+  FROM meta.quarantine WHERE resolved_at IS NULL GROUP BY ALL`;
+
+/** The held-out tickets, read from the raw tables by the staging model's own SQL (no run needed). */
+export function heldTicketsSql(): string {
+  return readFileSync(path.join(import.meta.dirname, "models", "staging", "stg_tickets_held.sql"), "utf8");
 }
 
 async function exists(wh: Warehouse, schema: string, table: string): Promise<boolean> {
@@ -46,23 +64,30 @@ async function exists(wh: Warehouse, schema: string, table: string): Promise<boo
   );
 }
 
-export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?: LockOwner | null } = {}): Promise<Status> {
+export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?: LockOwner | null; deadLock?: LockOwner | null } = {}): Promise<Status> {
+  // rows quarantined: the records with a problem still open (a re-checked or corrected one no longer counts)
   const sources = await wh.all<Status["sources"][number]>(`
-    SELECT source, target_table, count(*) FILTER (WHERE rows_read >= 0) AS files, count(*) FILTER (WHERE rows_read < 0) AS failed_files,
-      coalesce(sum(rows_read) FILTER (WHERE rows_read >= 0), 0) AS rows_read, sum(rows_quarantined) AS rows_quarantined,
+    WITH q AS (${OPEN_QUARANTINED_BY_SOURCE})
+    SELECT b.source, b.target_table, count(*) FILTER (WHERE rows_read >= 0) AS files, count(*) FILTER (WHERE rows_read < 0) AS failed_files,
+      coalesce(sum(rows_read) FILTER (WHERE rows_read >= 0), 0) AS rows_read, coalesce(any_value(q.rows), 0) AS rows_quarantined,
       strftime(max(finished_at), '%Y-%m-%d %H:%M:%S %z') AS last_loaded
-    FROM meta.batches GROUP BY ALL ORDER BY target_table, source`);
+    FROM meta.batches b LEFT JOIN q ON q.source = b.source AND q.target_table = b.target_table
+    GROUP BY b.source, b.target_table ORDER BY b.target_table, b.source`);
   const tables: Status["tables"] = {};
-  for (const t of ["agents", "tickets", "csat", "reviews_360", "collab_survey", "trainings", "certifications", "contributions", "quality_audits"]) {
+  for (const t of ["agents", "roster_changes", "tickets", "csat", "reviews_360", "collab_survey", "trainings", "certifications", "contributions", "quality_audits"]) {
     const row = await wh.one<{ current: number; versions: number }>(
-      `SELECT count(*) FILTER (WHERE _current) AS current, count(*) AS versions FROM raw.${t}`,
+      `SELECT count(*) FILTER (WHERE _current) AS current, count(*) FILTER (WHERE NOT _bad) AS versions FROM raw.${t}`,
     );
     tables[t] = { current: Number(row?.current ?? 0), versions: Number(row?.versions ?? 0) };
   }
   const reasons = await wh.all<Status["quarantine"]["reasons"][number]>(`
     SELECT target_table, field, regexp_replace(reason, '"[^"]*"', '"…"', 'g') AS reason, count(*) AS rows
-    FROM meta.quarantine GROUP BY ALL ORDER BY rows DESC LIMIT 10`);
-  const qrows = Number(await wh.value("SELECT count(*) FROM meta.quarantine"));
+    FROM meta.quarantine WHERE resolved_at IS NULL GROUP BY ALL ORDER BY rows DESC LIMIT 10`);
+  const qrows = Number(await wh.value("SELECT count(*) FROM meta.quarantine WHERE resolved_at IS NULL"));
+  const qresolved = Number(await wh.value("SELECT count(*) FROM meta.quarantine WHERE resolved_at IS NOT NULL"));
+  const heldBySource = await wh.all<{ source: string; tickets: number }>(`
+    SELECT b.source, count(*) AS tickets FROM (${heldTicketsSql()}) h JOIN meta.batches b ON b.batch_id = h.quarantined_batch_id
+    GROUP BY ALL ORDER BY tickets DESC, b.source`);
   const runs = await wh.all<Status["runs"][number]>(`
     SELECT run_id, kind, trigger, job, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished_at,
       outcome, rows, error FROM meta.runs ORDER BY run_id DESC LIMIT 10`);
@@ -71,6 +96,12 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
   const cursors = await wh.all<Status["cursors"][number]>(
     "SELECT source, stream, cursor::VARCHAR AS cursor, records, strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at FROM meta.source_cursors ORDER BY source, stream",
   );
+  const coverage = await wh.all<Status["coverage"][number]>(`
+    SELECT b.source, strftime(arg_max(coalesce(c.covers_to, b.started_at), coalesce(c.covers_to, b.started_at)), '%Y-%m-%d %H:%M:%S') AS covered_to,
+      arg_max(coalesce(c.basis, 'loaded'), coalesce(c.covers_to, b.started_at)) AS basis,
+      (SELECT strftime(min(updated_at), '%Y-%m-%d %H:%M:%S') FROM meta.source_cursors k WHERE k.source = b.source) AS cursor_to
+    FROM meta.batches b LEFT JOIN meta.batch_coverage c USING (batch_id)
+    WHERE b.target_table = 'tickets' AND b.rows_read >= 0 GROUP BY b.source ORDER BY b.source`);
   let periods: Status["periods"] = null;
   if (await exists(wh, "mart", "periods")) {
     const r = await wh.one<{ first_month: string; last_month: string }>(
@@ -97,12 +128,15 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
     warehouse: { file, bytes, schema_version: SCHEMA_VERSION(), timezone: wh.timezone },
     sources,
     tables,
-    quarantine: { rows: qrows, reasons },
+    quarantine: { rows: qrows, resolved: qresolved, reasons },
+    held: { tickets: heldBySource.reduce((a, b) => a + Number(b.tickets), 0), sources: heldBySource },
     runs,
     cursors,
-    schedule: { next: extra.next ?? [], lock: extra.lock ?? null },
+    schedule: { next: extra.next ?? [], lock: extra.lock ?? null, dead_lock: extra.deadLock ?? null },
     periods,
+    coverage,
     schemes,
+    pending: (await exists(wh, "meta", "pending_changes")) ? await pendingSummary(wh) : [],
     agents: { roster: tables.agents?.current ?? 0 },
   };
 }
@@ -123,14 +157,33 @@ export function formatStatus(s: Status): string {
   out.push("Rows in force (all versions kept):");
   for (const [t, c] of Object.entries(s.tables)) out.push(`  raw.${t.padEnd(15)} ${String(c.current).padStart(9)} (${c.versions} versions)`);
   out.push("");
-  out.push(`Quarantine: ${s.quarantine.rows} row problem(s)`);
+  out.push(
+    `Quarantine: ${s.quarantine.rows} open row problem(s)${s.quarantine.resolved ? ` (${s.quarantine.resolved} resolved since: re-checked, corrected or loaded again)` : ""}`,
+  );
   for (const r of s.quarantine.reasons) out.push(`  ${String(r.rows).padStart(6)}  ${r.target_table}.${r.field}: ${r.reason}`);
+  if (s.held.tickets) {
+    out.push(
+      `Tickets held out of the metrics (newest version quarantined): ${s.held.tickets} (${s.held.sources.map((h) => `${h.source} ${h.tickets}`).join(", ")}); load a corrected export to release them`,
+    );
+  }
   out.push("");
   if (s.periods) {
     out.push(
       `Periods: ${s.periods.first_month} to ${s.periods.last_month}; latest complete month ${s.periods.latest_complete.month ?? "-"}, quarter ${s.periods.latest_complete.quarter ?? "-"}, year ${s.periods.latest_complete.year ?? "-"}`,
     );
   } else out.push("Periods: not computed yet: run 'appraisal run'");
+  if (s.coverage.length) {
+    out.push("  complete by the sources' coverage, never by the newest date in the data (a record dated after its load is quarantined):");
+    for (const c of s.coverage)
+      out.push(`  ${c.source.padEnd(16)} covers up to ${c.covered_to} (${c.basis === "file modified" ? "when its newest export was written" : c.basis === "fetched" ? "when it was last fetched" : "when its newest file was loaded"})${c.cursor_to ? `; API cursor ${c.cursor_to}` : ""}`);
+  }
+  if (s.pending.length) {
+    out.push("Changes pending (published periods keep what was published; the latest run would change):");
+    for (const p of s.pending)
+      out.push(
+        `  ${p.scheme_id} ${p.period} (${p.state}, revision ${p.revision}): ${p.figures} figure(s) of ${p.agents} agent(s), e.g. ${p.examples.join("; ")}; ${p.state === "final" ? `let them in: appraisal reopen --period ${p.period} --reason "...", then publish` : `publish again to make them a new revision`}`,
+      );
+  }
   out.push("Schemes in force:");
   for (const v of s.schemes) out.push(`  ${v.scheme_id} ${v.version} from ${v.effective_from} (sha256 ${v.sha256.slice(0, 12)})`);
   out.push("");
@@ -146,6 +199,10 @@ export function formatStatus(s: Status): string {
       `  #${r.run_id} ${r.kind}${r.job ? ` (${r.job})` : r.trigger ? ` (${r.trigger})` : ""} ${r.started_at} -> ${r.finished_at ?? "…"} ${r.outcome}${r.rows !== null && r.rows !== undefined ? `, ${r.rows} rows` : ""}${r.error ? `: ${r.error.split("\n")[0]}` : ""}`,
     );
   if (s.schedule.lock) out.push(`  now running: '${s.schedule.lock.command}' (pid ${s.schedule.lock.pid}, since ${s.schedule.lock.since})`);
+  else if (s.schedule.dead_lock)
+    out.push(
+      `  interrupted: '${s.schedule.dead_lock.command}' (pid ${s.schedule.dead_lock.pid}, since ${s.schedule.dead_lock.since}) is no longer running (killed?); its open transaction was rolled back, and the next command takes over the lock`,
+    );
   out.push("");
   out.push("Next runs:");
   if (!s.schedule.next.length) out.push("  no schedule configured (schedule: in appraisal.config.yaml; then 'appraisal schedule')");

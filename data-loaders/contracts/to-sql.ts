@@ -86,7 +86,15 @@ export interface ParseOptions {
   /** strptime formats tried for timestamps that DuckDB's own cast does not read */
   timestampFormats?: string[];
   dateFormats?: string[];
+  /** the zone of times without an offset (default: the session's, which is the department's) */
+  timezone?: string;
 }
+
+/** a time of day followed by a UTC offset or Z: the text names its own zone */
+const HAS_OFFSET = "\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?\\s*(Z|z|UTC|[+-]\\d\\d(:?\\d\\d)?)$";
+
+/** a TIMESTAMP (no zone) read as local time in `timezone`, or in the session's zone */
+export const localTime = (ts: string, timezone?: string) => (timezone ? `timezone(${lit(timezone)}, ${ts})` : `CAST(${ts} AS TIMESTAMPTZ)`);
 
 const TRUE_WORDS = ["true", "t", "1", "yes", "y", "是", "有"];
 const FALSE_WORDS = ["false", "f", "0", "no", "n", "否", "无"];
@@ -120,10 +128,13 @@ export function castExpr(f: FieldSpec, v: string, opts: ParseOptions = {}): stri
       const fmts = opts.timestampFormats ?? [];
       const aware = fmts.filter((x) => x.includes("%z") || x.includes("%Z"));
       const naive = fmts.filter((x) => !aware.includes(x));
+      const tz = opts.timezone;
       const parts = [
         ...(aware.length ? [`TRY_STRPTIME(${v}, ${list(aware)})`] : []),
-        ...(naive.length ? [`CAST(TRY_STRPTIME(${v}, ${list(naive)}) AS TIMESTAMPTZ)`] : []),
-        `TRY_CAST(${v} AS TIMESTAMPTZ)`,
+        ...(naive.length ? [localTime(`TRY_STRPTIME(${v}, ${list(naive)})`, tz)] : []),
+        tz
+          ? `(CASE WHEN regexp_matches(${v}, ${lit(HAS_OFFSET)}) THEN TRY_CAST(${v} AS TIMESTAMPTZ) ELSE ${localTime(`TRY_CAST(${v} AS TIMESTAMP)`, tz)} END)`
+          : `TRY_CAST(${v} AS TIMESTAMPTZ)`,
       ];
       return `coalesce(${parts.join(", ")})`;
     }
@@ -149,46 +160,33 @@ const KIND_WORDS: Record<FieldSpec["kind"], string> = {
   date: "a date (for example 2026-03-05)",
 };
 
-/** The offending value, shortened and made printable, as SQL text. */
-const shown = (v: string) =>
-  `'"' || regexp_replace(CASE WHEN length(${v}) > 60 THEN left(${v}, 57) || '...' ELSE ${v} END, '[\\x00-\\x1f]', ' ', 'g') || '"'`;
-
 /**
  * SQL conditions that name what is wrong with field `f` whose text is `v` and typed value `t`:
- * a list of `(condition, reason-expression)` pairs, first match wins.
+ * a list of `(condition, reason-expression)` pairs, first match wins. A reason is generic: it never carries the
+ * value (the quarantine keeps the value in its own column, which stays in the warehouse), so that reasons can be
+ * counted and published without a source value in them.
  */
-export function problemCases(f: FieldSpec, v: string, t: string, vText = v): Array<[string, string]> {
+export function problemCases(f: FieldSpec, v: string, t: string, _vText = v): Array<[string, string]> {
   const cases: Array<[string, string]> = [];
-  const shownV = () => shown(vText);
   if (f.required) cases.push([`${v} IS NULL`, lit("missing value (the field is required)")]);
   if (f.kind === "enum" && f.enumValues) {
-    cases.push([
-      `${v} IS NOT NULL AND NOT list_contains(${list(f.enumValues)}, ${t})`,
-      `${lit(`expected one of ${f.enumValues.join(", ")}, got `)} || ${shownV()}`,
-    ]);
+    cases.push([`${v} IS NOT NULL AND NOT list_contains(${list(f.enumValues)}, ${t})`, lit(`expected one of ${f.enumValues.join(", ")}`)]);
   } else if (f.kind !== "string") {
-    cases.push([`${v} IS NOT NULL AND ${t} IS NULL`, `${lit(`expected ${KIND_WORDS[f.kind]}, got `)} || ${shownV()}`]);
+    cases.push([`${v} IS NOT NULL AND ${t} IS NULL`, lit(`expected ${KIND_WORDS[f.kind]}`)]);
   }
   if (f.maxLength !== undefined)
     cases.push([
       // strlen (bytes) is free and never below length (characters): the exact count runs only on long values
       `strlen(${v}) > ${f.maxLength} AND length(${v}) > ${f.maxLength}`,
-      `${lit(`longer than ${f.maxLength} characters (`)} || length(${v}) || ' characters)'`,
+      lit(`longer than ${f.maxLength} characters`),
     ]);
-  if (f.minLength !== undefined && f.minLength > 1)
-    cases.push([`length(${v}) < ${f.minLength}`, lit(`shorter than ${f.minLength} characters`)]);
-  if (f.pattern)
-    cases.push([
-      `NOT regexp_full_match(${v}, ${lit(f.pattern)})`,
-      `${lit(`${f.patternMessage ?? `does not match ${f.pattern}`}; got `)} || ${shownV()}`,
-    ]);
+  if (f.minLength !== undefined && f.minLength > 1) cases.push([`length(${v}) < ${f.minLength}`, lit(`shorter than ${f.minLength} characters`)]);
+  if (f.pattern) cases.push([`NOT regexp_full_match(${v}, ${lit(f.pattern)})`, lit(f.patternMessage ?? `does not match ${f.pattern}`)]);
   const num = f.kind === "integer" || f.kind === "number";
-  if (num && f.minimum !== undefined) cases.push([`${t} < ${f.minimum}`, `${lit(`must be at least ${f.minimum}, got `)} || ${t}`]);
-  if (num && f.exclusiveMinimum !== undefined)
-    cases.push([`${t} <= ${f.exclusiveMinimum}`, `${lit(`must be more than ${f.exclusiveMinimum}, got `)} || ${t}`]);
-  if (num && f.maximum !== undefined) cases.push([`${t} > ${f.maximum}`, `${lit(`must be at most ${f.maximum}, got `)} || ${t}`]);
-  if (num && f.exclusiveMaximum !== undefined)
-    cases.push([`${t} >= ${f.exclusiveMaximum}`, `${lit(`must be less than ${f.exclusiveMaximum}, got `)} || ${t}`]);
+  if (num && f.minimum !== undefined) cases.push([`${t} < ${f.minimum}`, lit(`must be at least ${f.minimum}`)]);
+  if (num && f.exclusiveMinimum !== undefined) cases.push([`${t} <= ${f.exclusiveMinimum}`, lit(`must be more than ${f.exclusiveMinimum}`)]);
+  if (num && f.maximum !== undefined) cases.push([`${t} > ${f.maximum}`, lit(`must be at most ${f.maximum}`)]);
+  if (num && f.exclusiveMaximum !== undefined) cases.push([`${t} >= ${f.exclusiveMaximum}`, lit(`must be less than ${f.exclusiveMaximum}`)]);
   return cases;
 }
 

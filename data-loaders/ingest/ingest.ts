@@ -25,7 +25,7 @@ export interface IngestReporter {
 
 export const silentReporter: IngestReporter = { start() {}, file() {}, done() {} };
 
-const TABLE_ORDER = ["agents", "tickets", "csat", "quality_audits", "reviews_360", "collab_survey", "trainings", "certifications", "contributions"];
+const TABLE_ORDER = ["agents", "roster_changes", "tickets", "csat", "quality_audits", "reviews_360", "collab_survey", "trainings", "certifications", "contributions", "opinion_survey"];
 
 /** Files matching a path whose file name may hold * and ? wildcards, in name order. */
 export function expandPattern(pattern: string): string[] {

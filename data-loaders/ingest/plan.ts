@@ -6,6 +6,7 @@ import { ident, lit } from "../../pipelines/db/warehouse.ts";
 import type { FieldSpec } from "../contracts/to-sql.ts";
 import type { ReaderTypes } from "../files/read.ts";
 import { sourceValue } from "../files/read.ts";
+import { nullTokens } from "../mappings/null-tokens.ts";
 import type { ColumnSpec, Mapping } from "../mappings/schema.ts";
 
 /** Per-version default of the version column, when the source gives none. */
@@ -19,6 +20,8 @@ export interface FieldPlan {
   text: string;
   /** the source column when DuckDB's CSV reader converts it itself (typed read) */
   typedColumn?: { name: string; type: "TIMESTAMP" | "TIMESTAMPTZ" | "DATE" | "DOUBLE" };
+  /** agent references: SQL text of the other columns naming the agent, by roster column (match:) */
+  matchTexts?: Record<string, string>;
   /** minutes to add to another field (plus_minutes) */
   plusMinutes?: { text: string; from: string };
 }
@@ -32,22 +35,57 @@ export function textExpr(mapping: Mapping, spec: ColumnSpec | undefined, field?:
   const s = typeof spec === "string" ? { column: spec } : spec;
   if (s.const !== undefined) return `${lit(String(s.const))}::VARCHAR`;
   if (s.hash_of) {
-    const parts = s.hash_of.map((c) => `coalesce(trim(${sourceValue(mapping, c)}), '')`).join(", ");
+    const parts = s.hash_of.map((c) => `coalesce(${withoutNullTokens(mapping, `trim(${sourceValue(mapping, c)})`)}, '')`).join(", ");
     return `(${lit(s.prefix ?? "")} || left(md5(concat_ws(chr(31), ${parts})), 16))`;
+  }
+  const mapped = (e: string) => {
+    if (!s.values) return e;
+    const whens = Object.entries(s.values)
+      .map(([from, to]) => `WHEN ${lit(from.trim().toLowerCase())} THEN ${to === null ? "NULL" : lit(String(to))}`)
+      .join(" ");
+    return `(CASE lower(${e}) ${whens} ELSE ${e} END)`;
+  };
+  if (s.object_of) {
+    // one JSON object from several columns (an empty cell or a null token is null); keys in the mapping's order
+    const parts = Object.entries(s.object_of).map(([key, col]) => {
+      const value = sourceValue(mapping, col);
+      return `${lit(key)}, ${mapped(withoutNullTokens(mapping, `nullif(trim(${value}), '')`, value))}`;
+    });
+    return `CAST(json_object(${parts.join(", ")}) AS VARCHAR)`;
   }
   if (s.column === undefined) return "NULL::VARCHAR";
   const longText = field !== undefined && field.kind === "string" && (field.maxLength ?? 0) > 200;
   const value = sourceValue(mapping, s.column);
-  let e = longText ? `nullif(${value}, '')` : `nullif(trim(${value}), '')`;
-  if (s.values) {
-    const whens = Object.entries(s.values)
-      .map(([from, to]) => `WHEN ${lit(from.trim().toLowerCase())} THEN ${to === null ? "NULL" : lit(String(to))}`)
-      .join(" ");
-    e = `(CASE lower(${e}) ${whens} ELSE ${e} END)`;
-  }
+  let e = mapped(withoutNullTokens(mapping, longText ? `nullif(${value}, '')` : `nullif(trim(${value}), '')`, value));
   if (s.prefix) e = `(${lit(s.prefix)} || ${e})`;
   if (s.default !== undefined) e = `coalesce(${e}, ${lit(String(s.default))})`;
+  if (s.from_tags) e = tagsOverride(mapping, s.from_tags, e);
   return e;
+}
+
+/** `e` (a text value), NULL where the raw value `raw` (default `e`) is one of the file's null tokens */
+function withoutNullTokens(mapping: Mapping, e: string, raw = e): string {
+  const tokens = nullTokens(mapping);
+  if (!tokens.length) return e;
+  return `(CASE WHEN lower(trim(${raw})) IN (${tokens.map(lit).join(", ")}) THEN NULL ELSE ${e} END)`;
+}
+
+/** The value a tag in a tags column gives, else `e`: the first listed tag found wins (Zendesk's closed_by_merge). */
+function tagsOverride(mapping: Mapping, tags: { column: string; values: Record<string, string> }, e: string): string {
+  const list = `regexp_split_to_array(lower(${sourceValue(mapping, tags.column)}), '[\\s,;\\[\\]"]+')`;
+  const whens = Object.entries(tags.values)
+    .map(([tag, to]) => `WHEN list_contains(${list}, ${lit(tag.trim().toLowerCase())}) THEN ${lit(to)}`)
+    .join(" ");
+  return `(CASE ${whens} ELSE ${e} END)`;
+}
+
+/**
+ * Where an agent reference is matched, level by level in the mapping's agent_match order: the roster column and
+ * the SQL text of the export's value for it (the field's own column, or the column `match:` names for that level).
+ * A level whose text is empty is skipped; the first level that finds the text in the roster decides.
+ */
+export function agentLevels(mapping: Mapping, plan: FieldPlan): Array<{ by: string; text: string }> {
+  return mapping.agent_match.map((by) => ({ by, text: plan.matchTexts?.[by] ?? plan.text }));
 }
 
 /**
@@ -95,6 +133,9 @@ export function sourceColumnsOf(mapping: Mapping): string[] {
       if (spec.column) cols.push(spec.column);
       if (spec.plus_minutes) cols.push(spec.plus_minutes);
       if (spec.hash_of) cols.push(...spec.hash_of);
+      if (spec.object_of) cols.push(...Object.values(spec.object_of));
+      if (spec.match) cols.push(...Object.values(spec.match).filter((c): c is string => c !== undefined));
+      if (spec.from_tags) cols.push(spec.from_tags.column);
     }
   }
   return cols;
@@ -109,10 +150,13 @@ export function absentColumns(mapping: Mapping, specs: FieldSpec[], fileColumns:
   for (const spec of specs) {
     const cs = mapping.columns[spec.name];
     if (cs === undefined) continue;
-    const cols = typeof cs === "string" ? [cs] : [cs.column, cs.plus_minutes, ...(cs.hash_of ?? [])].filter((x): x is string => Boolean(x));
-    for (const c of cols) {
+    const cols =
+      typeof cs === "string" ? [cs] : [cs.column, cs.plus_minutes, ...(cs.hash_of ?? []), ...Object.values(cs.object_of ?? {})].filter((x): x is string => Boolean(x));
+    // columns that only help (another column to match the agent on, a tags column) are optional
+    const helpers = typeof cs === "string" ? [] : [...Object.values(cs.match ?? {}), cs.from_tags?.column].filter((x): x is string => Boolean(x));
+    for (const c of [...cols, ...helpers]) {
       if (fileColumns.includes(c)) continue;
-      const optional = !spec.required || (typeof cs === "object" && cs.default !== undefined);
+      const optional = !spec.required || helpers.includes(c) || (typeof cs === "object" && cs.default !== undefined);
       (mapping.missing_columns === "null" && optional ? empty : fatal).push(c);
     }
   }
@@ -123,11 +167,26 @@ export function buildPlans(mapping: Mapping, specs: FieldSpec[], readerTypes: Re
   return specs.map((spec) => {
     const declared = mapping.columns[spec.name];
     const declaredColumn = typeof declared === "string" ? declared : declared?.column;
-    const colSpec = declaredColumn && absent.includes(declaredColumn) ? undefined : declared;
+    let colSpec: ColumnSpec | undefined = declared;
+    if (declaredColumn && absent.includes(declaredColumn)) {
+      // a column the file lacks is read as empty: its default, if the mapping gives one, still applies
+      colSpec = typeof declared === "object" && declared.default !== undefined ? { const: declared.default } : undefined;
+    }
+    if (colSpec && typeof colSpec === "object" && (colSpec.match || colSpec.from_tags)) {
+      // helper columns the file lacks are left out
+      const match = colSpec.match ? Object.fromEntries(Object.entries(colSpec.match).filter(([, c]) => c && !absent.includes(c))) : undefined;
+      const fromTags = colSpec.from_tags && !absent.includes(colSpec.from_tags.column) ? colSpec.from_tags : undefined;
+      colSpec = { ...colSpec, match, from_tags: fromTags };
+    }
     const plan: FieldPlan = { spec, text: textExpr(mapping, colSpec, spec) };
     const column = typeof colSpec === "string" ? colSpec : colSpec?.column;
     const typed = column ? readerTypes.columns[column] : undefined;
     if (column && typed) plan.typedColumn = { name: column, type: typed };
+    if (colSpec && typeof colSpec === "object" && colSpec.match && Object.keys(colSpec.match).length) {
+      plan.matchTexts = Object.fromEntries(
+        Object.entries(colSpec.match).map(([by, c]) => [by, textExpr(mapping, { column: c as string })]),
+      );
+    }
     if (colSpec && typeof colSpec === "object" && colSpec.plus_minutes && colSpec.from) {
       plan.plusMinutes = { text: textExpr(mapping, { column: colSpec.plus_minutes }), from: colSpec.from };
     }

@@ -2,6 +2,7 @@
  * A mapping: how one kind of export file is read and mapped onto a canonical table.
  * Mappings are YAML files in this folder; the config names them per source.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
@@ -10,6 +11,9 @@ import { formatZodError } from "../../pipelines/messages.ts";
 import { contractFor, TableName } from "../contracts/tables.ts";
 
 export const MAPPINGS_DIR = import.meta.dirname;
+
+/** Roster columns an agent reference can be matched on. */
+export const AgentMatch = z.enum(["agent_id", "helpdesk_login", "email", "display_name"]);
 
 /** Where a canonical field's value comes from. A bare string is a column name (CSV/Parquet) or a path (JSON). */
 export const ColumnSpec = z.union([
@@ -30,10 +34,19 @@ export const ColumnSpec = z.union([
       /** an id made from these columns (a hash of their values): for exports without a response id, such as a
        *  Google Forms sheet, where the same response exported again gets the same id */
       hash_of: z.array(z.string().min(1)).min(1).optional(),
+      /** a JSON object made from several columns, key -> column, each value through values: (a survey's matrix
+       *  question, one column per row: { tickets_resolved: "2(工单解决量)", csat: "2(客户满意度)" }) */
+      object_of: z.record(z.string().min(1), z.string().min(1)).optional(),
+      /** agent references: other columns of the export that name the same agent, by the roster column they are
+       *  matched on ({email: Assignee email}); tried in agent_match order, the field's own column for the rest */
+      match: z.partialRecord(AgentMatch, z.string().min(1)).optional(),
+      /** a tags column that overrides the value: the first tag found wins ({column: Tags, values: {closed_by_merge:
+       *  merged}}). Tags are split on spaces, commas and semicolons (a JSON array of tags works too) */
+      from_tags: z.object({ column: z.string().min(1), values: z.record(z.string().min(1), z.string()) }).strict().optional(),
     })
     .strict()
-    .refine((s) => [s.column, s.const, s.plus_minutes, s.hash_of].filter((x) => x !== undefined).length === 1, {
-      message: "give exactly one of column, const, plus_minutes or hash_of",
+    .refine((s) => [s.column, s.const, s.plus_minutes, s.hash_of, s.object_of].filter((x) => x !== undefined).length === 1, {
+      message: "give exactly one of column, const, plus_minutes, hash_of or object_of",
     })
     .refine((s) => (s.plus_minutes === undefined) === (s.from === undefined), {
       message: "plus_minutes needs from: (the canonical timestamp field it is added to), and from needs plus_minutes",
@@ -41,7 +54,14 @@ export const ColumnSpec = z.union([
 ]);
 export type ColumnSpec = z.infer<typeof ColumnSpec>;
 
-export const AgentMatch = z.enum(["agent_id", "helpdesk_login", "email", "display_name"]);
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export const Mapping = z
   .object({
@@ -56,6 +76,17 @@ export const Mapping = z
     skip_lines: z.int().min(0).max(100).default(0),
     /** JSON only: where the records are inside each document, for example $.tickets */
     records_path: z.string().startsWith("$").optional(),
+    /** lines after the data that are not records: the file's last lines from the first one starting with this text
+     *  (Zammad's report ends with "Timezone: Europe/Berlin"); blank rows just before it go too. CSV/TSV only */
+    footer_starts_with: z.string().min(1).max(100).optional(),
+    /** values that mean "empty" in every column of this file (compared without regard to case, after trimming):
+     *  `?`, `NULL`, `-`, `N/A`. Applied before value maps and defaults */
+    null_tokens: z.array(z.string().min(1).max(20)).max(20).default([]),
+    /** the zone of this file's times that carry no offset (default: the department's, config `timezone`) */
+    timezone: z
+      .string()
+      .refine(isTimeZone, { message: "not an IANA time zone (for example Asia/Shanghai or Europe/Berlin)" })
+      .optional(),
     timestamp_formats: z.array(z.string()).default([]),
     date_formats: z.array(z.string()).default([]),
     /** 'null': a column mapped to an optional field may be absent from the file (read as empty);
@@ -80,10 +111,38 @@ export const Mapping = z
       if (typeof spec === "object" && spec.from && !fields.includes(spec.from))
         ctx.addIssue({ code: "custom", path: ["columns", key, "from"], message: `'${spec.from}' is not a field of ${m.table}` });
     }
+    if (m.footer_starts_with && !["csv", "tsv"].includes(m.format))
+      ctx.addIssue({ code: "custom", path: ["footer_starts_with"], message: "footer_starts_with is for csv and tsv files" });
+    for (const [key, spec] of Object.entries(m.columns)) {
+      if (typeof spec !== "object" || !spec.match) continue;
+      if (!contract.agentRefs.includes(key))
+        ctx.addIssue({ code: "custom", path: ["columns", key, "match"], message: `match is for agent references (${contract.agentRefs.join(", ") || "none in this table"})` });
+      for (const by of Object.keys(spec.match))
+        if (!m.agent_match.includes(by as z.infer<typeof AgentMatch>))
+          ctx.addIssue({ code: "custom", path: ["columns", key, "match", by], message: `'${by}' is not in agent_match (${m.agent_match.join(", ")}); add it there to say where it is tried` });
+    }
     if (m.records_path && !["json", "ndjson"].includes(m.format))
       ctx.addIssue({ code: "custom", path: ["records_path"], message: "records_path is for json and ndjson files" });
   });
 export type Mapping = z.infer<typeof Mapping>;
+
+/** A mapping's definition as canonical JSON (keys sorted; its description left out): what its hash is of. */
+export function mappingDefinition(m: Mapping): string {
+  const { description: _d, ...rest } = m as Mapping & { name?: string; file?: string };
+  const { name: _n, file: _f, ...def } = rest as Record<string, unknown>;
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v && typeof v === "object"
+        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])]))
+        : v;
+  return JSON.stringify(sorted(def));
+}
+
+/** The sha256 of a mapping's definition: a file read under a changed mapping is read again. */
+export function mappingHash(m: Mapping): string {
+  return createHash("sha256").update(mappingDefinition(m)).digest("hex");
+}
 
 /** Load a mapping by name (demo/tickets) or by path (./my-mapping.yaml). */
 export function loadMapping(nameOrPath: string, baseDir = process.cwd()): Mapping & { name: string; file: string } {

@@ -21,7 +21,7 @@ export interface DropResult {
   errors: string[];
 }
 
-const TABLE_ORDER = ["agents", "tickets", "csat", "quality_audits", "reviews_360", "collab_survey", "trainings", "certifications", "contributions"];
+const TABLE_ORDER = ["agents", "tickets", "csat", "quality_audits", "reviews_360", "collab_survey", "trainings", "certifications", "contributions", "opinion_survey"];
 
 export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*").replaceAll("?", ".")}$`, "i");

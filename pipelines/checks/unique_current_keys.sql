@@ -17,3 +17,8 @@ union all
 select 'raw.certifications', record_id, count(*) from raw.certifications where _current group by record_id having count(*) > 1
 union all
 select 'raw.contributions', record_id, count(*) from raw.contributions where _current group by record_id having count(*) > 1
+union all
+select 'raw.roster_changes', concat_ws('/', agent_id, effective_from), count(*) from raw.roster_changes where _current
+group by agent_id, effective_from having count(*) > 1
+union all
+select 'raw.opinion_survey', response_id, count(*) from raw.opinion_survey where _current group by response_id having count(*) > 1

@@ -6,9 +6,10 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
 import { z } from "zod";
+import { unreadableFile } from "../../data-loaders/files/check.ts";
 import { loadFile } from "../../data-loaders/ingest/load-file.ts";
 import { loadMapping } from "../../data-loaders/mappings/schema.ts";
-import { type AppConfig, loadConfig, resolvePath } from "../config.ts";
+import { type AppConfig, loadConfig, resolvePath, schemesDir } from "../config.ts";
 import { Warehouse } from "../db/warehouse.ts";
 import { generateDemo } from "../demo/generate.ts";
 import { explain, formatExplanation } from "../explain.ts";
@@ -16,12 +17,14 @@ import { formatZodError, msg } from "../messages.ts";
 import { PeriodLabel } from "../periods.ts";
 import { ChecksFailed } from "../run.ts";
 import { executeTask, type JobContext } from "../schedule/jobs.ts";
-import { describeOwner, LockBusy, readOwner, withLock } from "../schedule/lock.ts";
+import { describeOwner, LockBusy, liveOwner, withLock } from "../schedule/lock.ts";
 import { nextRuns, Scheduler } from "../schedule/scheduler.ts";
 import { installSignalHandlers, onStop, Stopped, stopSignal } from "../schedule/shutdown.ts";
 import { findScheme, loadSchemes } from "../scheme/load.ts";
 import { formatStatus, readStatus } from "../status.ts";
+import { addMappingCommands } from "./mapping-commands.ts";
 import { demoStep, ingestReporter, runReporter, summaryLine } from "./progress.ts";
+import { addLoopCommands } from "./loop-commands.ts";
 import { addProofCommands } from "./proof-commands.ts";
 import { addRulesCommands, type RulesDeps } from "./rules-commands.ts";
 import { doBuild, registerSiteCommands, serveForever } from "./site.ts";
@@ -96,7 +99,8 @@ export async function ensureDemo(cfg: AppConfig, overrides: z.infer<typeof DemoO
   const manifestFile = path.join(out, "manifest.json");
   if (!force && existsSync(manifestFile)) {
     const m = JSON.parse(readFileSync(manifestFile, "utf8"));
-    if (m.seed === d.seed && m.agents === d.agents && m.tickets === d.tickets && m.months === d.months && m.end?.startsWith(d.end_month)) {
+    // files of an older generator (without the roster history's movers) are written again
+    if (m.seed === d.seed && m.agents === d.agents && m.tickets === d.tickets && m.months === d.months && m.end?.startsWith(d.end_month) && m.planted?.movers) {
       process.stderr.write(`demo files in ${out} are up to date (seed ${d.seed})\n`);
       return out;
     }
@@ -151,6 +155,9 @@ function runSummary(r: NonNullable<Awaited<ReturnType<typeof executeTask>>["run"
   say(
     `run #${r.runId}: ${r.models} models and ${r.checks} checks in ${r.seconds.toFixed(1)} s; ${r.tables["mart.rankings"] ?? 0} ranking rows, ${r.tables["mart.indicator_scores"] ?? 0} indicator scores`,
   );
+  for (const w of r.warnings ?? []) say(`warning: ${w}`);
+  // (a run's changes to published periods are said by the task itself: pendingMessage, schedule/jobs.ts)
+  if (r.pending.length) say(`${r.pending.length} published period(s) keep their published figures; 'appraisal status' lists the changes pending`);
 }
 
 async function doRun(cfg: AppConfig, cmd: Command): Promise<void> {
@@ -171,6 +178,14 @@ export async function doPipeline(cfg: AppConfig, cmd: Command, opts: { force?: b
     ingestSummary(out.ingest!, t0);
     runSummary(out.run!);
     say(`scored warehouse: ${resolvePath(cfg, cfg.warehouse)}`);
+    if (!out.ok) {
+      // scored what was loaded, but a source file that could not be read leaves its periods incomplete
+      const failed = out.ingest!.batches.filter((b) => b.status === "failed");
+      say(
+        `pipeline: ${failed.length ? `${failed.length} file(s) could not be read (${failed.map((b) => b.file).join(", ")})` : "some sources had errors"}; the periods they cover cannot be published until they are fixed: fix the file(s) (the errors above say why), then run the pipeline again`,
+      );
+      process.exitCode = 1;
+    }
   });
 }
 
@@ -216,7 +231,9 @@ export function buildProgram(): Command {
       );
       if (o.file) {
         if (!o.mapping) throw new UsageError("--file needs --mapping (for example --mapping zendesk-tickets-csv)");
-        if (!existsSync(o.file)) throw new UsageError(`${o.file} does not exist`);
+        // a FIFO, a device, a folder or a file without read access is refused before the warehouse is locked
+        const refused = unreadableFile(o.file);
+        if (refused) throw new UsageError(refused);
         const file = o.file;
         const mapping = o.mapping;
         await locked(cfg, cmd, "ingest --file", async () => {
@@ -268,7 +285,8 @@ export function buildProgram(): Command {
     .action(async (opts, cmd) => {
       const cfg = config(cmd);
       const file = resolvePath(cfg, cfg.warehouse);
-      const owner = readOwner(file);
+      // a holder that was killed leaves its owner file behind: its pid is checked, and a dead one is not "running"
+      const { owner, dead } = liveOwner(file);
       let wh: Warehouse;
       try {
         wh = await openWarehouse(cfg, true);
@@ -277,7 +295,7 @@ export function buildProgram(): Command {
         throw e;
       }
       try {
-        const s = await readStatus(wh, { next: nextRuns(cfg, 1), lock: owner });
+        const s = await readStatus(wh, { next: nextRuns(cfg, 1), lock: owner, deadLock: dead });
         process.stdout.write(`${opts.json ? JSON.stringify(s, null, 2) : formatStatus(s)}\n`);
       } finally {
         wh.close();
@@ -335,8 +353,7 @@ export function buildProgram(): Command {
         "explain options",
       );
       const schemeId = o.scheme ?? cfg.primary_scheme;
-      if (!findScheme(loadSchemes(resolvePath(cfg, cfg.schemes_dir)), schemeId))
-        throw new UsageError(msg.noScheme(schemeId, resolvePath(cfg, cfg.schemes_dir)));
+      if (!findScheme(loadSchemes(schemesDir(cfg)), schemeId)) throw new UsageError(msg.noScheme(schemeId, schemesDir(cfg)));
       const wh = await openWarehouse(cfg, true);
       try {
         const e = await explain(wh, o.agent, o.period, schemeId);
@@ -353,6 +370,8 @@ export function buildProgram(): Command {
   };
   addRulesCommands(program, deps);
   addProofCommands(program, deps);
+  addMappingCommands(program, deps);
+  addLoopCommands(program, deps);
   return program;
 }
 

@@ -22,10 +22,16 @@ export function summaryLine(s: BatchSummary): string {
   const parts = [`${s.rowsRead} read`, `${s.inserted} new`];
   if (s.replaced) parts.push(`${s.replaced} newer versions`);
   if (s.unchanged) parts.push(`${s.unchanged} unchanged`);
-  if (s.superseded) parts.push(`${s.superseded} older copies in the file`);
+  if (s.superseded) parts.push(`${s.superseded} older versions kept as history`);
   parts.push(`${s.quarantined} quarantined`);
+  if (s.lineEndings) parts.push(`line endings ${s.lineEndings}`);
   const shown = /^[a-z][a-z0-9_-]*:/.test(s.file) ? s.file : path.relative(process.cwd(), s.file) || s.file;
   return `${s.quarantined ? "!" : "+"} ${shown} -> raw.${s.table}: ${parts.join(", ")}${s.encoding && s.encoding !== "utf-8" && s.encoding !== "binary" ? ` [${s.encoding}]` : ""}`;
+}
+
+/** What a roster load's re-check of the quarantine did. */
+export function recheckLine(r: NonNullable<BatchSummary["rechecked"]>): string {
+  return `the roster changed: ${r.checked} row(s) quarantined for their agent checked again, ${r.resolved} agent reference(s) now found, ${r.fixed} row(s) no longer quarantined`;
 }
 
 export function ingestReporter(): IngestReporter {
@@ -53,6 +59,7 @@ export function ingestReporter(): IngestReporter {
         say(summaryLine(s));
         for (const p of s.problems) say(`    ${p}`);
         if (s.quarantined > s.problems.length) say("    ... 'appraisal status' lists the quarantine by reason");
+        if (s.rechecked?.checked) say(`    ${recheckLine(s.rechecked)}`);
       }
       if (files && n >= files.getTotal() && !stopped) {
         multi?.stop();

@@ -2,6 +2,8 @@
  * Commands for the department's rules: publish and reopen periods, appeals, acknowledgements, committee
  * decisions, exclusions, the tracker, and the audit log.
  */
+import path from "node:path";
+import { workingDayOf } from "../calendar/days.ts";
 import type { Command } from "commander";
 import { z } from "zod";
 import type { AppConfig } from "../config.ts";
@@ -9,10 +11,15 @@ import type { Warehouse } from "../db/warehouse.ts";
 import { formatZodError } from "../messages.ts";
 import { PeriodLabel } from "../periods.ts";
 import { decideAppeal, fileAppeal, importAppeals, listAppeals } from "../rules/appeals.ts";
-import { verifyAudit } from "../rules/audit.ts";
+import { type Anchor, anchorFromDir, auditKeyEnv, verifyAudit } from "../rules/audit.ts";
+import { publishedRoot } from "../publish/for-config.ts";
+import { currentSnapshot } from "../publish/publish.ts";
+import { AUDIENCES } from "../publish/tables.ts";
 import { AckInput, AppealInput, CommitteeInput, ExclusionInput, parseCorrection } from "../rules/inputs.ts";
-import { publish, reopen, RuleError, type RulesContext } from "../rules/lifecycle.ts";
+import { publish, reopen, RuleError, type RulesContext, today } from "../rules/lifecycle.ts";
 import { acknowledge, importAcknowledgements, recordCommitteeDecision, recordExclusion } from "../rules/records.ts";
+import { reviewDue, reviewOverdue } from "../rules/review.ts";
+import { notifyIfConfigured } from "./loop-commands.ts";
 
 /** Records an import refused, one line each on stderr; any makes the command exit 1 (the others were kept). */
 function reportRefused(refused: string[]): void {
@@ -39,7 +46,7 @@ async function withRules<T>(deps: RulesDeps, cmd: Command, fn: (ctx: RulesContex
   const work = async () => {
     const wh = await deps.open(cfg, readOnly);
     try {
-      return await fn({ wh, timezone: cfg.timezone, holidays: cfg.holidays }, cfg);
+      return await fn({ wh, timezone: cfg.timezone, holidays: cfg.holidays, workingDay: workingDayOf(cfg.business_hours, cfg.holidays), maxQuarantinedShare: cfg.publication_checks.max_quarantined_share }, cfg);
     } catch (e) {
       if (e instanceof RuleError) throw deps.fail(e.message);
       throw e;
@@ -76,6 +83,8 @@ export function addRulesCommands(program: Command, deps: RulesDeps): void {
         out(
           `${r.scheme} ${r.period} published as ${r.state} (revision ${r.revision}, ${r.agents} agents, results sha256 ${r.resultsHash.slice(0, 12)}, manifest sha256 ${r.manifestHash.slice(0, 12)})${r.state === "provisional" ? `; appeals until ${r.appealDeadline}` : ""}; 'appraisal verify --period ${r.period}' checks it against the warehouse at any time`,
         );
+        // tell people (notifications: in the config); a channel that fails is tried again by the next 'appraisal notify'
+        await notifyIfConfigured(ctx.wh, cfg);
       });
     });
 
@@ -240,17 +249,27 @@ export function addRulesCommands(program: Command, deps: RulesDeps): void {
             reason: string | null;
             committee_decision: string | null;
             uncertainty_note: string | null;
+            review_since: string | null;
+            review_flagged_on: string | null;
+            review_decision_working_days: number | null;
+            awaiting_decision: boolean;
           }>(
-            `SELECT agent_id, display_name, team, state, reason, committee_decision, uncertainty_note FROM mart.bottom_tracker
+            `SELECT agent_id, display_name, team, state, reason, committee_decision, uncertainty_note, review_since,
+               review_flagged_on::VARCHAR AS review_flagged_on, review_decision_working_days, awaiting_decision FROM mart.bottom_tracker
              WHERE scheme_id = $s AND quarter = $q AND ($all OR state <> 'normal')
              ORDER BY CASE state WHEN 'review' THEN 0 WHEN 'warning' THEN 1 WHEN 'watch' THEN 2 WHEN 'recovered' THEN 3 ELSE 4 END, agent_id`,
             { s: o.scheme ?? cfg.primary_scheme, q: o.period, all: Boolean(o.all) },
           );
           if (!rows.length) out(`no tracker entries for ${o.period}`);
-          for (const r of rows)
+          const todayIs = today(ctx);
+          for (const r of rows) {
+            // an open review: when the committee's decision is due (working days after the quarter it began in)
+            const due = r.awaiting_decision && r.review_flagged_on ? reviewDue(r.review_flagged_on, Number(r.review_decision_working_days), cfg.holidays, ctx.workingDay) : null;
+            const review = due ? ` · awaiting the committee's decision since ${r.review_since}, due ${due}${reviewOverdue(due, todayIs) ? " (OVERDUE)" : ""}` : "";
             out(
-              `${r.state.padEnd(9)} ${r.agent_id} ${r.display_name} (${r.team})${r.reason ? `: ${r.reason}` : ""}${r.committee_decision ? ` · committee: ${r.committee_decision}` : ""}${r.uncertainty_note ? ` · ${r.uncertainty_note}` : ""}`,
+              `${r.state.padEnd(9)} ${r.agent_id} ${r.display_name} (${r.team})${r.reason ? `: ${r.reason}` : ""}${review}${r.committee_decision ? ` · committee: ${r.committee_decision}` : ""}${r.uncertainty_note ? ` · ${r.uncertainty_note}` : ""}`,
             );
+          }
         },
         true,
       );
@@ -259,16 +278,28 @@ export function addRulesCommands(program: Command, deps: RulesDeps): void {
   const audit = program.command("audit").description("the append-only audit log");
   audit
     .command("verify")
-    .description("recompute the hash chain; name any edited or deleted entry")
-    .action(async (_opts, cmd) => {
+    .description("recompute the keyed hash chain; name any edited or deleted entry, a missing or forged head, and published copies the log no longer matches")
+    .option("--site <dir...>", "also check a built site or snapshot folder (a copy of what was published) against the log")
+    .action(async (opts, cmd) => {
       await withRules(
         deps,
         cmd,
-        async (ctx) => {
-          const r = await verifyAudit(ctx.wh);
-          if (r.ok) out(`audit log intact: ${r.entries} entries, each carrying the hash of the one before`);
+        async (ctx, cfg) => {
+          // every published snapshot of this warehouse carries the head it was written at, and so does any copy given
+          const anchors: Anchor[] = [];
+          for (const audience of AUDIENCES) {
+            const snap = currentSnapshot(publishedRoot(cfg), audience);
+            if (snap) anchors.push({ ...anchorFromDir(snap), where: `the published ${audience} snapshot ${snap}` });
+          }
+          for (const dir of (opts.site as string[] | undefined) ?? []) anchors.push(anchorFromDir(path.resolve(dir)));
+          const r = await verifyAudit(ctx.wh, anchors);
+          for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
+          if (r.ok)
+            out(
+              `audit log intact: ${r.entries} entries (${r.keyed} keyed with ${auditKeyEnv()}), each carrying the MAC of the one before; head file and ${r.anchors.length} published head(s) match`,
+            );
           else {
-            for (const p of r.problems) process.stderr.write(`tampered: ${p}\n`);
+            for (const p of r.problems) process.stderr.write(`not verified: ${p}\n`);
             throw deps.fail(`the audit log does not verify (${r.problems.length} problem(s)); see above`);
           }
         },

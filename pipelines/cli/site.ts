@@ -73,7 +73,7 @@ export async function doBuild(
   if (opts.language) cfg = { ...cfg, language: opts.language };
   const snapshot = await ensureSnapshot(cfg, opts.audience, opts.publish);
   const out = opts.out ? path.resolve(opts.out) : defaultOut(cfg, opts.audience);
-  const r = await buildSite({ snapshot, out, verbose: opts.verbose });
+  const r = await buildSite({ snapshot, out, verbose: opts.verbose, current: () => currentSnapshot(publishedRoot(cfg), opts.audience) });
   process.stderr.write(`built the ${opts.audience} boards in ${r.seconds.toFixed(1)} s: ${r.files} files, ${(r.bytes / 1024 / 1024).toFixed(1)} MiB in ${r.out}\n`);
   return r;
 }

@@ -4,7 +4,7 @@
  */
 import { ident, type Warehouse } from "./warehouse.ts";
 
-export type ColumnType = "VARCHAR" | "DOUBLE" | "BIGINT" | "BOOLEAN" | "DATE" | "TIMESTAMPTZ" | "JSON" | "VARCHAR[]" | `DECIMAL(${number},${number})`;
+export type ColumnType = "VARCHAR" | "DOUBLE" | "BIGINT" | "BOOLEAN" | "DATE" | "TIMESTAMPTZ" | "JSON" | "VARCHAR[]" | `DECIMAL(${number},${number})` | `STRUCT(${string})[]`;
 export type Columns = Record<string, ColumnType>;
 
 export async function writeTable(wh: Warehouse, table: string, columns: Columns, rows: Array<Record<string, unknown>>): Promise<void> {

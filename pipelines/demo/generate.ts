@@ -4,7 +4,7 @@
  * drawn in DuckDB SQL from a counter-based random stream (hash of seed, row and draw number), so that millions
  * of tickets take seconds and the same seed gives the same files.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import iconv from "iconv-lite";
 import { DEMO_TEAMS, DEPARTMENT_MANAGER, DEPARTMENT_ZH, makeRoster, type RosterPlan } from "./roster.ts";
@@ -93,7 +93,7 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
   const tz = opts.timezone ?? "Asia/Shanghai";
   const { start, end } = monthBounds(opts.endMonth, opts.months);
   const step = (s: string, i: number, n: number) => opts.onStep?.(s, i, n);
-  const TOTAL = opts.ticketsOnly ? 4 : 10;
+  const TOTAL = opts.ticketsOnly ? 4 : 11;
   const out = path.resolve(opts.out);
   for (const d of ["hr", "helpdesk", "survey", "lms", "ideas", "qa"]) mkdirSync(path.join(out, d), { recursive: true });
   // Stale files of an earlier run with other settings would be ingested too: clear the generated folders.
@@ -121,6 +121,10 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
     await db.run(
       `INSERT INTO agents SELECT col0, col1, col2, col3, col4, col5, col6, col7, col8, col9, col10::DATE, nullif(col11, '')::DATE, col12, col13, col14 FROM (VALUES ${valuesTable(rosterRows)})`,
     );
+    // team moves (roster history): from a day on, the agent works in another team under its lead
+    await db.run("CREATE TABLE moves (agent_id VARCHAR, from_date DATE, team_id VARCHAR, team_zh VARCHAR, manager_id VARCHAR)");
+    const moveRows = plan.agents.flatMap((a) => a.moves.map((m) => [a.agent_id, m.from, m.team_id, m.team_zh, m.manager_id]));
+    if (moveRows.length) await db.run(`INSERT INTO moves SELECT col0, col1::DATE, col2, col3, col4 FROM (VALUES ${valuesTable(moveRows)})`);
     await db.run(`CREATE TABLE teams AS SELECT * FROM (VALUES ${valuesTable(DEMO_TEAMS.map((t) => [t.id, t.zh, t.en, t.share, t.hardQueue]))}) t(team_id, team_zh, team_en, share, hard_queue)`);
 
     // months of the demo, and each agent's skill and capacity per month
@@ -140,7 +144,11 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
             / (date_diff('day', m.month_start, m.month_end) + 1) AS active_share,
           date_diff('month', a.hire_date, m.month_start) AS tenure_months
         FROM agents a CROSS JOIN months m)
-      SELECT agent_id, team_id, month_idx, active_share,
+      SELECT agent_id,
+        -- a month's team is the one in force on its 16th (a move in the first half of a month counts from that month)
+        coalesce((SELECT arg_max(mv.team_id, mv.from_date) FROM moves mv WHERE mv.agent_id = am.agent_id AND mv.from_date <= am.month_start + 15), team_id) AS team_id,
+        coalesce((SELECT arg_max(mv.manager_id, mv.from_date) FROM moves mv WHERE mv.agent_id = am.agent_id AND mv.from_date <= am.month_start + 15), manager_id) AS manager_id,
+        month_idx, active_share,
         CASE pattern
           WHEN 'improving' THEN skill + (1.36 - skill) * month_idx / greatest(1, (SELECT max(month_idx) FROM months))
           WHEN 'declining' THEN CASE
@@ -298,8 +306,25 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
         strftime(hire_date, '%Y/%m/%d') AS 入职日期, strftime(leave_date, '%Y/%m/%d') AS 离职日期
       FROM agents ORDER BY agent_id`);
     const rosterFile = path.join(out, "hr", "roster.csv");
+    // the roster shows each agent's current team and manager (after any move)
+    const current = new Map(plan.agents.filter((a) => a.moves.length).map((a) => [a.agent_id, a.moves.at(-1)!]));
+    for (const r of rosterCsv) {
+      const m = current.get(r.工号 as string);
+      if (m) Object.assign(r, { 团队: m.team_zh, 直属上级工号: m.manager_id });
+    }
     writeFileSync(rosterFile, iconv.encode(toCsv(rosterCsv), "gbk"));
     files.push(rosterFile);
+    // and the HR system's transfer records (人事异动): one row per move, with where the agent was before
+    const changes = await db.all<Record<string, string | null>>(`
+      SELECT mv.agent_id AS 工号, a.name_zh AS 姓名, strftime(mv.from_date, '%Y/%m/%d') AS 生效日期, '调岗' AS 异动类型,
+        ${lit(DEPARTMENT_ZH)} AS 原部门, coalesce(lag(mv.team_zh) OVER (PARTITION BY mv.agent_id ORDER BY mv.from_date), a.team_zh) AS 原团队,
+        ${lit(DEPARTMENT_ZH)} AS 新部门, mv.team_zh AS 新团队, mv.manager_id AS 新直属上级工号
+      FROM moves mv JOIN agents a USING (agent_id) ORDER BY mv.from_date, mv.agent_id`);
+    // written even without moves (a short demo has none): the HR system exports its header and no rows
+    const changesFile = path.join(out, "hr", "roster-changes.csv");
+    const changeColumns = ["工号", "姓名", "生效日期", "异动类型", "原部门", "原团队", "新部门", "新团队", "新直属上级工号"];
+    writeFileSync(changesFile, iconv.encode(toCsv(changes, changeColumns), "gbk"));
+    files.push(changesFile);
     if (opts.ticketsOnly) {
       return writeManifest(out, opts, start, end, plan, files);
     }
@@ -346,9 +371,15 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
         max(month_idx) OVER (PARTITION BY year(month_start), quarter(month_start)) AS q_last
       FROM months`);
     await db.run(`CREATE TABLE agent_quarter AS
+      WITH per_team AS (
+        -- a mover's quarter belongs to the team of most of its months (on a tie, the later one)
+        SELECT q.period, am.agent_id, am.team_id, am.manager_id, sum(am.active_share) * 1000 + max(am.month_idx) AS weight
+        FROM quarters q JOIN agent_month am ON am.month_idx BETWEEN q.q_first AND q.q_last GROUP BY ALL),
+      main AS (SELECT period, agent_id, arg_max(team_id, weight) AS team_id, arg_max(manager_id, weight) AS manager_id FROM per_team GROUP BY ALL)
       SELECT q.period, am.agent_id, avg(am.skill) AS skill, sum(am.active_share) AS active_months, any_value(a.agent_no) AS agent_no,
-        any_value(a.role) AS role, any_value(a.team_id) AS team_id, any_value(a.manager_id) AS manager_id
+        any_value(a.role) AS role, any_value(m.team_id) AS team_id, any_value(m.manager_id) AS manager_id
       FROM quarters q JOIN agent_month am ON am.month_idx BETWEEN q.q_first AND q.q_last JOIN agents a USING (agent_id)
+      JOIN main m ON m.period = q.period AND m.agent_id = am.agent_id
       GROUP BY q.period, am.agent_id HAVING sum(am.active_share) >= 1.5`);
     await db.run(`CREATE TABLE rater_slots AS SELECT * FROM (VALUES
         ('self', 1, 0.35), ('supervisor', 1, 0.0), ('peer', 5, -0.1), ('subordinate', 4, 0.1), ('customer', 4, -0.05), ('other_department', 3, -0.15)
@@ -436,6 +467,65 @@ export async function generateDemo(opts: DemoOptions): Promise<DemoManifest> {
       WHERE u(5300000000 + agent_no * 1000 + month_idx, 10 + k) < CASE WHEN k = 0 THEN 0.22 ELSE 0.1 END * am.active_share * CASE pattern WHEN 'improving' THEN 2 ELSE 1 END
       ORDER BY date, id) TO ${lit(ideasFile)} (FORMAT json)`);
     files.push(ideasFile);
+
+    // the staff's opinion survey on the scheme (问卷星, GBK), run in the last two weeks of the last two quarters: per
+    // indicator 公平 / 不清楚 / 不公平 (the certifications are the sore point) and free text; about four in five answer
+    step("opinion survey", 11, TOTAL);
+    const OPINION_ROWS: Array<[string, string, number, number]> = [
+      ["工单解决量", "tickets_resolved", 0.55, 0.15],
+      ["解决速度（按工单结构校正）", "resolution_speed_vs_expected", 0.5, 0.35],
+      ["首次响应", "first_response", 0.65, 0.2],
+      ["回访满意度", "followup_satisfaction", 0.6, 0.25],
+      ["专业认证", "certifications", 0.25, 0.15],
+      ["培训学时", "training_hours", 0.55, 0.2],
+      ["360 专业技能评价", "skill_rating_360", 0.45, 0.35],
+      ["客户满意度", "csat", 0.7, 0.15],
+    ];
+    const COMMENTS = [
+      "专业认证的考试名额太少，认证权重偏高，对没有考试预算的同事不公平。",
+      "工单解决量的目标偏高，夜班的工单少。",
+      "希望降低专业认证的权重，培训学时更实际。",
+      "首次响应的计算方式不清楚，是否包含夜班？",
+      "专业认证应该和岗位需要挂钩。",
+      "回访满意度样本太少，波动大。",
+      "解决速度按工单结构校正以后公平多了。",
+      "360 评价的同事评分不清楚是怎么算的。",
+      "工单解决量应该考虑工单难度。",
+      "专业认证费用公司不报销，权重应降低。",
+      "客户满意度有时和工程师无关。",
+      "考核方案整体比较清楚。",
+    ];
+    const verdict = (k: number, fair: number, unclear: number) =>
+      `CASE WHEN u(6000000000 + agent_no * 1000 + qi, ${k}) < ${fair} THEN '公平' WHEN u(6000000000 + agent_no * 1000 + qi, ${k}) < ${fair + unclear} THEN '不清楚' ELSE '不公平' END`;
+    for (const [qi, { period }] of reviewPeriods.slice(-2).entries()) {
+      const rows = await db.all<Record<string, string | number | null>>(`
+        WITH r AS (
+          SELECT aq.agent_id, aq.agent_no, a.team_zh, ${qi} AS qi, q.q_last,
+            (SELECT month_start FROM months WHERE month_idx = q.q_last) AS last_month
+          FROM agent_quarter aq JOIN agents a USING (agent_id) JOIN quarters q ON q.period = aq.period
+          WHERE aq.period = ${lit(period)} AND u(6000000000 + aq.agent_no * 1000 + ${qi}, 1) < 0.8
+        ),
+        s AS (
+          SELECT *, last_month + INTERVAL 14 DAY + to_minutes(CAST(u(6000000000 + agent_no * 1000 + qi, 2) * 14 * 600 AS BIGINT) + 540) AS submitted
+          FROM r
+        )
+        SELECT row_number() OVER (ORDER BY submitted, agent_id) AS 序号, strftime(submitted, '%Y/%m/%-d %H:%M:%S') AS 提交答卷时间,
+          (40 + hash(agent_id || qi) % 200)::VARCHAR || '秒' AS 所用时间, '手机提交' AS 来源, '直接访问' AS 来源详情,
+          '10.' || (hash(agent_id) % 250)::VARCHAR || '.' || (hash(agent_id || 'ip') % 250)::VARCHAR || '.' || (agent_no % 250)::VARCHAR || ' (上海-上海)' AS 来自IP,
+          team_zh AS "1、您所在的团队",
+          ${OPINION_ROWS.map(([zh, , fair, unclear], k) => `${verdict(10 + k, fair, unclear)} AS "2(${zh})"`).join(", ")},
+          CASE WHEN u(6000000000 + agent_no * 1000 + qi, 3) < 0.6 THEN ${lit(COMMENTS[0]!)} END AS x
+        FROM s ORDER BY submitted, agent_id`);
+      // the comment: one of the templates by a draw per respondent (the CASE above only decides whether there is one)
+      for (const r of rows) {
+        const has = r.x !== null;
+        delete r.x;
+        r["3、您对考核方案的其他意见或建议"] = has ? COMMENTS[Number(r["序号"]) * 7 % COMMENTS.length]! : "";
+      }
+      const f = path.join(out, "survey", `opinion-${period}.csv`);
+      writeFileSync(f, iconv.encode(toCsv(rows), "gbk"));
+      files.push(f);
+    }
     return writeManifest(out, opts, start, end, plan, files);
   } finally {
     db.close();
@@ -448,6 +538,10 @@ function plainNumbers(r: Record<string, unknown>): Record<string, unknown> {
 }
 
 function writeManifest(out: string, opts: DemoOptions, start: Date, end: Date, plan: RosterPlan, files: string[]): DemoManifest {
+  // the exports were written just after the data ends (the morning after its last day): that is what they cover, not
+  // the moment this generator ran (a period is complete by the sources' coverage; see models/metrics/periods.sql)
+  const exported = new Date(Date.parse(`${iso(end)}T00:00:00Z`) + 86_400_000);
+  for (const f of files) utimesSync(f, exported, exported);
   const manifest: DemoManifest = {
     seed: opts.seed,
     agents: opts.agents,
@@ -457,7 +551,7 @@ function writeManifest(out: string, opts: DemoOptions, start: Date, end: Date, p
     end: iso(end),
     planted: {
       ...plan.planted,
-      note: `improving: skill rises every month; declining: falls in each of the last three full quarters; new hire: joined 11 days before the end; hard queue: ${plan.planted.hardQueueTeam} receives most integration, database, network and outage tickets; lenient lead rates their team higher in 360 reviews`,
+      note: `improving: skill rises every month; declining: falls in each of the last three full quarters; new hire: joined 11 days before the end; hard queue: ${plan.planted.hardQueueTeam} receives most integration, database, network and outage tickets; lenient lead rates their team higher in 360 reviews; movers change teams in the last months (hr/roster-changes.csv), and each period credits the team they were in then`,
     },
     files: files.map((f) => path.relative(out, f)),
   };
@@ -466,8 +560,9 @@ function writeManifest(out: string, opts: DemoOptions, start: Date, end: Date, p
 }
 
 /** RFC 4180 CSV of small tables (the roster, the survey) that are written through iconv-lite. */
-export function toCsv(rows: Array<Record<string, unknown>>): string {
-  if (!rows.length) return "";
+/** Rows as CSV with CRLF line ends; with no rows, the header of `columns` alone (or nothing without them). */
+export function toCsv(rows: Array<Record<string, unknown>>, columns?: string[]): string {
+  if (!rows.length) return columns ? `${columns.join(",")}\r\n` : "";
   const cols = Object.keys(rows[0]!);
   const cell = (v: unknown) => {
     if (v === null || v === undefined) return "";

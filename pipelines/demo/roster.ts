@@ -21,6 +21,16 @@ export interface DemoAgent {
   pattern: "steady" | "improving" | "declining" | "new_hire";
   /** supervisor leniency in 360 reviews (only leads), added to their ratings */
   leniency: number;
+  /** later teams (roster history): from a day on, the agent works in another team under its lead; team_id above is
+   *  the team before the first move */
+  moves: DemoMove[];
+}
+
+export interface DemoMove {
+  from: string;
+  team_id: string;
+  team_zh: string;
+  manager_id: string;
 }
 
 export interface DemoTeam {
@@ -76,7 +86,15 @@ const addDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);
 export interface RosterPlan {
   agents: DemoAgent[];
   /** ids of the planted cases, written to the demo manifest */
-  planted: { improving: string; declining: string; newHire: string; hardQueueTeam: string; lenientLead: string };
+  planted: {
+    improving: string;
+    declining: string;
+    newHire: string;
+    hardQueueTeam: string;
+    lenientLead: string;
+    /** team moves (roster history): agent, day, from team, to team */
+    movers: Array<{ agent_id: string; effective_from: string; from_team: string; to_team: string }>;
+  };
 }
 
 /**
@@ -134,6 +152,7 @@ export function makeRoster(count: number, seed: number, start: Date, end: Date):
         skill: Math.min(1.35, Math.max(0.7, 1 + 0.12 * normal() + (isLead ? 0.1 : 0))),
         pattern: "steady",
         leniency: 0,
+        moves: [],
       });
       if (isLead) leadId = id;
     }
@@ -152,6 +171,29 @@ export function makeRoster(count: number, seed: number, start: Date, end: Date):
   Object.assign(newHire, { pattern: "new_hire", skill: 0.9, hire_date: iso(addDays(end, -11)), leave_date: null });
   const lenient = agents.find((a) => a.team_id === "key-accounts" && a.role === "lead")!;
   lenient.leniency = 0.7;
+  // Movers (roster history), in the last months of the data so that earlier periods stay as they were: one agent is
+  // promoted to the escalation team at a month's start, one moves from platform to key accounts in the middle of a
+  // month, one from key accounts to frontline 1. Each is an agent in post for the whole data, not a planted case.
+  const movers: RosterPlan["planted"]["movers"] = [];
+  const planted = new Set([improving, declining, newHire].map((a) => a.agent_id));
+  const monthStart = (back: number, day = 1) => iso(new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - back, day)));
+  const plan: Array<[string, string, string]> = [
+    ["frontline-1", "escalations", monthStart(3)],
+    ["platform", "key-accounts", monthStart(2, 10)],
+    ["key-accounts", "frontline-1", monthStart(1)],
+  ];
+  if (spanDays > 180)
+    for (const [fromId, toId, day] of plan) {
+      const who = byTeam(fromId).find(
+        (a, i) => i >= 2 && !planted.has(a.agent_id) && !a.moves.length && a.leave_date === null && a.hire_date < iso(addDays(start, -30)),
+      );
+      const to = DEMO_TEAMS.find((t) => t.id === toId)!;
+      const lead = agents.find((a) => a.team_id === toId && a.role === "lead")!;
+      if (!who) continue;
+      who.moves.push({ from: day, team_id: to.id, team_zh: to.zh, manager_id: lead.agent_id });
+      planted.add(who.agent_id);
+      movers.push({ agent_id: who.agent_id, effective_from: day, from_team: DEMO_TEAMS.find((t) => t.id === fromId)!.zh, to_team: to.zh });
+    }
   return {
     agents,
     planted: {
@@ -160,6 +202,7 @@ export function makeRoster(count: number, seed: number, start: Date, end: Date):
       newHire: newHire.agent_id,
       hardQueueTeam: DEMO_TEAMS.find((t) => t.hardQueue)!.zh,
       lenientLead: lenient.agent_id,
+      movers,
     },
   };
 }

@@ -52,3 +52,9 @@ CREATE OR REPLACE MACRO t975(df) AS
 -- Welch's degrees of freedom for the difference of two means (variances v1, v2; counts n1, n2).
 CREATE OR REPLACE MACRO welch_df(v1, n1, v2, n2) AS
     pow(v1 / n1 + v2 / n2, 2) / nullif(pow(v1 / n1, 2) / nullif(n1 - 1, 0) + pow(v2 / n2, 2) / nullif(n2 - 1, 0), 0);
+-- The first day of a quarter label like 2026-Q3.
+CREATE OR REPLACE MACRO quarter_start(q) AS make_date(CAST(left(q, 4) AS INTEGER), (CAST(right(q, 1) AS INTEGER) - 1) * 3 + 1, 1);
+-- Working minutes on a calendar day up to minute m after local midnight (spans: the day's working spans in minutes).
+CREATE OR REPLACE MACRO worked_until(spans, m) AS coalesce(list_sum(list_transform(spans, x -> greatest(0, least(m, x.e) - x.s))), 0);
+-- Minutes after local midnight of a local timestamp.
+CREATE OR REPLACE MACRO minute_of_day(ts) AS date_diff('microsecond', date_trunc('day', ts), ts) / 60000000.0;

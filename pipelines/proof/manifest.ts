@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "../db/warehouse.ts";
+import { type AuditHead, currentHead } from "../rules/audit.ts";
 import { listModels } from "../run.ts";
 import { type BatchFingerprint, type Fingerprint, inputFingerprints, recordFingerprints, tableFingerprints } from "./fingerprint.ts";
 
@@ -42,6 +43,8 @@ export interface Manifest {
   records: Record<string, Fingerprint>;
   /** every published table restricted to the scheme and the period: rows and hash */
   tables: Record<string, Fingerprint>;
+  /** the audit log's head just before this publication (its entry follows): a copy of the manifest proves the log */
+  audit_head?: AuditHead;
 }
 
 /** Canonical JSON (keys sorted), the text that is hashed. */
@@ -137,6 +140,7 @@ export async function buildManifest(
     row_counts: rowCounts(inputs),
     records: await recordFingerprints(wh),
     tables: await tableFingerprints(wh, publishedNames(), scheme, period),
+    audit_head: await currentHead(wh),
   };
 }
 

@@ -10,13 +10,14 @@ import type { Warehouse } from "../db/warehouse.ts";
 import { appendAudit } from "../rules/audit.ts";
 import { buildModels, inBuild } from "../run.ts";
 import { finishRun, type RunMeta, startRun } from "../schedule/runs.ts";
+import { frozenDifferences } from "../rules/frozen.ts";
 import { type LoadedScheme, versionHash } from "../scheme/load.ts";
 import { Scheme } from "../scheme/schema.ts";
 import { type Fingerprint, recordFingerprints, tableFingerprints } from "./fingerprint.ts";
 import { inputsWithBatches, loadManifest, type Manifest, manifestHash, modelsHash, publishedNames } from "./manifest.ts";
 
 export interface Difference {
-  kind: "manifest" | "scheme" | "code" | "input" | "record" | "table" | "agent";
+  kind: "manifest" | "scheme" | "code" | "input" | "record" | "table" | "agent" | "frozen";
   name: string;
   detail: string;
 }
@@ -27,7 +28,7 @@ export interface VerifyReport {
   period: string;
   revision: number;
   manifest_sha256: string;
-  checked: { inputs: number; records: number; tables: number; agents: number };
+  checked: { inputs: number; records: number; tables: number; agents: number; frozen: number };
   differences: Difference[];
   seconds: number;
 }
@@ -188,6 +189,10 @@ export async function verifyPeriod(wh: Warehouse, o: VerifyOptions): Promise<Ver
       detail: `the model code changed since publication (sha256 ${short(m.code.models_sha256)} -> ${short(code)}): a table may differ because of the code, not the data`,
     });
 
+  // what the boards show for the period: the frozen revision, row for row what the manifest recorded
+  const frozen = await frozenDifferences(wh, o.scheme, o.period, stored.revision, m.tables);
+  for (const f of frozen.differences) differences.push({ kind: "frozen", name: f.relation, detail: f.detail });
+
   // the rebuild, with the scheme as it was
   const { scheme, differences: schemeDifferences } = await schemeFromManifest(wh, m);
   differences.push(...schemeDifferences);
@@ -223,7 +228,7 @@ export async function verifyPeriod(wh: Warehouse, o: VerifyOptions): Promise<Ver
     period: o.period,
     revision: stored.revision,
     manifest_sha256: stored.sha256,
-    checked: { inputs: m.inputs.length, records: Object.keys(m.records).length, tables, agents },
+    checked: { inputs: m.inputs.length, records: Object.keys(m.records).length, tables, agents, frozen: frozen.checked },
     differences,
     seconds: Math.round(performance.now() - started) / 1000,
   };
@@ -252,7 +257,7 @@ export async function verifyPeriod(wh: Warehouse, o: VerifyOptions): Promise<Ver
 
 /** The report as text for the terminal: one line per difference, grouped, and what to do next. */
 export function formatVerifyReport(r: VerifyReport): string {
-  const head = `${r.scheme} ${r.period}, revision ${r.revision} (manifest ${short(r.manifest_sha256)}): checked ${r.checked.inputs} input batches, ${r.checked.records} record tables, ${r.checked.tables} published tables and ${r.checked.agents} agents in ${r.seconds.toFixed(1)} s`;
+  const head = `${r.scheme} ${r.period}, revision ${r.revision} (manifest ${short(r.manifest_sha256)}): checked ${r.checked.inputs} input batches, ${r.checked.records} record tables, ${r.checked.tables} published tables and ${r.checked.agents} agents, and the ${r.checked.frozen} frozen tables the boards show, in ${r.seconds.toFixed(1)} s`;
   if (r.ok) return `verified: ${head}; the published results follow from the warehouse, bit for bit`;
   const lines = [`NOT verified: ${head}`];
   const titles: Record<Difference["kind"], string> = {
@@ -263,12 +268,13 @@ export function formatVerifyReport(r: VerifyReport): string {
     record: "records changed since publication",
     table: "published tables that no longer rebuild the same",
     agent: "published results that no longer follow",
+    frozen: "what the boards show (the frozen revision)",
   };
   for (const kind of Object.keys(titles) as Difference["kind"][]) {
     const ds = r.differences.filter((d) => d.kind === kind);
     if (!ds.length) continue;
     lines.push(`${titles[kind]}:`);
-    for (const d of ds.slice(0, 40)) lines.push(`  ${kind === "table" || kind === "agent" || kind === "record" ? `${d.name}: ` : ""}${d.detail}`);
+    for (const d of ds.slice(0, 40)) lines.push(`  ${kind === "table" || kind === "agent" || kind === "record" || kind === "frozen" ? `${d.name}: ` : ""}${d.detail}`);
     if (ds.length > 40) lines.push(`  ... and ${ds.length - 40} more (--json lists all)`);
   }
   lines.push(

@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { type AppConfig, resolvePath } from "../config.ts";
+import { workingDayOf } from "../calendar/days.ts";
 import type { Warehouse } from "../db/warehouse.ts";
 import { type PublishResult, publish } from "./publish.ts";
 import type { Audience } from "./tables.ts";
@@ -14,7 +15,8 @@ export function publishedRoot(cfg: AppConfig): string {
 }
 
 export async function publishWith(wh: Warehouse, cfg: AppConfig, audience: Audience): Promise<PublishResult> {
-  const r = await publish(wh, { root: publishedRoot(cfg), audience, scheme: cfg.primary_scheme, language: cfg.language, appeals: cfg.appeals });
+  const r = await publish(wh, { root: publishedRoot(cfg), audience, scheme: cfg.primary_scheme, language: cfg.language, holidays: cfg.holidays,
+    workingDay: workingDayOf(cfg.business_hours, cfg.holidays), appeals: cfg.appeals });
   process.stderr.write(
     `published the ${audience} snapshot (${r.manifest.tables.length} tables, ${r.manifest.shards.agents} agent and ${r.manifest.shards.periods} period files) in ${r.seconds.toFixed(1)} s: ${r.dir}\n`,
   );

@@ -9,13 +9,17 @@
  *   snap-<time>-<run>/shards/...         per-agent and per-period JSON the pages fetch by URL parameter
  *   snap-<time>-<run>/metrics.json       the metric catalogue (labels, units, definitions)
  *   current -> snap-...                  a symlink, swapped atomically (rename) once the snapshot is complete
- * A reader resolves `current` once (realpath) and reads that folder; the previous snapshot is kept, so a build
- * that started before a publish finishes from the snapshot it started with.
+ * A reader resolves `current` once (realpath) and reads that folder; the previous snapshot is kept. A site build pins
+ * the snapshot it reads for its whole length (`pinSnapshot`: a hard-linked copy under .pins/, removed when the build
+ * ends), so no number of publishes while it runs can take a file from under it.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "../db/warehouse.ts";
 import { lit } from "../db/warehouse.ts";
+import { reviewDueRelation } from "../rules/review.ts";
+import { type AuditHead, currentHead } from "../rules/audit.ts";
+import { overlay } from "../rules/frozen.ts";
 import { METRICS } from "../scheme/metrics.ts";
 import { tableJsonQuery, writeShards } from "./shards.ts";
 import { type Audience, NAMED_PERIODS, tablesFor } from "./tables.ts";
@@ -34,6 +38,9 @@ export interface Manifest {
   run: { run_id: number | null; finished_at: string | null };
   /** the last audit-log entry the snapshot includes: a publication, appeal or decision after it calls for a new one */
   audit_seq?: number;
+  /** the audit log's head when the snapshot was written (number, hash, MAC): every build carries it, so a copy of a
+   *  published site names the entry the log must still hold (`appraisal audit verify --site <dir>`) */
+  audit_head?: AuditHead;
   published_at: string;
   data: { first_day: string | null; as_of: string | null };
   current_period: { period: string; period_type: string } | null;
@@ -51,6 +58,10 @@ export interface PublishOptions {
   appeals?: { contact?: string; form_url?: string };
   /** publish time, passed in so tests are deterministic */
   asOf?: Date;
+  /** the department's holidays (config `holidays`): the due dates of the committee's reviews count working days */
+  holidays?: string[];
+  /** the department's working days (business-hours calendar), for the same due dates */
+  workingDay?: (day: string) => boolean;
 }
 
 export interface PublishResult {
@@ -103,6 +114,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   const periodStates = hasStates
     ? "(SELECT scheme_id, period, state, appeal_deadline, revision FROM meta.period_states)"
     : "(SELECT NULL::VARCHAR AS scheme_id, NULL::VARCHAR AS period, NULL::VARCHAR AS state, NULL::DATE AS appeal_deadline, NULL::INTEGER AS revision WHERE false)";
+  const reviewDue = await reviewDueRelation(wh, opts.holidays, opts.workingDay);
   const audienceDir = path.join(opts.root, opts.audience);
   mkdirSync(audienceDir, { recursive: true });
   const run = await latestRun(wh);
@@ -110,14 +122,13 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   const name = `snap-${now.toISOString().replace(/[-:.]/g, "")}-run${run?.run_id ?? 0}-${process.pid}`;
   const tmp = path.join(audienceDir, `.tmp-${process.pid}-${Date.now()}`);
   mkdirSync(path.join(tmp, "tables"), { recursive: true });
+  // a published period shows its frozen revision, never the live results of a later run (pipelines/rules/frozen.ts)
+  const frozen = await overlay(wh, opts.scheme);
   try {
     const tables: Manifest["tables"] = [];
     for (const t of tablesFor(opts.audience)) {
       const file = path.join(tmp, "tables", `${t.name}.parquet`);
-      const sql = t.sql
-        .replaceAll("$named_periods", NAMED_PERIODS[opts.audience])
-        .replaceAll("$scheme", lit(opts.scheme))
-        .replaceAll("$period_states", periodStates);
+      const sql = frozen.rewrite(t.sql.replaceAll("$named_periods", NAMED_PERIODS[opts.audience]).replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates).replaceAll("$review_due", reviewDue));
       try {
         await wh.run(`COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`);
       } catch (e) {
@@ -140,6 +151,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
       scheme: { id: opts.scheme, name_en: scheme.name_en, name_zh: scheme.name_zh },
       run: { run_id: run?.run_id ?? null, finished_at: run?.finished_at ?? null },
       audit_seq: await auditSeq(wh),
+      audit_head: await currentHead(wh),
       published_at: now.toISOString(),
       data: { first_day: bounds?.first_day ?? null, as_of: bounds?.as_of ?? null },
       current_period: await currentPeriod(wh, path.join(tmp, "tables", "periods.parquet")),
@@ -157,6 +169,8 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
+  } finally {
+    await frozen.drop();
   }
 }
 
@@ -186,8 +200,76 @@ function swapCurrent(audienceDir: string, name: string): void {
   renameSync(tmpLink, path.join(audienceDir, "current"));
 }
 
+export interface PinnedSnapshot {
+  /** the pinned copy: read this, not the snapshot */
+  dir: string;
+  /** the snapshot it copies */
+  of: string;
+  release(): void;
+}
+
+/**
+ * Pin a snapshot for a reader that takes a while (a site build): its files are hard-linked (copied where links are not
+ * possible) into <audience>/.pins/<name>-<pid>-<time>, which no publish prunes while this process lives. A snapshot
+ * pruned while it is being pinned is retried from `current()` (the snapshot in force by then).
+ */
+export function pinSnapshot(snapshot: string, current: () => string | null = () => null, tries = 5): PinnedSnapshot {
+  let target = snapshot;
+  for (let attempt = 1; ; attempt++) {
+    const pins = path.join(path.dirname(target), ".pins");
+    const dir = path.join(pins, `${path.basename(target)}-${process.pid}-${Date.now()}-${attempt}`);
+    try {
+      mkdirSync(dir, { recursive: true });
+      linkTree(target, dir);
+      if (!existsSync(path.join(dir, "manifest.json"))) throw Object.assign(new Error(`${target} has no manifest.json`), { code: "ENOENT" });
+      return { dir, of: target, release: () => rmSync(dir, { recursive: true, force: true }) };
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      const next = current();
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT" || attempt >= tries || !next) throw e;
+      target = next;
+    }
+  }
+}
+
+function linkTree(from: string, to: string): void {
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    const a = path.join(from, e.name);
+    const b = path.join(to, e.name);
+    if (e.isDirectory()) {
+      mkdirSync(b);
+      linkTree(a, b);
+    } else {
+      try {
+        linkSync(a, b);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") throw err;
+        copyFileSync(a, b);
+      }
+    }
+  }
+}
+
+/** Pins of builds that died (their pid is gone) or are older than a day. */
+function prunePins(audienceDir: string): void {
+  const pins = path.join(audienceDir, ".pins");
+  if (!existsSync(pins)) return;
+  for (const f of readdirSync(pins)) {
+    const pid = Number(/-(\d+)-\d+-\d+$/.exec(f)?.[1] ?? 0);
+    let alive = false;
+    try {
+      alive = pid > 0 && process.kill(pid, 0);
+    } catch (e) {
+      alive = (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+    const old = Date.now() - statSync(path.join(pins, f)).mtimeMs > 86_400_000;
+    if (!alive || old) rmSync(path.join(pins, f), { recursive: true, force: true });
+  }
+}
+
 /** Keep the new snapshot and the one before it (a build may still be reading it); remove older ones and leftovers. */
 function prune(audienceDir: string, keep: string): void {
+  prunePins(audienceDir);
   const snaps = readdirSync(audienceDir)
     .filter((f) => f.startsWith("snap-") && f !== keep)
     .sort();

@@ -9,10 +9,11 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "../db/warehouse.ts";
+import { shardName } from "../../src/components/shard-name.js";
 import { ident, lit } from "../db/warehouse.ts";
 
-/** A file-name-safe shard key (agent ids and periods are short ASCII in practice; anything else is encoded). */
-export const shardName = (key: string) => encodeURIComponent(key).replaceAll("%", "_");
+/** A shard's file name: collision-free and reversible, the same function the pages use (src/components/shard-name.js). */
+export { shardName };
 
 type Col = string | [name: string, expr: string];
 const nameOf = (c: Col) => (typeof c === "string" ? c : c[0]);
@@ -61,7 +62,7 @@ const INCENTIVE_COLUMNS: Col[] = [
   ["training_offer", "s.training_offer::int"], ["honours", "s.honours::int"],
 ];
 /** management only: the agent's bottom-20% tracker state per quarter */
-const TRACKER_COLUMNS: Col[] = [["p", "p.pi"], "state", "consecutive", "reason", "committee_decision", "committee_note"];
+const TRACKER_COLUMNS: Col[] = [["p", "p.pi"], "state", "consecutive", "reason", "committee_decision", "committee_note", "review_since", "review_due"];
 /** the agent's own appeals and acknowledgements (no reason, evidence or decision text) */
 const APPEAL_COLUMNS: Col[] = ["period", "appeal_id", "indicator_id", "state", "filed_at", "decided_at"];
 const ACK_COLUMNS: Col[] = ["period", "acknowledged_at", "revision"];
@@ -159,12 +160,12 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
     const ids = await parts(tableJsonQuery({ from: t("input_ids"), key: "agent_id", columns, orderBy: "period, input_set" }));
     for (const id of new Set([...who.keys(), ...ids.keys()])) writeFileSync(path.join(inputsDir, `${shardName(id)}.json`), ids.get(id) ?? empty(columns));
   }
-  for (const name of ["appeals", "tracker", "calibration", "rater_calibration"]) {
+  for (const name of ["appeals", "tracker", "calibration", "rater_calibration", "pending_changes_detail", "opinion_themes", "lab_simulations", "lab_agents", "lab_teams", "lab_agreement", "lab_grades", "lab_sensitivity"]) {
     if (!has(name)) continue;
     const managementDir = path.join(dir, "shards", "management");
     mkdirSync(managementDir, { recursive: true });
     const cols = (await wh.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${t(name)}`)).map((c) => c.column_name);
-    const json = await wh.value<string>(tableJsonQuery({ from: t(name), columns: cols, orderBy: cols.slice(0, 2).map(ident).join(", ") }).replace(/^SELECT NULL AS k, /, "SELECT "));
+    const json = await wh.value<string>(tableJsonQuery({ from: t(name), columns: cols, orderBy: cols.map(ident).join(", ") }).replace(/^SELECT NULL AS k, /, "SELECT "));
     writeFileSync(path.join(managementDir, `${name}.json`), json);
   }
   for (const [name] of dicts) await wh.run(`DROP TABLE IF EXISTS shard_dict_${name}`);

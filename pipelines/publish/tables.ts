@@ -17,8 +17,9 @@ export interface PublishedTable {
   about: string;
   /**
    * DuckDB SQL over the warehouse; `$scheme` is the primary scheme id, `$period_states` the publication state of
-   * each period (meta.period_states where the warehouse has it, else an empty table: every period open), and
-   * `$named_periods` the periods whose results this audience may see by name (NAMED_PERIODS)
+   * each period (meta.period_states where the warehouse has it, else an empty table: every period open),
+   * `$review_due` the due dates of open reviews (pipelines/rules/review.ts), and `$named_periods` the periods
+   * whose results this audience may see by name (NAMED_PERIODS)
    */
   sql: string;
   /** per-agent tables reach the site through the shards only; the others also as site/<name>.json */
@@ -35,6 +36,16 @@ export const NAMED_PERIODS: Record<Audience, string> = {
   staff: "(select period from $period_states where scheme_id = $scheme and state in ('provisional', 'final'))",
   management: "(select period from mart.periods)",
 };
+
+/**
+ * A stored quarantine reason as it may be published: reasons written today carry no value (the value has its own
+ * column), but an older or a foreign reason may quote one. Everything from the first quote, or from "got", on is
+ * cut (a value with quotes in it cannot escape that), record numbers and character counts are dropped.
+ */
+export const GENERIC_REASON_SQL = `trim(regexp_replace(regexp_replace(regexp_replace(reason,
+    '\\s*[,;:(]?\\s*(\\bgot\\b|["“”]).*$', ''),
+    '\\s*\\(\\d+ characters\\)', ''),
+    'the copy at record \\d+ was kept', 'an earlier copy was kept'))`;
 
 /** Tenure bands (months in post at the end of the period) used to slice the HR trends. */
 export const TENURE_BANDS_SQL = `case when tenure_months < 12 then '0-1y' when tenure_months < 36 then '1-3y'
@@ -155,8 +166,8 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
     about: "per period and indicator, the department's ranked agents against the target: mean and median value, share at target",
     sql: `
       select s.period_type, s.period, s.dimension_id, s.indicator_id, any_value(i.method) as method, any_value(i.direction) as direction,
-        avg(s.raw_value) as mean_value, median(s.raw_value) as median_value,
-        avg(s.floor_used) as mean_floor, avg(s.target_used) as mean_target, avg(s.score) as mean_score,
+        det_avg(s.raw_value) as mean_value, median(s.raw_value) as median_value,
+        det_avg(s.floor_used) as mean_floor, det_avg(s.target_used) as mean_target, det_avg(s.score) as mean_score,
         count(s.score) as agents_scored,
         case when any_value(i.method) = 'target' and count(s.score) > 0
           then count(*) filter (where s.score >= 100) / count(s.score) end as share_at_target
@@ -176,12 +187,12 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
         where r.scheme_id = $scheme and r.period_type = 'quarter' and r.ranked
       )
       select period, team, tenure_band, grade, 'composite' as indicator_id,
-        count(*) as agents, sum(composite) as sum_score, count(composite) as n_score,
+        count(*) as agents, det_sum(composite) as sum_score, count(composite) as n_score,
         null::double as sum_value, 0::bigint as n_value
       from q group by all
       union all
       select q.period, q.team, q.tenure_band, q.grade, s.indicator_id,
-        count(*), sum(s.score), count(s.score), sum(s.raw_value), count(s.raw_value)
+        count(*), det_sum(s.score), count(s.score), det_sum(s.raw_value), count(s.raw_value)
       from q join mart.indicator_scores s
         on s.scheme_id = $scheme and s.period_type = 'quarter' and s.period = q.period and s.agent_id = q.agent_id
       group by all
@@ -221,23 +232,50 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
   {
     name: "sources",
     audience: "staff",
-    about: "per configured source: files and rows loaded, rows quarantined, last load",
+    about: "per configured source: files and rows loaded, rows quarantined and still open, tickets held out (newest version quarantined), last load",
     sql: `
-      select source, target_table, count(*) filter (where rows_read >= 0) as files, count(*) filter (where rows_read < 0) as failed_files,
-        coalesce(sum(rows_read) filter (where rows_read >= 0), 0) as rows_read, coalesce(sum(rows_quarantined), 0) as rows_quarantined,
+      with q as (
+        select source, target_table, count(distinct (batch_id, coalesce(record, -coalesce(line, 0)))) as rows
+        from meta.quarantine where resolved_at is null group by all
+      ), held as (
+        select b.source, count(*) as tickets from stg.tickets_held h join meta.batches b on b.batch_id = h.quarantined_batch_id group by all
+      )
+      select b.source, b.target_table, count(*) filter (where rows_read >= 0) as files, count(*) filter (where rows_read < 0) as failed_files,
+        coalesce(sum(rows_read) filter (where rows_read >= 0), 0) as rows_read, coalesce(any_value(q.rows), 0) as rows_quarantined,
+        case when b.target_table = 'tickets' then coalesce(any_value(held.tickets), 0) end as tickets_held_out,
         strftime(max(finished_at), '%Y-%m-%d %H:%M:%S %z') as last_loaded
-      from meta.batches group by all order by target_table, source`,
+      from meta.batches b
+      left join q on q.source = b.source and q.target_table = b.target_table
+      left join held on held.source = b.source
+      group by b.source, b.target_table order by b.target_table, b.source`,
+  },
+  {
+    name: "team_moves",
+    audience: "staff",
+    about: "moves between teams and departments from the roster history: agent, day, quarter, from and to (the HR board)",
+    sql: `
+      select agent_id, display_name, effective_from::varchar as effective_from, quarter, from_team, to_team, from_department, to_department
+      from mart.team_moves order by effective_from, agent_id`,
+  },
+  {
+    name: "source_coverage",
+    audience: "staff",
+    about: "per period and source table: whether the department has the source (measured), the part it covers, and why not (no_source, before_source, after_source)",
+    sql: `
+      select period_type, period, source_table, measured, covered_from::varchar as covered_from, covered_to::varchar as covered_to, not_measured
+      from mart.source_coverage order by period_type, period, source_table`,
   },
   {
     name: "quarantine_reasons",
     audience: "staff",
-    about: "quarantined rows counted by table, field and reason; values are never published (the reason's quoted value and anything after 'got' are cut)",
+    about: "quarantined rows still open counted by table, field and reason; values are never published (reasons are generic; from an older reason everything from its first quote or 'got' on is cut)",
     sql: `
-      select target_table, field,
+      select target_table,
+        case when starts_with(field, '(column ') then '(column)' else field end as field,
         case when field = '(file)' then 'the file could not be read; run appraisal status on the server for the error'
-          else trim(regexp_replace(regexp_replace(reason, '"[^"]*"', '"…"', 'g'), '([,;:]\\s*)?got .*$', '')) end as reason,
+          else ${GENERIC_REASON_SQL} end as reason,
         count(*) as rows
-      from meta.quarantine group by all order by rows desc, target_table, field`,
+      from meta.quarantine where resolved_at is null group by all order by rows desc, target_table, field, reason`,
   },
   {
     name: "runs",
@@ -280,6 +318,27 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
       from meta.published_results r
       left join stg.agents a using (agent_id)
       where r.scheme_id = $scheme order by r.period, r.revision, r.agent_id`,
+  },
+  {
+    name: "pending_changes",
+    audience: "staff",
+    about: "per published period: how many figures of how many agents the latest run would change (kept out until a new publication); counts and kinds only",
+    sql: `
+      select period, any_value(state) as state, any_value(revision) as revision, count(distinct agent_id) as agents, count(*) as figures,
+        string_agg(distinct case when figure in ('composite', 'grade', 'rank', 'ranked', 'bottom group', 'tracker state') then figure
+          when starts_with(figure, 'indicator ') then 'indicators' when starts_with(figure, 'dimension ') then 'dimensions'
+          when starts_with(figure, '360 ') then '360' when starts_with(figure, 'team ') then 'teams' else 'other' end, ',') as kinds
+      from meta.pending_changes where scheme_id = $scheme group by period order by period`,
+  },
+  {
+    name: "pending_changes_detail",
+    audience: "management",
+    shardOnly: true,
+    about: "per published period, agent and figure: the published (frozen) value and what the latest run computed; management only",
+    sql: `
+      select c.period, c.state, c.revision, c.agent_id, a.display_name, c.figure, c.old, c.new
+      from meta.pending_changes c left join stg.agents a using (agent_id)
+      where c.scheme_id = $scheme order by c.period, c.agent_id nulls last, c.figure`,
   },
   {
     name: "appeal_counts",
@@ -325,7 +384,14 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
         m.manifest->>'$.scheme.version' as version,
         json_array_length(m.manifest->'$.inputs') as batches,
         (select count(*) from (select unnest(json_keys(m.manifest->'$.tables')))) as tables,
-        m.manifest::varchar as manifest,
+        -- the manifest as staff may read it: input files by their relative name (never a server path), and the records
+        -- people keep (corrections, exclusions, committee decisions) by hash only, not by count
+        json_merge_patch(json_merge_patch(m.manifest, '{"records": null}'), json_object(
+          'inputs', coalesce((select to_json(list(json_merge_patch(x, json_object('file', regexp_extract(x->>'file', '[^/\\\\]*$'))) order by x->>'table', (x->>'batch_id')::bigint))
+                              from (select unnest(json_extract(m.manifest, '$.inputs[*]')) as x)), '[]'::json),
+          'records', coalesce((select json_group_object(k, json_object('sha256', json_extract_string(m.manifest, '$.records."' || k || '".sha256')))
+                               from (select unnest(json_keys(m.manifest, '$.records')) as k)), '{}'::json)
+        ))::varchar as manifest,
         (select v.ok from meta.verifications v where v.scheme_id = m.scheme_id and v.period = m.period order by v.verified_at desc limit 1) as verified_ok,
         (select strftime(max(v.verified_at), '%Y-%m-%d %H:%M') from meta.verifications v where v.scheme_id = m.scheme_id and v.period = m.period) as verified_at
       from meta.manifests m where m.scheme_id = $scheme order by m.period, m.revision`,
@@ -357,10 +423,14 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
     shardOnly: true,
     about: "the bottom-20% tracker (末位淘汰) per agent and quarter: state, consecutive count, reason, triggers, the committee's decision; management only",
     sql: `
-      select quarter as period, agent_id, display_name, team, composite, department_rank, department_ranked, bottom_cut,
-        in_bottom_group, tied_at_cut, state, consecutive, reason, quality_trigger, efficiency_trigger, rank_low, rank_high, uncertainty_note,
-        committee_decision, committee_members, committee_note
-      from mart.bottom_tracker where scheme_id = $scheme order by quarter, agent_id`,
+      select t.quarter as period, t.agent_id, t.display_name, t.team, t.composite, t.department_rank, t.department_ranked, t.bottom_cut,
+        t.in_bottom_group, t.tied_at_cut, t.state, t.consecutive, t.reason, t.quality_trigger, t.efficiency_trigger, t.rank_low, t.rank_high,
+        t.uncertainty_note, t.committee_decision, t.committee_members, t.committee_note,
+        -- an open review: where it began and the day the committee's decision is due (the department's calendar)
+        t.review_since, t.awaiting_decision, case when t.awaiting_decision then d.due::varchar end as review_due
+      from mart.bottom_tracker t
+      left join $review_due d on d.flagged_on = t.review_flagged_on and d.working_days = t.review_decision_working_days
+      where t.scheme_id = $scheme order by t.quarter, t.agent_id`,
   },
   {
     name: "input_ids",
@@ -393,6 +463,44 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
       select period_type, period, team, measure, agents, raters, mean_rating, rest_mean, effect, effect_low, effect_high, calibration
       from mart.rater_calibration where team is not null order by period, team, measure`,
   },
+  {
+    name: "opinion_results",
+    audience: "staff",
+    about: "the staff's opinion survey on the scheme: per round, indicator and team (team null: everyone), how many found it fair, unclear or unfair; groups under 5, and any group the total would reveal, withheld",
+    sql: `
+      select o.round, o.indicator_id, n.name_en, n.name_zh, o.team, o.team_not_given, o.shown, o.respondents, o.fair, o.unclear, o.unfair,
+        o.withheld_reason
+      from mart.opinion_results o
+      left join (select indicator_id, arg_max(name_en, effective_from) as name_en, arg_max(name_zh, effective_from) as name_zh
+                 from scheme.indicators i join scheme.versions v using (scheme_id, version) where i.scheme_id = $scheme group by all) n
+        using (indicator_id)
+      order by o.round, o.indicator_id, o.team nulls first`,
+  },
+  {
+    name: "opinion_themes",
+    audience: "management",
+    shardOnly: true,
+    about: "themes of the opinion survey's free text: words five or more respondents used, per round (never the text); management only",
+    sql: "select round, term, respondents, theme_rank from mart.opinion_themes order by round, theme_rank, term",
+  },
+  {
+    name: "lab_simulations",
+    audience: "management",
+    shardOnly: true,
+    about: "the scheme lab's last simulations of draft versions of the primary scheme: the draft (as a version), periods, result hash, adoption; management only",
+    sql: `
+      select sim_id, draft_version, effective_from::varchar as effective_from, based_on, notes, periods, strftime(created_at, '%Y-%m-%d %H:%M') as created_at,
+        actor, result_sha256, strftime(adopted_at, '%Y-%m-%d') as adopted_at, definition::varchar as definition
+      from meta.lab_simulations where scheme_id = $scheme order by sim_id desc limit 5`,
+  },
+  ...["lab_agents", "lab_teams", "lab_agreement", "lab_grades", "lab_sensitivity"].map((t): PublishedTable => ({
+    name: t,
+    audience: "management",
+    shardOnly: true,
+    about: `the scheme lab's ${t.slice(4)} of the last simulations (the scheme in force beside the draft); management only`,
+    sql: `select t.* from meta.${t} t where t.sim_id in (select sim_id from meta.lab_simulations where scheme_id = $scheme order by sim_id desc limit 5)
+      order by all`,
+  })),
 ];
 
 /** The tables that a build for `audience` may contain: staff tables always, management tables only for management. */

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { z } from "zod";
+import { unreadableFile } from "../../data-loaders/files/check.ts";
 import { formatZodError } from "../messages.ts";
 import { appendAudit } from "./audit.ts";
 import { type Correction, Decision, AppealInput } from "./inputs.ts";
@@ -92,6 +93,8 @@ export interface ImportResult {
 
 /** Import appeals from a CSV (header: agent, period, indicator, reason, evidence[, scheme]) or JSON array file. */
 export async function importAppeals(ctx: RulesContext, file: string, defaultScheme: string): Promise<ImportResult> {
+  const unreadable = unreadableFile(file);
+  if (unreadable) throw new RuleError(unreadable);
   const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
   let records: unknown[];
   if (file.endsWith(".json")) {

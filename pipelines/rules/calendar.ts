@@ -1,18 +1,20 @@
 /**
- * Working days for appeal windows: Monday to Friday, minus the department's holidays (config `holidays`).
+ * Working days for appeal windows: the department's calendar (pipelines/calendar/days.ts, workingDayOf: its main
+ * schedule, China's public holidays with their make-up working days, closures); without one, Monday to Friday minus
+ * the given holidays.
  */
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The date `n` working days after `from` (YYYY-MM-DD; the day of publication does not count). */
-export function addWorkingDays(from: string, n: number, holidays: string[] = []): string {
+export function addWorkingDays(from: string, n: number, holidays: string[] = [], isWorkingDay?: (day: string) => boolean): string {
   const off = new Set(holidays);
   let d = new Date(`${from}T00:00:00Z`);
   let left = n;
   while (left > 0) {
     d = new Date(d.getTime() + 86_400_000);
     const dow = d.getUTCDay();
-    if (dow !== 0 && dow !== 6 && !off.has(iso(d))) left--;
+    if (isWorkingDay ? isWorkingDay(iso(d)) : dow !== 0 && dow !== 6 && !off.has(iso(d))) left--;
   }
   return iso(d);
 }

@@ -10,15 +10,21 @@ import { createHash } from "node:crypto";
 import type { Warehouse } from "../db/warehouse.ts";
 import { buildManifest, storeManifest } from "../proof/manifest.ts";
 import { appendAudit, currentActor } from "./audit.ts";
+import { blockersMessage, DEFAULT_MAX_QUARANTINED_SHARE, publicationBlockers } from "./blockers.ts";
+import { freezePeriod } from "./frozen.ts";
 import { addWorkingDays, localDate } from "./calendar.ts";
 
 export interface RulesContext {
   wh: Warehouse;
   timezone: string;
   holidays?: string[];
+  /** the department's working days (business-hours calendar: 调休 and closures); default Monday to Friday less holidays */
+  workingDay?: (day: string) => boolean;
   /** the moment of the act (tests pass a fixed one) */
   asOf?: Date;
   actor?: string;
+  /** config publication_checks.max_quarantined_share (default 5%) */
+  maxQuarantinedShare?: number;
 }
 
 export class RuleError extends Error {}
@@ -54,8 +60,9 @@ export function finalMessage(s: PeriodState): string {
 }
 
 async function schemePeriod(wh: Warehouse, scheme: string, period: string) {
-  const sp = await wh.one<{ version: string; is_complete: boolean; window: number; coverage_end: string }>(
-    `SELECT sp.version, sp.is_complete, v.appeal_window_working_days AS window, (p.coverage_end - 1)::VARCHAR AS coverage_end
+  const sp = await wh.one<{ version: string; is_complete: boolean; window: number; coverage_end: string; start_date: string; end_date: string }>(
+    `SELECT sp.version, sp.is_complete, v.appeal_window_working_days AS window, (p.coverage_end - 1)::VARCHAR AS coverage_end,
+       p.start_date::VARCHAR AS start_date, p.end_date::VARCHAR AS end_date
      FROM mart.scheme_periods sp
      JOIN scheme.versions v USING (scheme_id, version)
      JOIN mart.periods p USING (period_type, period)
@@ -84,6 +91,9 @@ export async function publish(ctx: RulesContext, scheme: string, period: string,
     throw new RuleError(`${period} is not complete: the data covers it up to ${sp.coverage_end}; publish it once it has ended and its data is in`);
   const current = await periodState(wh, scheme, period);
   if (current.state === "final") throw new RuleError(finalMessage(current));
+  // a file that could not be read, or is quarantined beyond the limit, leaves the period incomplete
+  const blockers = await publicationBlockers(wh, { start: sp.start_date, end: sp.end_date }, ctx.maxQuarantinedShare ?? DEFAULT_MAX_QUARANTINED_SHARE);
+  if (blockers.length) throw new RuleError(blockersMessage(period, blockers));
   if (state === "final") {
     if (current.state === "open")
       throw new RuleError(`publish ${period} as provisional first (appraisal publish --period ${period} --provisional); it becomes final after its appeal window`);
@@ -124,9 +134,12 @@ export async function publish(ctx: RulesContext, scheme: string, period: string,
       { s: scheme, p: period, r: revision },
     );
     const resultsHash = createHash("sha256").update(JSON.stringify(rows)).digest("hex");
-    const deadline = state === "provisional" ? addWorkingDays(today(ctx), sp.window, ctx.holidays) : current.appeal_deadline;
+    const deadline = state === "provisional" ? addWorkingDays(today(ctx), sp.window, ctx.holidays, ctx.workingDay) : current.appeal_deadline;
     const manifest = await buildManifest(wh, scheme, period, { revision, state, run_id: lastRun.run_id, published_at: at, results_sha256: resultsHash });
     const manifestHash = await storeManifest(wh, manifest);
+    // every figure the boards show for the period, frozen as this revision: a later run changes none of them
+    const frozenRows = await freezePeriod(wh, scheme, period, revision);
+    await wh.run("DELETE FROM meta.pending_changes WHERE scheme_id = $s AND period = $p", { s: scheme, p: period });
     await wh.run(
       `INSERT INTO meta.period_states VALUES ($s, $p, $state, $at::TIMESTAMPTZ, $deadline::DATE, $rev)
        ON CONFLICT (scheme_id, period) DO UPDATE SET state = excluded.state, since = excluded.since,
@@ -144,6 +157,7 @@ export async function publish(ctx: RulesContext, scheme: string, period: string,
         results_sha256: resultsHash,
         manifest_sha256: manifestHash,
         appeal_deadline: deadline,
+        frozen_rows: frozenRows,
       },
       actor: actor(ctx),
       at,
@@ -159,7 +173,7 @@ export async function reopen(ctx: RulesContext, scheme: string, period: string, 
   const current = await periodState(wh, scheme, period);
   if (current.state !== "final") throw new RuleError(`${period} of ${scheme} is ${current.state}, not final: there is nothing to reopen`);
   const at = now(ctx).toISOString();
-  const deadline = addWorkingDays(today(ctx), sp.window, ctx.holidays);
+  const deadline = addWorkingDays(today(ctx), sp.window, ctx.holidays, ctx.workingDay);
   await wh.transaction(async () => {
     await wh.run("UPDATE meta.period_states SET state = 'provisional', since = $at::TIMESTAMPTZ, appeal_deadline = $d::DATE WHERE scheme_id = $s AND period = $p", {
       at,

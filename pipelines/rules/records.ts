@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { z } from "zod";
+import { unreadableFile } from "../../data-loaders/files/check.ts";
 import { formatZodError } from "../messages.ts";
 import { appendAudit } from "./audit.ts";
 import { AckInput, type CommitteeInput, type ExclusionInput } from "./inputs.ts";
@@ -44,6 +45,8 @@ export async function acknowledge(ctx: RulesContext, input: z.infer<typeof AckIn
 
 /** Import acknowledgements from a CSV (agent, period[, note, scheme]) or JSON file; each record on its own. */
 export async function importAcknowledgements(ctx: RulesContext, file: string, defaultScheme: string): Promise<{ recorded: number; refused: string[] }> {
+  const unreadable = unreadableFile(file);
+  if (unreadable) throw new RuleError(unreadable);
   const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
   const records: unknown[] = file.endsWith(".json")
     ? (JSON.parse(text) as unknown[])

@@ -4,7 +4,7 @@
 import cron from "node-cron";
 import { z } from "zod";
 
-export const JobTask = z.enum(["ingest", "run", "pipeline", "publish", "remind"]);
+export const JobTask = z.enum(["ingest", "run", "pipeline", "publish", "remind", "notify"]);
 export type JobTask = z.infer<typeof JobTask>;
 
 export const Job = z
@@ -15,7 +15,8 @@ export const Job = z
       const v = cron.validateDetailed(expr);
       if (!v.valid) ctx.addIssue({ code: "custom", message: `not a cron expression: ${v.errors.map((e) => `${e.field}: ${e.message}`).join("; ")}` });
     }),
-    /** ingest: load the sources; run: score; pipeline: both; publish: rebuild and publish the site; remind: say when a period is ready to publish */
+    /** ingest: load the sources; run: score; pipeline: both; publish: rebuild and publish the site; remind: say when a period is ready to publish;
+     *  notify: send the notifications the warehouse's events call for (notifications:) */
     task: JobTask,
   })
   .strict();

@@ -4,10 +4,13 @@
  * in meta.runs, and expects the caller to hold the run lock (lock.ts).
  */
 import { ingestSources, type IngestReporter, type IngestResult, silentReporter } from "../../data-loaders/ingest/ingest.ts";
-import { type AppConfig, resolvePath } from "../config.ts";
+import { type AppConfig, resolvePath, schemesDir } from "../config.ts";
 import { Warehouse, withWarehouse } from "../db/warehouse.ts";
 import { publishWith } from "../publish/for-config.ts";
+import { pendingMessage } from "../rules/frozen.ts";
 import { type RunReporter, type RunResult, runModels, silentRunReporter } from "../run.ts";
+import { workingDayOf } from "../calendar/days.ts";
+import { notify } from "../notify/notify.ts";
 import { loadSchemes } from "../scheme/load.ts";
 import type { JobTask } from "./config.ts";
 import { commandBuild, type PublishResult, publishAtomically } from "./publish.ts";
@@ -35,6 +38,8 @@ export interface TaskOutcome {
   run?: RunResult;
   publish?: PublishResult;
   reminder?: string | null;
+  /** messages sent and failed by a notify task */
+  notified?: { sent: number; failed: number };
 }
 
 const open = (cfg: AppConfig) => Warehouse.open(resolvePath(cfg, cfg.warehouse), { timezone: cfg.timezone });
@@ -82,7 +87,7 @@ export async function runTask(ctx: JobContext): Promise<RunResult> {
   try {
     let schemes: ReturnType<typeof loadSchemes>;
     try {
-      schemes = loadSchemes(resolvePath(ctx.cfg, ctx.cfg.schemes_dir));
+      schemes = loadSchemes(schemesDir(ctx.cfg));
       const agents = Number(await wh.value("SELECT count(*) FROM raw.agents WHERE _current"));
       const tickets = Number(await wh.value("SELECT count(*) FROM raw.tickets WHERE _current"));
       if (!agents || !tickets) throw new Error(`the warehouse has ${agents} agents and ${tickets} tickets: ingest a roster and tickets first ('appraisal ingest')`);
@@ -91,7 +96,11 @@ export async function runTask(ctx: JobContext): Promise<RunResult> {
       await finishRun(wh, await startRun(wh, "run", ctx.meta), { outcome: "failed", error: (e as Error).message });
       throw e;
     }
-    const result = await runModels(wh, schemes, ctx.runReporter ?? silentRunReporter, ctx.meta);
+    const result = await runModels(wh, schemes, ctx.runReporter ?? silentRunReporter, ctx.meta, {
+      businessHours: ctx.cfg.business_hours,
+      timezone: ctx.cfg.timezone,
+      closures: ctx.cfg.holidays,
+    });
     // the boards read this snapshot, never the live warehouse
     await publishWith(wh, ctx.cfg, "staff");
     return result;
@@ -119,6 +128,30 @@ export async function publishTask(ctx: JobContext): Promise<PublishResult> {
     await withWarehouse(whFile(ctx.cfg), { timezone: ctx.cfg.timezone }, (wh) => finishRun(wh, id, { outcome: "failed", error: (e as Error).message }));
     throw e;
   }
+}
+
+/** Send the notifications the warehouse's events call for (each once; a failed send is tried again next time). */
+export async function notifyTask(ctx: JobContext): Promise<{ sent: number; failed: number }> {
+  const n = ctx.cfg.notifications;
+  if (!n) {
+    ctx.log("no notifications: section in the config; nothing to send");
+    return { sent: 0, failed: 0 };
+  }
+  return withWarehouse(whFile(ctx.cfg), { timezone: ctx.cfg.timezone }, async (wh) => {
+    const r = await notify(wh, {
+      config: n,
+      language: ctx.cfg.language,
+      timezone: ctx.cfg.timezone,
+      holidays: ctx.cfg.holidays,
+      workingDay: workingDayOf(ctx.cfg.business_hours, ctx.cfg.holidays),
+      log: ctx.log,
+    });
+    const sent = r.deliveries.filter((d) => d.outcome === "sent").length;
+    const failed = r.deliveries.filter((d) => d.outcome === "failed").length;
+    for (const d of r.deliveries.filter((x) => x.outcome === "failed")) ctx.log(`notify: ${d.key} on ${d.channel} failed: ${d.error} (tried again next time)`);
+    ctx.log(`notify: ${sent} message(s) sent, ${failed} failed`);
+    return { sent, failed };
+  });
 }
 
 /** Say once per period when the latest complete month or quarter is scored and ready to publish (公示). */
@@ -159,10 +192,13 @@ export async function executeTask(task: JobTask, ctx: JobContext, opts: { publis
     if (task === "run" || task === "pipeline") {
       if (task === "pipeline" && !out.ok) ctx.log("some sources had errors (above); scoring what was loaded");
       out.run = await runTask(ctx);
+      // a published period keeps what was published: what this run would change there is said, and recorded
+      for (const p of out.run.pending) ctx.log(pendingMessage(p, ctx.cfg.primary_scheme));
       if (opts.publishAfterRun && ctx.cfg.publish) out.publish = await publishTask(ctx);
     }
     if (task === "publish") out.publish = await publishTask(ctx);
     if (task === "remind") out.reminder = await remindTask(ctx);
+    if (task === "notify") out.notified = await notifyTask(ctx);
   } catch (e) {
     if (e instanceof Stopped) ctx.log(e.message);
     throw e;

@@ -5,7 +5,7 @@
  * while); beside it `<warehouse>.lock.json` says who holds it, so a waiter can say what it waits for and can take
  * over at once from a holder that died on this host (a killed ingest) instead of waiting for the lock to go stale.
  */
-import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { hostname } from "node:os";
 import lockfile from "proper-lockfile";
@@ -59,6 +59,18 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Whether the holder named in the owner file still runs: a pid on this host is checked; another host's is trusted. */
+export function ownerAlive(owner: LockOwner): boolean {
+  return owner.host !== hostname() || alive(owner.pid);
+}
+
+/** The owner file's holder when it is still running; null when there is none or it died without releasing (killed). */
+export function liveOwner(warehouseFile: string): { owner: LockOwner | null; dead: LockOwner | null } {
+  const owner = readOwner(warehouseFile);
+  if (!owner) return { owner: null, dead: null };
+  return ownerAlive(owner) ? { owner, dead: null } : { owner: null, dead: owner };
+}
+
 export function describeOwner(owner: LockOwner | null): string {
   return owner ? `'${owner.command}' (pid ${owner.pid} on ${owner.host}, since ${owner.since})` : "another process";
 }
@@ -82,7 +94,10 @@ export async function acquireLock(warehouseFile: string, opts: LockOptions): Pro
         },
       });
       const owner: LockOwner = { pid: process.pid, host: hostname(), command: opts.command, since: new Date().toISOString() };
-      writeFileSync(ownerFile(warehouseFile), JSON.stringify(owner));
+      // written whole or not at all: a waiter never reads half a file
+      const tmp = `${ownerFile(warehouseFile)}.${process.pid}`;
+      writeFileSync(tmp, JSON.stringify(owner));
+      renameSync(tmp, ownerFile(warehouseFile));
       return {
         release: async () => {
           rmSync(ownerFile(warehouseFile), { force: true });
@@ -113,7 +128,13 @@ export async function acquireLock(warehouseFile: string, opts: LockOptions): Pro
       throw new LockBusy(named, `the warehouse is busy: ${describeOwner(named)} is running`);
     }
     if (!told) {
-      opts.onWait?.(owner);
+      // a holder that has just taken the lock names itself a moment later: wait for it, to say what we wait for
+      let named = owner;
+      for (let i = 0; i < 25 && !named; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        named = readOwner(warehouseFile);
+      }
+      opts.onWait?.(named);
       told = true;
     }
     await new Promise((r) => setTimeout(r, Math.min(opts.pollMs ?? 500, Math.max(1, deadline - Date.now()))));

@@ -7,7 +7,7 @@
  *   <target>.releases/   the current release and the `keep` before it, for a quick rollback
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
 import path from "node:path";
 
 export interface PublishResult {
@@ -104,7 +104,8 @@ export function commandBuild(opts: { command: string; output: string; cwd: strin
       });
     });
     if (!existsSync(out)) throw new Error(`'${opts.command}' succeeded but wrote no ${opts.output}/`);
-    cpSync(out, dir, { recursive: true });
+    // `appraisal build` leaves its output as a symbolic link to its newest release: copy what it points to
+    cpSync(realpathSync(out), dir, { recursive: true });
     opts.log(`built the site with '${opts.command}' (${countFiles(dir)} files)`);
   };
 }

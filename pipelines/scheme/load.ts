@@ -11,7 +11,7 @@ import type { Warehouse } from "../db/warehouse.ts";
 import { writeTable } from "../db/write-table.ts";
 import { formatZodError } from "../messages.ts";
 import { METRICS } from "./metrics.ts";
-import { Scheme, type SchemeVersion } from "./schema.ts";
+import { DEFAULT_REVIEW_WORKING_DAYS, Scheme, type SchemeVersion } from "./schema.ts";
 
 export interface LoadedScheme {
   scheme: Scheme;
@@ -66,6 +66,7 @@ export function schemeHeader(scheme: Scheme): Omit<Scheme, "versions" | "descrip
     name: scheme.name,
     applies_to: scheme.applies_to,
     period_types: scheme.period_types,
+    ...(scheme.start ? { start: scheme.start } : {}),
     ...(scheme.uncertainty ? { uncertainty: scheme.uncertainty } : {}),
   };
 }
@@ -74,9 +75,13 @@ export function findScheme(schemes: LoadedScheme[], id: string): LoadedScheme | 
   return schemes.find((s) => s.scheme.id === id);
 }
 
-/** The version of a scheme in force on a date (YYYY-MM-DD). */
+/**
+ * The version of a scheme in force on a date (YYYY-MM-DD): the latest that took effect on or before it; before the
+ * first version's effective_from, the first version (unless the scheme's start is later than the date).
+ */
 export function versionInForce(scheme: Scheme, date: string): SchemeVersion | undefined {
-  return [...scheme.versions].reverse().find((v) => v.effective_from <= date);
+  if (scheme.start && date < scheme.start) return undefined;
+  return [...scheme.versions].reverse().find((v) => v.effective_from <= date) ?? scheme.versions[0];
 }
 
 /**
@@ -108,6 +113,9 @@ export async function writeSchemeTables(
         sha256: sha,
         effective_from: v.effective_from,
         effective_to: next?.effective_from ?? null,
+        // the first version also scores the periods before it, unless the scheme names a start
+        applies_from: vi === 0 ? (scheme.start ?? null) : v.effective_from,
+        scheme_start: scheme.start ?? null,
         missing_policy: v.missing,
         bayes_prior_weight: v.bayes_prior_weight,
         min_tickets_month: v.ranking.min_tickets.month ?? 0,
@@ -123,6 +131,7 @@ export async function writeSchemeTables(
         trigger_resolved_share: v.rules.triggers.efficiency.resolved_below_share_of_median,
         trigger_resolution_multiple: v.rules.triggers.efficiency.resolution_time_above_multiple,
         appeal_window_working_days: v.rules.publication.appeal_window_working_days,
+        review_decision_working_days: v.rules.review?.decision_working_days ?? DEFAULT_REVIEW_WORKING_DAYS,
         bonus_min_score: v.rules.incentives.bonus_min_score,
         promotion_consecutive_periods: v.rules.incentives.promotion_consecutive_periods,
         training_below_score: v.rules.incentives.training_below_score,
@@ -168,6 +177,7 @@ export async function writeSchemeTables(
             missing_policy: ind.missing ?? v.missing,
             ord: di * 100 + ii,
             input_sets: metric.inputs,
+            source_table: metric.source,
           });
         });
       });
@@ -199,6 +209,8 @@ export async function writeSchemeTables(
       sha256: "VARCHAR",
       effective_from: "DATE",
       effective_to: "DATE",
+      applies_from: "DATE",
+      scheme_start: "DATE",
       missing_policy: "VARCHAR",
       bayes_prior_weight: "DOUBLE",
       min_tickets_month: "BIGINT",
@@ -214,6 +226,7 @@ export async function writeSchemeTables(
       trigger_resolved_share: "DOUBLE",
       trigger_resolution_multiple: "DOUBLE",
       appeal_window_working_days: "BIGINT",
+      review_decision_working_days: "BIGINT",
       bonus_min_score: "DOUBLE",
       promotion_consecutive_periods: "BIGINT",
       training_below_score: "DOUBLE",
@@ -258,6 +271,7 @@ export async function writeSchemeTables(
       missing_policy: "VARCHAR",
       ord: "BIGINT",
       input_sets: "VARCHAR[]",
+      source_table: "VARCHAR",
     },
     indicators,
   );

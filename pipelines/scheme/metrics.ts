@@ -31,7 +31,33 @@ export interface MetricDef {
   observed?: string;
   /** the sets of input records that made the value (mart.indicator_inputs): the proof behind a published number */
   inputs: InputSet[];
+  /** the canonical table the value comes from: where the department has no such source for a period, the metric is
+   *  "not measured" for everyone (mart.source_coverage), not 0 */
+  source: SourceTable;
+  /** "business": measured in working time (config business_hours: schedules, public holidays with 调休, closures) */
+  clock?: "business";
 }
+
+/** The canonical tables a metric can come from (mart.source_coverage has one row per table and period). */
+export const SOURCE_TABLES = ["tickets", "csat", "quality_audits", "reviews_360", "collab_survey", "trainings", "certifications", "contributions"] as const;
+export type SourceTable = (typeof SOURCE_TABLES)[number];
+
+const SOURCE_OF_SET: Record<string, SourceTable> = {
+  resolved: "tickets",
+  held: "tickets",
+  resolved_with_sla: "tickets",
+  responded: "tickets",
+  complaints: "tickets",
+  csat_responses: "csat",
+  audits: "quality_audits",
+  serious_audits: "quality_audits",
+  trainings: "trainings",
+  certifications: "certifications",
+  knowledge_shares: "contributions",
+  proposals: "contributions",
+  rated_proposals: "contributions",
+  collab_responses: "collab_survey",
+};
 
 /**
  * Input sets: the records behind a metric, per agent and period (pipelines/models/metrics/indicator_inputs.sql).
@@ -71,6 +97,8 @@ const m = (
   label: { en, "zh-CN": zh },
   definition,
   inputs,
+  // 360 metrics have no input sets (rater ids never leave the warehouse)
+  source: inputs.length ? SOURCE_OF_SET[inputs[0]!]! : "reviews_360",
   ...(observed ? { observed } : {}),
 });
 
@@ -118,6 +146,21 @@ export const METRICS: Record<string, MetricDef> = {
     "tickets resolved in the period / the sum of the odds of resolving each ticket held in the period, from the department's own history for tickets of the same category, priority and channel", ["held", "resolved"], "tickets resolved"),
   sla_vs_expected: m("ratio", "higher", "x expected", "SLA met vs expected for the ticket mix", "SLA 达成（按工单结构校正）",
     "resolved tickets that met their SLA / the sum of the odds of meeting it for each resolved ticket with an SLA, from the department's own history for tickets of the same category, priority and channel", ["resolved_with_sla"], "SLAs met"),
+  first_response_business_minutes_median: {
+    ...m("median", "lower", "business minutes", "First response time (median, business hours)", "首次响应时长中位数（工作时间）",
+      "median working minutes from creation to the first response, on the responder's team schedule (business_hours: working hours, China's public holidays and make-up days, closures); tickets without a response have no time", ["responded"]),
+    clock: "business",
+  },
+  resolution_business_hours_median: {
+    ...m("median", "lower", "business hours", "Resolution time (median, business hours)", "解决时长中位数（工作时间）",
+      "median working hours from creation to final resolution of the tickets resolved in the period, on the resolver's team schedule; p90 and mean beside it", ["resolved"]),
+    clock: "business",
+  },
+  sla_attainment_business: {
+    ...m("proportion", "higher", "share", "SLA attainment (business hours)", "SLA 达成率（工作时间）",
+      "resolved tickets resolved within their priority's business-hours target (business_hours.sla_hours) / resolved tickets whose priority has one", ["resolved"]),
+    clock: "business",
+  },
   "r360.customer": m("mean", "higher", "rating 1-5", "360: customers' rating", "360 评估：客户评价",
     "mean rating by the customer rater group over all dimensions (at least 3 raters)", []),
 };

@@ -112,12 +112,23 @@ export const Incentives = z.object({
   honours_top: z.int().min(1).max(100).default(3),
 });
 
+/**
+ * The review committee's time: an agent flagged for review stays "review (awaiting decision)" until the committee's
+ * decision is recorded or the agent leaves the bottom group, and is overdue this many working days after the quarter
+ * ends. Optional, so that a version that does not set it keeps its hash; the default is DEFAULT_REVIEW_WORKING_DAYS.
+ */
+export const ReviewRule = z.object({
+  decision_working_days: z.int().min(1).max(120),
+});
+export const DEFAULT_REVIEW_WORKING_DAYS = 10;
+
 export const Rules = z.object({
   bottom_group: BottomGroupRule.default(BottomGroupRule.parse({})),
   exclusions: Exclusions.default(Exclusions.parse({})),
   triggers: Triggers.default(Triggers.parse({})),
   publication: Publication.default(Publication.parse({})),
   incentives: Incentives.default(Incentives.parse({})),
+  review: ReviewRule.optional(),
 });
 
 const isFirstOfMonth = (d: string) => /^\d{4}-\d{2}-01$/.test(d);
@@ -220,6 +231,11 @@ export const Scheme = z
       .object({ departments: z.array(z.string()).default([]), roles: z.array(z.string()).default([]) })
       .default({ departments: [], roles: [] }),
     period_types: z.array(PeriodType).min(1),
+    /**
+     * The first day the scheme scores (the first of a month). Without it, the first version also scores every period
+     * before its effective_from: a department's older exports are scored with the earliest rules there are.
+     */
+    start: z.iso.date().refine(isFirstOfMonth, "a scheme starts on the first day of a month, like 2024-01-01").optional(),
     versions: z.array(SchemeVersion).min(1),
     uncertainty: Uncertainty.optional(),
   })

@@ -9,6 +9,8 @@ import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readd
 import path from "node:path";
 import { build as esbuild } from "esbuild";
 import { labels } from "../../src/components/i18n.js";
+import { pinSnapshot } from "../publish/publish.ts";
+import { publishAtomically } from "../schedule/publish.ts";
 import { scanOffline } from "./scan.ts";
 
 export const PROJECT = path.resolve(import.meta.dirname, "..", "..");
@@ -125,35 +127,60 @@ async function withBuildLock<T>(fn: () => Promise<T>, log: (s: string) => void):
   }
 }
 
-export async function buildSite(opts: { snapshot: string; out: string; log?: (s: string) => void; verbose?: boolean }): Promise<SiteBuild> {
+/**
+ * Build the boards from a snapshot into `out`, without ever emptying or half-filling `out` (issue 10 item 6): the
+ * snapshot is pinned for the whole build (a hard-linked copy no publish can prune), the site is built into a fresh
+ * release folder beside `out` (<out>.releases/<time>), and `out` becomes a symbolic link switched to it in one rename
+ * once it is complete and scanned. A reader (a server on `out`) sees the old site or the new one, never a gap; a failed
+ * build leaves the last good site in place. The release before is kept (a page being loaded may still read it).
+ */
+export async function buildSite(opts: {
+  snapshot: string;
+  out: string;
+  log?: (s: string) => void;
+  verbose?: boolean;
+  /** the snapshot in force, if `snapshot` is pruned before it is pinned */
+  current?: () => string | null;
+}): Promise<SiteBuild> {
   const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
   const t0 = Date.now();
   const out = path.resolve(opts.out);
   return withBuildLock(async () => {
     await bundleVendor();
     pinFrameworkNpmVersions();
-    // Framework keeps loader output until the loader file changes; a new snapshot must be read again.
-    rmSync(path.join(PROJECT, "src", ".observablehq", "cache", "data"), { recursive: true, force: true });
-    log(`building the boards from ${opts.snapshot} ...`);
-    const output = await run(process.execPath, [FRAMEWORK_BIN, "build"], frameworkEnv(opts.snapshot, out), opts.verbose);
-    if (output.code !== 0) {
-      throw new Error(`the site build failed (exit ${output.code}):\n${output.text.split("\n").slice(-40).join("\n")}`);
-    }
-    const failed = output.text.split("\n").filter((l) => /\berror\b/i.test(l) && !/0 errors?/.test(l));
-    if (failed.length) throw new Error(`the site build reported errors:\n${failed.slice(0, 20).join("\n")}`);
-    cpSync(path.join(opts.snapshot, "shards"), path.join(out, "_file", "data", "shards"), { recursive: true });
-    finishPages(out, JSON.parse(readFileSync(path.join(opts.snapshot, "manifest.json"), "utf8")).language ?? "en");
-    const problems = scanOffline(out);
-    if (problems.length) {
-      throw new Error(
-        `the built site in ${out} is not self-contained:\n${problems
-          .slice(0, 20)
-          .map((p) => `  ${p.file}: ${p.kind} ${p.url}`)
-          .join("\n")}`,
+    const pin = pinSnapshot(opts.snapshot, opts.current);
+    try {
+      const published = await publishAtomically(
+        out,
+        async (release) => {
+          // Framework keeps loader output until the loader file changes; a new snapshot must be read again.
+          rmSync(path.join(PROJECT, "src", ".observablehq", "cache", "data"), { recursive: true, force: true });
+          log(`building the boards from ${pin.of} ...`);
+          const output = await run(process.execPath, [FRAMEWORK_BIN, "build"], frameworkEnv(pin.dir, release), opts.verbose);
+          if (output.code !== 0) {
+            throw new Error(`the site build failed (exit ${output.code}):\n${output.text.split("\n").slice(-40).join("\n")}`);
+          }
+          const failed = output.text.split("\n").filter((l) => /\berror\b/i.test(l) && !/0 errors?/.test(l));
+          if (failed.length) throw new Error(`the site build reported errors:\n${failed.slice(0, 20).join("\n")}`);
+          cpSync(path.join(pin.dir, "shards"), path.join(release, "_file", "data", "shards"), { recursive: true });
+          finishPages(release, JSON.parse(readFileSync(path.join(pin.dir, "manifest.json"), "utf8")).language ?? "en");
+          const problems = scanOffline(release);
+          if (problems.length) {
+            throw new Error(
+              `the built site in ${out} is not self-contained:\n${problems
+                .slice(0, 20)
+                .map((p) => `  ${p.file}: ${p.kind} ${p.url}`)
+                .join("\n")}`,
+            );
+          }
+        },
+        { keep: 1 },
       );
+      const { files, bytes } = du(published.release);
+      return { out, seconds: (Date.now() - t0) / 1000, files, bytes };
+    } finally {
+      pin.release();
     }
-    const { files, bytes } = du(out);
-    return { out, seconds: (Date.now() - t0) / 1000, files, bytes };
   }, log);
 }
 

@@ -1,5 +1,6 @@
 // Reading the published data in the browser: tables as {"columns": [...], "rows": [[...], ...]} to row
 // objects, and the shard files (one agent, one period) fetched by URL parameter.
+import {shardName} from "./shard-name.js";
 
 /** Row objects from a published table: {columns: ["a", "b"], rows: [[1, 3], [2, 4]]} -> [{a: 1, b: 3}, {a: 2, b: 4}]. */
 export function rowsOf(table) {
@@ -13,8 +14,7 @@ export function rowsOf(table) {
 
 /** The URL of a shard file, relative to the site's root (pages live at the root). */
 export function shardUrl(kind, key) {
-  const name = encodeURIComponent(key).replaceAll("%", "_");
-  return new URL(`_file/data/shards/${kind}/${name}.json`, new URL(".", document.baseURI)).href;
+  return new URL(`_file/data/shards/${kind}/${shardName(key)}.json`, new URL(".", document.baseURI)).href;
 }
 
 /** Fetch a shard; null when it does not exist (an unknown agent id in the URL). */

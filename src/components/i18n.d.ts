@@ -23,5 +23,6 @@ export declare function labels(language: string): {
   definition: (metric: string, english: string) => string;
   notes: (v: { notes?: string | null; notes_zh?: string | null } | undefined) => string;
   formulas: (v: Record<string, unknown>) => Array<[string, string]>;
+  source: (x: string) => string;
   locale: string;
 };

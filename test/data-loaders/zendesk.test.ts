@@ -15,7 +15,7 @@ it("loads a Zendesk CSV export onto canonical tickets", async () => {
     await loadFile(wh, { file: path.join(FIXTURE, "roster.csv"), source: "roster", mapping: loadMapping("canonical/agents") });
     const s = await loadFile(wh, { file: path.join(FIXTURE, "tickets.csv"), source: "zendesk", mapping: loadMapping("zendesk-tickets-csv") });
     expect([s.rowsRead, s.inserted, s.quarantined]).toEqual([4, 3, 1]);
-    expect(s.problems.join("\n")).toMatch(/tickets\.csv line 5, field assignee_id: unknown agent "Somebody Else": not in the roster \(matched on display_name, helpdesk_login, email, agent_id\)/);
+    expect(s.problems.join("\n")).toMatch(/tickets\.csv line 5, field assignee_id: unknown agent: not in the roster \(matched on display_name, helpdesk_login, email, agent_id\); load or fix the roster first \(got "Somebody Else"\)/);
     const rows = await wh.all<Record<string, unknown>>(
       `SELECT ticket_id, assignee_id, status, priority, channel, strftime(created_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M') AS created_utc,
          date_diff('minute', created_at, first_response_at) AS first_reply_minutes, resolved_at IS NOT NULL AS resolved, reopen_count, customer_id

@@ -2,6 +2,7 @@
  * A crafted department for model tests: a roster and tickets (and optionally CSAT responses) from inline rows, loaded
  * through the canonical mappings and scored with a scheme folder. The caller closes it with `done()`.
  */
+import { utimesSync } from "node:fs";
 import path from "node:path";
 import { ingestSources } from "../../data-loaders/ingest/ingest.ts";
 import type { FileSource } from "../../pipelines/config.ts";
@@ -26,7 +27,15 @@ export interface Department {
 
 export const GOLDEN_SCHEME = path.join(import.meta.dirname, "..", "fixtures", "golden", "scheme");
 
-export async function buildDepartment(tables: { roster: Table; tickets: Table; csat?: Table }, schemeDir = GOLDEN_SCHEME): Promise<Department> {
+/**
+ * A crafted department, loaded and scored. `exportedAt` is when the files were exported (their modification time):
+ * the sources cover the periods up to then (pipelines/models/metrics/periods.sql); without it, up to now.
+ */
+export async function buildDepartment(
+  tables: { roster: Table; tickets: Table; csat?: Table },
+  schemeDir = GOLDEN_SCHEME,
+  opts: { exportedAt?: string } = {},
+): Promise<Department> {
   const { dir, cleanup } = tempDir();
   const files: Record<string, string> = {};
   const sources: FileSource[] = [];
@@ -34,6 +43,7 @@ export async function buildDepartment(tables: { roster: Table; tickets: Table; c
     const t = tables[name];
     if (!t) continue;
     files[name] = writeFile(dir, `${name}.csv`, csv(t.header, t.rows));
+    if (opts.exportedAt) utimesSync(files[name]!, new Date(opts.exportedAt), new Date(opts.exportedAt));
     sources.push({ name, path: files[name]!, mapping });
   }
   const cfg = testConfig(dir, sources);

@@ -35,6 +35,8 @@ export interface FakeOptions {
   hangMs?: number;
   /** delay before each answer, to make runs last long enough to be killed in the middle */
   delayMs?: number;
+  /** every request waits for this before it is answered: holds a run in the middle until a test lets it go */
+  gate?: Promise<void>;
 }
 
 const BASE = Date.parse("2026-09-01T00:00:00Z");
@@ -282,9 +284,13 @@ export async function startFakeHelpdesk(opts: FakeOptions = {}): Promise<FakeHel
     res.writeHead(404).end('{"error":"not found"}');
   };
 
-  const server: Server = createServer((req, res) => {
+  const respond = (req: IncomingMessage, res: ServerResponse) => {
     if (opts.delayMs) setTimeout(() => handler(req, res), opts.delayMs);
     else handler(req, res);
+  };
+  const server: Server = createServer((req, res) => {
+    if (opts.gate) void opts.gate.then(() => respond(req, res));
+    else respond(req, res);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;

@@ -206,6 +206,20 @@ describe("the planted patterns", () => {
   });
 });
 
+describe("the tracker's quarters", () => {
+  it("calls the data's first, partial quarter 'partial quarter', and the last one 'quarter in progress'", async () => {
+    const reasons = await wh.all<{ quarter: string; reason: string }>(
+      "SELECT DISTINCT quarter, reason FROM mart.bottom_tracker WHERE scheme_id = 'support-weighted' AND quarter IN ('2025-Q4', '2026-Q4') ORDER BY quarter",
+    );
+    const start = await wh.value<string>("SELECT min(data_start)::VARCHAR FROM mart.periods");
+    expect(start > "2025-10-01").toBe(true);
+    expect(reasons).toEqual([
+      { quarter: "2025-Q4", reason: `partial quarter: the data begins on ${start}` },
+      { quarter: "2026-Q4", reason: "quarter in progress" },
+    ]);
+  });
+});
+
 describe("the proof behind each number", () => {
   it("links each indicator to exactly the inputs that made it: the counts are the metrics' samples", async () => {
     // for every agent and input set in 2026-Q3: the records linked against the sample the metric counted

@@ -67,6 +67,8 @@ describe("the shipped schemes", () => {
   it("pick the version in force for a date", () => {
     const support = loadSchemes(SCHEMES).find((s) => s.scheme.id === "support-weighted")!.scheme;
     expect(versionInForce(support, "2025-12-01")?.version).toBe("2024.1");
+    // before the first version: the first version, since the shipped schemes name no start
+    expect(versionInForce(support, "2019-03-01")?.version).toBe("2024.1");
     expect(versionInForce(support, "2026-01-01")?.version).toBe("2026.1");
     expect(versionInForce(support, "2026-07-01")?.version).toBe("2026.2");
   });

@@ -42,9 +42,15 @@ describe("publish", () => {
     }
     const shard = readFileSync(path.join(staff.dir, "shards", "agents", readdirSync(path.join(staff.dir, "shards", "agents"))[0]!), "utf8");
     expect(shard).not.toMatch(/bottom|in_bottom_group/);
-    expect(PUBLISHED_TABLES.filter((x) => x.audience === "management").map((x) => x.name)).toEqual(["bottom_group", "appeals", "tracker", "input_ids", "calibration", "rater_calibration"]);
-    // appeal reasons, the tracker, calibration and the ids behind each indicator reach the management build's files only
-    expect(readdirSync(path.join(mgmt.dir, "shards", "management")).sort()).toEqual(["appeals.json", "calibration.json", "rater_calibration.json", "tracker.json"]);
+    const lab = ["lab_simulations", "lab_agents", "lab_teams", "lab_agreement", "lab_grades", "lab_sensitivity"];
+    expect(PUBLISHED_TABLES.filter((x) => x.audience === "management").map((x) => x.name)).toEqual([
+      "bottom_group", "pending_changes_detail", "appeals", "tracker", "input_ids", "calibration", "rater_calibration", "opinion_themes", ...lab,
+    ]);
+    // appeal reasons, the tracker, calibration, the ids behind each indicator, the changes pending a reopen, the scheme
+    // lab and the themes of the staff's comments reach the management build's files only
+    expect(readdirSync(path.join(mgmt.dir, "shards", "management")).sort()).toEqual(
+      ["appeals.json", "calibration.json", "pending_changes_detail.json", "rater_calibration.json", "tracker.json", "opinion_themes.json", ...lab.map((t) => `${t}.json`)].sort(),
+    );
     // an inputs file for every agent, empty where no published period has their ids (no 404 on the agent page)
     expect(readdirSync(path.join(mgmt.dir, "shards", "inputs")).sort()).toEqual(readdirSync(path.join(mgmt.dir, "shards", "agents")).sort());
     expect(existsSync(path.join(staff.dir, "shards", "management"))).toBe(false);
@@ -57,7 +63,7 @@ describe("publish", () => {
     copyFileSync(site.warehouse, file);
     const w2 = await Warehouse.open(file, { timezone: "Asia/Shanghai" });
     try {
-      await w2.run(`INSERT INTO meta.quarantine VALUES
+      await w2.run(`INSERT INTO meta.quarantine (batch_id, source, file, target_table, record, line, field, value, reason) VALUES
         (999, 'tickets', 'x.csv', 'tickets', 1, 2, 'customer_email', 'secret.person@example.org', 'expected an email, got "secret.person@example.org"'),
         (999, 'tickets', 'x.csv', 'tickets', 2, 3, 'reopen_count', '-4', 'must be at least 0, got -4'),
         (999, 'tickets', 'x.csv', 'tickets', NULL, NULL, '(file)', NULL, 'Error: line 7 "Zhang San,13800000000" could not be parsed')`);

@@ -112,7 +112,7 @@ const BOARDS: Array<{ path: string; charts: string[]; tables: string[] }> = [
   { path: "/appeals?period=2026-Q3", charts: ["appeals-by-state"], tables: ["before-after"] },
   { path: "/tracker", charts: [], tables: [] },
   { path: "/calibration", charts: [], tables: [] },
-  { path: "/methodology", charts: ["weights", "workload-hours"], tables: ["versions", "grades", "manifests", "workload"] },
+  { path: "/methodology", charts: ["weights", "workload-hours", "opinion"], tables: ["versions", "grades", "manifests", "workload", "opinion"] },
   { path: "/status", charts: ["source-rows"], tables: ["sources", "runs"] },
 ];
 
@@ -885,6 +885,59 @@ describe("states, the named-data rule, colours, printing and the keyboard", () =
       expect(await page.locator("#observablehq-main").count()).toBe(1);
       await page.keyboard.press("Enter");
       expect(new URL(page.url()).hash).toBe("#observablehq-main");
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe("the improvement loop", () => {
+  let management: RunningSite | undefined;
+  beforeAll(async () => {
+    if (HAVE_CHROMIUM) management = await serveDir(site.distManagement, 0);
+  });
+  afterAll(async () => {
+    await management?.close();
+  });
+
+  it("management: the scheme lab shows the simulation beside the scheme in force, and the staff's opinion with its themes", async (ctx) => {
+    needBrowser(ctx);
+    const { page, problems } = await open("/lab", 'table[data-table="lab-agreement"]', () => management!.url);
+    try {
+      await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>("[data-chart]")].every((c) => c.dataset.rendered === "true"));
+      const marks = await markCounts(page);
+      expect(Object.keys(marks).sort()).toEqual(["lab-grades", "lab-opinion", "lab-rank-shift", "lab-sensitivity", "lab-teams", "lab-weights"]);
+      for (const [chart, n] of Object.entries(marks)) expect(n, `marks in chart ${chart}`).toBeGreaterThan(0);
+      expect(await page.locator('[data-value="simulation"]').textContent()).toContain("2027.1");
+      const agreement = await tableText(page, "lab-agreement");
+      expect(agreement.length).toBe(3); // header and the two simulated quarters
+      const weights = await tableText(page, "lab-weights");
+      expect(weights.find((r) => r[0] === "专业认证")).toEqual(["专业认证", "6.25", "2.50", "-3.75"]);
+      expect(await page.locator('table[data-table="lab-themes"]').count()).toBe(1);
+      expect(problems).toEqual([]);
+      expect(external).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("staff: the lab is for management; the methodology board shows the opinion survey's aggregate and withholds small groups", async (ctx) => {
+    needBrowser(ctx);
+    const lab = await open("/lab", '[data-state="management-only"]');
+    try {
+      expect(lab.problems).toEqual([]);
+    } finally {
+      await lab.page.close();
+    }
+    const { page, problems } = await open("/methodology", 'details[data-details="opinion"]');
+    try {
+      // the per-team table is folded under the chart
+      await page.locator('details[data-details="opinion"] summary').click();
+      const rows = await tableText(page, "opinion");
+      // every row is either counts of five or more, or says why it is not shown
+      for (const r of rows.slice(1)) expect(Number(r[2]) >= 5 || r[2]!.startsWith("不显示")).toBe(true);
+      expect(rows.slice(1).some((r) => r[1] === "全体答卷人")).toBe(true);
       expect(problems).toEqual([]);
     } finally {
       await page.close();

@@ -44,6 +44,11 @@ function privateValues(): Record<string, string[]> {
   }
   for (const f of filesIn("survey", /^collab-.*\.csv$/)) for (const r of csvRows(f, "gb18030")) add("collaboration comment", r["意见建议"]);
   for (const f of filesIn("survey", /^review360-.*\.csv$/)) for (const r of csvRows(f)) add("360 rater id", r["评价人编号"]);
+  for (const f of filesIn("survey", /^opinion-.*\.csv$/))
+    for (const r of csvRows(f, "gb18030")) {
+      add("opinion comment", r["3、您对考核方案的其他意见或建议"]);
+      add("survey respondent address", r["来自IP"]?.split(" ")[0]);
+    }
   return Object.fromEntries(Object.entries(v).map(([k, s]) => [k, [...s]]));
 }
 
@@ -56,9 +61,10 @@ describe("the built site", () => {
     const values = privateValues();
     // the demo data has each kind, so an empty scan means something
     expect(Object.keys(values).sort()).toEqual(
-      ["360 rater id", "collaboration comment", "csat comment", "customer email", "customer id", "customer phone", "ticket subject"].sort(),
+      ["360 rater id", "collaboration comment", "csat comment", "customer email", "customer id", "customer phone", "opinion comment", "survey respondent address", "ticket subject"].sort(),
     );
-    for (const [kind, list] of Object.entries(values)) expect(list.length, kind).toBeGreaterThan(10);
+    // the opinion survey's comments are a dozen templates
+    for (const [kind, list] of Object.entries(values)) expect(list.length, kind).toBeGreaterThan(kind === "opinion comment" ? 5 : 10);
     expect(values["360 rater id"]!.every((id) => /^RSP-[0-9A-F]+$/.test(id))).toBe(true);
     const all = Object.values(values).flat();
     // the scanner finds them where they are: in the demo files themselves

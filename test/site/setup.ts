@@ -6,7 +6,7 @@
  * final (published, window passed, acknowledged), 2026-Q3 provisional with an appeal, later months not published.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -64,7 +64,8 @@ export function appraisal(args: string[], config: string, opts: { noNetwork?: bo
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
       maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, TZ: "UTC" },
+      // the audit log is keyed; the global setup runs outside the test workers, so it sets the tests' key itself
+      env: { ...process.env, TZ: "UTC", APPRAISAL_AUDIT_KEY: process.env.APPRAISAL_AUDIT_KEY ?? "test-audit-key-0123456789abcdef" },
     });
   } catch (e) {
     const err = e as { stderr?: string };
@@ -72,8 +73,16 @@ export function appraisal(args: string[], config: string, opts: { noNetwork?: bo
   }
 }
 
-/** Test files that read the built site through `inject("site")`. */
-const SITE_TESTS = ["test/site/browser", "test/site/built", "test/publish/publish"];
+/** Test files that read the built site through `inject("site")`, found by that call in their text. */
+function siteTests(dir = path.join(ROOT, "test")): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...siteTests(file));
+    else if (e.name.endsWith(".test.ts") && readFileSync(file, "utf8").includes('inject("site")')) out.push(path.relative(ROOT, file));
+  }
+  return out;
+}
 
 /**
  * `vitest run test/x.test.ts` names its files: when none of them reads the site, the build is skipped (it takes a
@@ -81,7 +90,9 @@ const SITE_TESTS = ["test/site/browser", "test/site/built", "test/publish/publis
  */
 function siteNeeded(): boolean {
   const filters = process.argv.slice(2).filter((a) => !a.startsWith("-") && a !== "run" && /test|\.ts$|\//.test(a));
-  return filters.length === 0 || filters.some((f) => SITE_TESTS.some((t) => t.includes(f.replace(/\.test\.ts$/, "")) || f.includes(t)));
+  if (filters.length === 0) return true;
+  const tests = siteTests();
+  return filters.some((f) => tests.some((t) => t.includes(f) || f.includes(t)));
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
@@ -146,6 +157,10 @@ export default async function setup(project: TestProject): Promise<() => void> {
   appraisal(["committee", "--agent", committee.agent, "--period", committee.period, "--decision", "extend_coaching", "--members", "manager, HR, lead", "--note", committee.note], config);
   appraisal(["run"], config);
   appraisal(["publish", "--period", appeal.period, "--provisional"], config);
+  // the scheme lab: a draft that moves the certifications' weight from 25 to 10, simulated over the last two quarters
+  const draft = path.join(dir, "draft.yaml");
+  writeFileSync(draft, 'scheme: support-weighted\nversion: "2027.1"\neffective_from: 2027-01-01\nweights: { certifications: 10, training_hours: 30, skill_rating_360: 60 }\n');
+  appraisal(["simulate", "--scheme", draft, "--last", "2q"], config);
   const dist = path.join(dir, "dist");
   // the build runs with no network at all where the machine allows it (root on Linux, as in CI)
   const offline = canUnshareNetwork();

@@ -23,6 +23,8 @@ export const ZendeskTicket = z.object({
   group_id: Id.nullable().optional(),
   due_at: Time.nullable().optional(),
   via: z.object({ channel: z.union([z.string(), z.number()]) }).nullable().optional(),
+  /** closed_by_merge marks a ticket merged into another; a spam tag, one marked as spam */
+  tags: z.array(z.string()).nullable().optional(),
 });
 export type ZendeskTicket = z.infer<typeof ZendeskTicket>;
 

@@ -44,6 +44,33 @@ responded_agg as (
     from responded
     group by grouping sets ((agent_id, m), (agent_id, q), (agent_id, y))
 ),
+business_resolved_agg as (
+    -- the business-hours variants (ticket_business_times: working time on the team's schedule), where a scheme reads them
+    select resolver_id as agent_id,
+        case when grouping(m) = 0 then 'month' when grouping(q) = 0 then 'quarter' else 'year' end as period_type,
+        coalesce(m, q, y) as period,
+        count(resolution_business_hours) as resolved,
+        quantile_cont(resolution_business_hours, [0.25, 0.5, 0.75, 0.9]) as res_q,
+        det_avg(resolution_business_hours) as res_mean,
+        count(sla_met_business) as sla_n,
+        count_if(sla_met_business) as sla_ok
+    from (select resolver_id, resolution_business_hours, sla_met_business,
+              month_key(resolved_at) as m, quarter_key(resolved_at) as q, year_key(resolved_at) as y
+          from mart.ticket_business_times where resolved_at is not null and resolver_id is not null)
+    group by grouping sets ((resolver_id, m), (resolver_id, q), (resolver_id, y))
+),
+business_responded_agg as (
+    select responder_id as agent_id,
+        case when grouping(m) = 0 then 'month' when grouping(q) = 0 then 'quarter' else 'year' end as period_type,
+        coalesce(m, q, y) as period,
+        count(first_response_business_minutes) as responses,
+        quantile_cont(first_response_business_minutes, [0.25, 0.5, 0.75, 0.9]) as frt_q,
+        det_avg(first_response_business_minutes) as frt_mean
+    from (select responder_id, first_response_business_minutes,
+              month_key(first_response_at) as m, quarter_key(first_response_at) as q, year_key(first_response_at) as y
+          from mart.ticket_business_times where first_response_at is not null and responder_id is not null)
+    group by grouping sets ((responder_id, m), (responder_id, q), (responder_id, y))
+),
 complaints as (
     select complaint_agent_id as agent_id, coalesce(resolved_at, created_at) as ts
     from stg.tickets
@@ -125,7 +152,8 @@ r360_customer as (
     group by all
 ),
 counted as (
-    -- counts and sums: every active agent has a value, 0 without events
+    -- counts and sums: every active agent has a value, 0 without events, where the department has the source for the
+    -- period (source_coverage); where it has not, nobody has a value: "not measured", not 0
     select ap.period_type, ap.period, ap.agent_id, c.metric,
         coalesce(case c.metric
             when 'tickets_resolved' then r.resolved
@@ -134,8 +162,11 @@ counted as (
             when 'serious_errors' then a.serious
             else g.amount end, 0) as value
     from mart.agent_periods ap
-    cross join (values ('tickets_resolved'), ('tickets_held'), ('complaints'), ('serious_errors'),
-        ('training_hours'), ('certifications'), ('knowledge_shares'), ('proposals')) c(metric)
+    cross join (values ('tickets_resolved', 'tickets'), ('tickets_held', 'tickets'), ('complaints', 'tickets'),
+        ('serious_errors', 'quality_audits'), ('training_hours', 'trainings'), ('certifications', 'certifications'),
+        ('knowledge_shares', 'contributions'), ('proposals', 'contributions')) c(metric, source_table)
+    semi join mart.source_coverage sc
+        on sc.period_type = ap.period_type and sc.period = ap.period and sc.source_table = c.source_table and sc.measured
     left join resolved_agg r on r.period_type = ap.period_type and r.period = ap.period and r.agent_id = ap.agent_id
     left join mart.agent_tickets_held h on h.period_type = ap.period_type and h.period = ap.period and h.agent_id = ap.agent_id
     left join complaints_agg k on k.period_type = ap.period_type and k.period = ap.period and k.agent_id = ap.agent_id
@@ -191,6 +222,17 @@ union all
 select period_type, period, agent_id, metric, value, raters, null, null, null, null, null from r360_dimension
 union all
 select period_type, period, agent_id, metric, value, raters, null, null, null, null, null from r360_customer
+union all
+select period_type, period, agent_id, 'resolution_business_hours_median', res_q[2], resolved, null, null, res_q[4], res_mean,
+    median_se(res_q[1], res_q[3], resolved)
+from business_resolved_agg where resolved > 0
+union all
+select period_type, period, agent_id, 'sla_attainment_business', sla_ok / sla_n, sla_n, sla_ok, sla_n, null, null, share_se(sla_ok, sla_n)
+from business_resolved_agg where sla_n > 0
+union all
+select period_type, period, agent_id, 'first_response_business_minutes_median', frt_q[2], responses, null, null, frt_q[4], frt_mean,
+    median_se(frt_q[1], frt_q[3], responses)
+from business_responded_agg where responses > 0
 union all
 -- the workload-mix adjusted metrics (agent_workload): numerator observed, denominator expected
 select period_type, period, agent_id, 'resolution_time_vs_expected', exp(sum_log_ratio / resolved), resolved,

@@ -3,20 +3,33 @@
 -- a lower or equal score), and the bottom group: with n ranked agents (n at least the scheme's minimum), the cut is
 -- the score at position ceil(share * n) from the bottom and everyone at or below it is in the group, ties included.
 -- Agents below the minimum sample are listed, not ranked, with the reason.
-with base as (
+-- The weight an agent needs with data counts only what the department measures in the period (source_coverage): a
+-- source nobody has (no 360 reviews yet this quarter) does not make everyone unrankable.
+with measured as (
+    select i.scheme_id, i.version, c.period_type, c.period, sum(i.nominal_weight) as measured_weight
+    from scheme.indicators i
+    join mart.source_coverage c on c.source_table = i.source_table and c.measured
+    group by all
+),
+base as (
     select s.*, sp.min_tickets, sp.min_weight_present, sp.bottom_share, sp.bottom_min_population, sp.is_complete,
         ap.display_name, ap.tenure_months, ap.role,
         round(s.composite, 9) as rank_key,
-        s.enough_tickets and coalesce(s.weight_present, 0) >= sp.min_weight_present and s.composite is not null as ranked,
+        s.enough_tickets and coalesce(s.weight_present, 0) >= sp.min_weight_present * coalesce(w.needed_share, 1) and s.composite is not null as ranked,
         case
             when not s.enough_tickets then format('{} resolved tickets; ranking needs at least {} in a {}',
                 cast(s.tickets_resolved as bigint), sp.min_tickets, s.period_type)
+            when coalesce(s.weight_present, 0) < sp.min_weight_present * coalesce(w.needed_share, 1) and coalesce(w.needed_share, 1) < 1
+                then format('only {}% of the scheme''s weight has data; ranking needs {}% of the {}% the department measures',
+                    round(coalesce(s.weight_present, 0), 1), sp.min_weight_present, round(100 * coalesce(w.needed_share, 1), 1))
             when coalesce(s.weight_present, 0) < sp.min_weight_present then format('only {}% of the scheme''s weight has data; ranking needs {}%',
                 round(coalesce(s.weight_present, 0), 1), sp.min_weight_present)
         end as not_ranked_reason
     from mart.agent_scores s
     join mart.scheme_periods sp using (scheme_id, version, period_type, period)
     join mart.agent_periods ap using (period_type, period, agent_id)
+    left join (select scheme_id, version, period_type, period, cast(measured_weight as double) / 100 as needed_share from measured) w
+        using (scheme_id, version, period_type, period)
 ),
 ranked as (
     select *,

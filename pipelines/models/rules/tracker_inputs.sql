@@ -9,7 +9,7 @@ with quarters as (
     select r.scheme_id, r.version, r.period as quarter, r.agent_id, r.display_name, r.team, r.department,
         r.ranked, r.not_ranked_reason, r.composite, r.department_rank, r.department_ranked, r.bottom_cut,
         r.in_bottom_group, r.tied_at_cut, r.bottom_rule_applies, r.tenure_months,
-        p.is_complete, p.start_date, p.end_date
+        p.is_complete, p.start_date, p.end_date, p.data_start, p.as_of
     from mart.rankings r
     join mart.periods p on p.period_type = 'quarter' and p.period = r.period
     where r.period_type = 'quarter'
@@ -48,8 +48,13 @@ excluded as (
 select q.scheme_id, q.version, q.quarter, q.agent_id, q.display_name, q.team, q.department, q.composite,
     q.department_rank, q.department_ranked, q.bottom_cut, q.tied_at_cut,
     v.consecutive_quarters,
+    -- the last day of the quarter, and the working days the committee has to decide on a review flagged in it
+    cast(q.end_date - 1 as date) as quarter_last_day,
+    v.review_decision_working_days,
     coalesce(q.in_bottom_group, false) as in_bottom_group,
     case
+        -- the data's first quarter when the data begins after its first day: partial, not in progress
+        when not q.is_complete and q.start_date < q.data_start then format('partial quarter: the data begins on {}', q.data_start)
         when not q.is_complete then 'quarter in progress'
         when q.tenure_months < v.new_hire_months then format('new hire ({} months in post, the rule starts after {})', q.tenure_months, v.new_hire_months)
         when e.reason is not null then 'excluded: ' || e.reason

@@ -3,8 +3,18 @@
 -- ones (first within its dimension, then across dimensions), and its contribution to the composite.
 -- Weights are exact decimals, so their sums do not depend on the order rows arrive in.
 -- (Grouped sums joined back are much faster in DuckDB than window sums over half a million tiny partitions.)
-with scored as (
-    select v.*, i.dimension_id, i.dimension_weight, i.weight, i.nominal_weight, i.method, i.missing_policy, i.ord,
+-- An indicator whose source the department does not have for the period (source_coverage) is never scored at its
+-- floor: nobody was measured, so its weight is shared whatever the missing policy.
+with unmeasured as (
+    select v.scheme_id, v.version, v.period_type, v.period, v.indicator_id
+    from (select distinct scheme_id, version, period_type, period, indicator_id from mart.indicator_values) v
+    join scheme.indicators i using (scheme_id, version, indicator_id)
+    join mart.source_coverage c on c.period_type = v.period_type and c.period = v.period and c.source_table = i.source_table
+    where not c.measured
+),
+scored as (
+    select v.*, i.dimension_id, i.dimension_weight, i.weight, i.nominal_weight, i.method,
+        case when u.indicator_id is not null then 'redistribute' else i.missing_policy end as missing_policy, i.ord,
         p.peers,
         case
             when v.used_value is null then null
@@ -14,6 +24,7 @@ with scored as (
     from mart.indicator_values v
     join scheme.indicators i using (scheme_id, version, indicator_id)
     left join mart.indicator_percentiles p using (scheme_id, period_type, period, agent_id, indicator_id)
+    left join unmeasured u using (scheme_id, version, period_type, period, indicator_id)
 ),
 final_score as (
     select *,
@@ -30,10 +41,11 @@ present_in_dimension as (
     -- how much of each dimension's weight has a score, from a narrow second look at the same rows
     select v.scheme_id, v.period_type, v.period, v.agent_id, i.dimension_id, any_value(i.dimension_weight) as dimension_weight,
         sum(case when (v.used_value is not null and (i.method = 'target' or p.percentile_score is not null))
-                      or i.missing_policy = 'floor' then i.weight end) as dimension_present_weight
+                      or (i.missing_policy = 'floor' and u.indicator_id is null) then i.weight end) as dimension_present_weight
     from mart.indicator_values v
     join scheme.indicators i using (scheme_id, version, indicator_id)
     left join mart.indicator_percentiles p using (scheme_id, period_type, period, agent_id, indicator_id)
+    left join unmeasured u using (scheme_id, version, period_type, period, indicator_id)
     group by all
 ),
 present_dimensions as (

@@ -17,13 +17,16 @@ eligible as (
 ),
 vals as (
     select e.scheme_id, e.version, e.period_type, e.period, e.agent_id, e.department, e.tickets_resolved, e.enough_tickets,
-        i.indicator_id, i.metric, i.metric_kind, i.direction, i.method, i.adjust, i.min_sample, e.bayes_prior_weight,
+        i.indicator_id, i.metric, i.metric_kind, i.source_table as i_source, i.direction, i.method, i.adjust, i.min_sample, e.bayes_prior_weight,
         case when i.per_month then i.floor * e.months * e.active_share else i.floor end as floor_used,
         case when i.per_month then i.target * e.months * e.active_share else i.target end as target_used,
         m.value as raw_value, m.n as sample, m.numerator, m.denominator, m.p90, m.mean,
-        d.value as department_value
+        d.value as department_value,
+        sc.not_measured
     from eligible e
     join scheme.indicators i using (scheme_id, version)
+    left join mart.source_coverage sc
+        on sc.period_type = e.period_type and sc.period = e.period and sc.source_table = i.source_table and not sc.measured
     left join mart.agent_metrics m
         on m.period_type = e.period_type and m.period = e.period and m.agent_id = e.agent_id and m.metric = i.metric
     left join mart.department_metrics d
@@ -32,11 +35,16 @@ vals as (
 select scheme_id, version, period_type, period, agent_id, department, indicator_id, tickets_resolved, enough_tickets,
     raw_value, sample, numerator, denominator, p90, mean, department_value, floor_used, target_used,
     case
+        -- the department has no such source for the period: nobody is measured, the weight is shared (not floored)
+        when not_measured is not null then format('not measured: the department has no {} data for the period', case i_source
+            when 'reviews_360' then '360 review' when 'collab_survey' then 'cross-department survey' when 'quality_audits' then 'quality audit'
+            when 'csat' then 'CSAT' when 'contributions' then 'knowledge-sharing and proposal' when 'certifications' then 'certification'
+            when 'trainings' then 'training' else i_source end)
         when raw_value is null then 'no data in the period'
         when coalesce(sample, 0) < min_sample then format('sample {} is below the minimum {}', coalesce(sample, 0), min_sample)
     end as missing_reason,
     case
-        when raw_value is null or coalesce(sample, 0) < min_sample then null
+        when not_measured is not null or raw_value is null or coalesce(sample, 0) < min_sample then null
         else adjusted_value(adjust, metric_kind, direction, raw_value, sample, department_value, bayes_prior_weight)
     end as used_value
 from vals

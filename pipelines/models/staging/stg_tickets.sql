@@ -4,6 +4,8 @@
 -- Corrections of accepted appeals (meta.corrections) apply here, to the inputs: an excluded ticket no longer counts
 -- for the appellant in any role; a reattributed ticket counts for the other agent wherever it counted for the appellant.
 -- batch_id names the input batch (meta.batches) the row in force came from: the proof of a published number.
+-- Tickets deleted, marked as spam or merged into another never count; nor does a ticket whose newest version is
+-- quarantined (stg_tickets_held): it is held out until a corrected version is loaded.
 with corrections as (
     select ticket_id, arg_max(kind, correction_id) as kind, arg_max(agent_id, correction_id) as appellant,
         arg_max(to_agent_id, correction_id) as to_agent_id
@@ -20,6 +22,8 @@ credited as (
     from raw.tickets t
     left join corrections c using (ticket_id)
     where t._current
+        and t.status not in ('deleted', 'spam', 'merged')
+        and t.ticket_id not in (select ticket_id from stg.tickets_held)
 )
 select
     ticket_id,

@@ -4,16 +4,30 @@
 -- departments; not self) over the same dimensions. The team effect compares the team with the rest of the department
 -- (Welch, 95%); lenient / strict: the supervisor gap's interval lies above / below the rest's. Ratings stay
 -- aggregated over a team; no single rating and no rater id leaves the warehouse.
+-- Only ratings of groups that are shown count (mart.agent_360_groups): a team's mean over every rating, minus the
+-- shown groups of its agents, would give away a hidden group (issue 10 item 4).
 with ratings as (
-    select r.period as quarter, left(r.period, 4) as year, r.agent_id, a.team, a.department, r.rater_id, r.relation, r.score
+    select r.period as quarter, left(r.period, 4) as year, r.agent_id, a.team, a.department, r.rater_id, r.relation, r.dimension, r.score
     from stg.reviews_360 r
     join stg.agents a using (agent_id)
 ),
+rated_any as (
+    -- each rating in its quarter and in its year, where the agent's group for it is shown in that period
+    select x.* exclude (dimension) from (
+        select 'quarter' as period_type, quarter as period, * exclude (quarter, year) from ratings
+        union all
+        select 'year', year, * exclude (quarter, year) from ratings
+    ) x
+    join mart.agent_360_groups g
+        on g.period_type = x.period_type and g.period = x.period and g.agent_id = x.agent_id and g.relation = x.relation and g.dimension = x.dimension
+    where g.shown
+),
 rated as (
-    -- each rating in its quarter and in its year
-    select 'quarter' as period_type, quarter as period, * exclude (quarter, year) from ratings
-    union all
-    select 'year', year, * exclude (quarter, year) from ratings
+    -- the team the agent was in for the period (roster history), else the roster's
+    select r.period_type, r.period, r.agent_id, coalesce(ap.team, r.team) as team, coalesce(ap.department, r.department) as department,
+        r.rater_id, r.relation, r.score
+    from rated_any r
+    left join mart.agent_periods ap using (period_type, period, agent_id)
 ),
 per_agent as (
     -- each agent's mean rating per rater group, and the supervisor's gap to the others, per quarter and per year

@@ -69,17 +69,17 @@ describe("drop folder", () => {
     const cfg = config();
     const r = await ingestSources(wh, cfg);
     expect(r.errors).toEqual([]);
-    const rows = await wh.all("SELECT response_id, agent_id, score, scale, strftime(submitted_at AT TIME ZONE 'Asia/Shanghai', '%Y-%m-%d %H:%M') AS at FROM raw.csat ORDER BY response_id");
+    const rows = await wh.all("SELECT response_id, agent_id, score, scale, strftime(submitted_at AT TIME ZONE 'Asia/Shanghai', '%Y-%m-%d %H:%M') AS at FROM raw.csat WHERE NOT _bad ORDER BY response_id");
     expect(rows.filter((x) => String((x as { response_id: string }).response_id).startsWith("WJX"))).toEqual([
       { response_id: "WJX-CSAT-1", agent_id: "E1", score: 5, scale: "1-5", at: "2026-10-08 14:05" },
       { response_id: "WJX-CSAT-2", agent_id: "E2", score: 3, scale: "1-5", at: "2026-10-09 09:15" },
     ]);
     expect(rows.filter((x) => String((x as { response_id: string }).response_id).startsWith("GF-"))).toHaveLength(2);
     // the unknown agent is quarantined with file, record and reason, not dropped
-    const q = await wh.all<{ file: string; record: number; field: string; reason: string }>("SELECT file, record, field, reason FROM meta.quarantine");
+    const q = await wh.all<{ file: string; record: number; field: string; reason: string; value: string }>("SELECT file, record, field, reason, value FROM meta.quarantine");
     expect(q).toHaveLength(1);
-    expect(q[0]).toMatchObject({ record: 3, field: "agent_id" });
-    expect(q[0]!.reason).toContain('unknown agent "E9"');
+    expect(q[0]).toMatchObject({ record: 3, field: "agent_id", value: "E9" });
+    expect(q[0]!.reason).toMatch(/^unknown agent: not in the roster/);
     // the IP column (personal data) is not mapped anywhere
     expect(JSON.stringify(await wh.all("SELECT * FROM raw.csat"))).not.toContain("1.2.3.4");
     // loaded files moved to done/<date>/; the unmatched file stays, with the reason said

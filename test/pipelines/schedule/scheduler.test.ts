@@ -77,8 +77,12 @@ describe("scheduler", () => {
   });
 
   it("makes a manual run started meanwhile wait for the scheduled one", { timeout: 60_000 }, async () => {
-    fake = await startFakeHelpdesk({ tickets: 80, ratings: 0, issues: 0, pageSize: 10, delayMs: 60 });
-    const cfg = apiConfig(dir, fake.url);
+    // the scheduled job holds the lock, its fetch held at the fake helpdesk until the manual run says it waits
+    // (on a busy machine the manual run's start-up alone can outlast an ungated job)
+    let open = () => {};
+    const gate = new Promise<void>((r) => (open = r));
+    fake = await startFakeHelpdesk({ tickets: 80, ratings: 0, issues: 0, pageSize: 10, gate });
+    const cfg = apiConfig(dir, fake.url, {}, { timeout_seconds: 120 }); // a held request must not time out
     const configFile = path.join(dir, "appraisal.config.yaml");
     writeFileSync(
       configFile,
@@ -94,6 +98,8 @@ describe("scheduler", () => {
     const job = scheduled.fire(ingestJob);
     await sleep(300);
     const manual = runCli(["--config", configFile, "--wait", "60", "ingest"], { [TOKEN_ENV]: SECRET });
+    for (let t = 0; t < 600 && !/waiting for/.test(manual.output()); t++) await sleep(100);
+    open();
     const [outcome, exit] = await Promise.all([job, manual.exited]);
     expect(outcome?.ok).toBe(true);
     expect(exit.code, manual.output()).toBe(0);
@@ -107,19 +113,26 @@ describe("scheduler", () => {
     ]);
   });
 
-  it("goes on after a failed job (node-cron firing every second)", async () => {
+  it("goes on after a failed job (node-cron firing every second)", { timeout: 60_000 }, async () => {
     const cfg = {
-      ...AppConfig.parse({ timezone: TZ, warehouse: path.join(dir, "wh.duckdb"), schedule: { jobs: [{ name: "eager", cron: "* * * * * *", task: "run" }] } }),
+      ...AppConfig.parse({
+        timezone: TZ,
+        warehouse: path.join(dir, "wh.duckdb"),
+        schemes_dir: "no-such-schemes",
+        schedule: { jobs: [{ name: "eager", cron: "* * * * * *", task: "run" }] },
+      }),
       baseDir: dir,
       file: null,
     };
     const log: string[] = [];
     const s = new Scheduler(cfg, { log: (l) => log.push(l) });
     s.start();
-    await sleep(2600);
+    // the schemes folder is missing: every firing fails, is logged and recorded, and the next one still fires (on a
+    // busy machine a firing can take longer than its second: wait for two failures, up to 20 s)
+    const failures = () => log.filter((l) => /eager failed: the schemes folder .* does not exist/.test(l));
+    for (let t = 0; t < 200 && failures().length < 2; t++) await sleep(100);
     await s.stop();
-    // the schemes folder is missing: every firing fails, is logged and recorded, and the next one still fires
-    const failed = log.filter((l) => /eager failed: the schemes folder .* does not exist/.test(l));
+    const failed = failures();
     expect(failed.length, log.join("\n")).toBeGreaterThanOrEqual(2);
     expect(log[0]).toMatch(/eager \(run, '\* \* \* \* \* \*'\) next at/);
     const runs = await query<{ outcome: string; job: string }>(path.join(dir, "wh.duckdb"), "SELECT outcome, job FROM meta.runs");
