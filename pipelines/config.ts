@@ -72,6 +72,13 @@ export const AppConfig = z.object({
   schedule: Schedule.optional(),
   /** publishing the boards after a run */
   publish: Publish.optional(),
+  /** how staff appeal a published result (the agent page says so): a contact (HR, a mailbox) and/or a form's address */
+  appeals: z
+    .object({
+      contact: z.string().min(1).max(200).optional(),
+      form_url: z.url({ protocol: /^https?$/, message: "an http(s) address of the appeal form" }).optional(),
+    })
+    .optional(),
   /** telling people: WeCom, DingTalk, Feishu/Lark, Slack, email (pipelines/notify) */
   notifications: Notifications.optional(),
   /** what must hold before a period is published (pipelines/rules/blockers.ts) */
@@ -132,10 +139,22 @@ export function loadConfig(file?: string, cwd = process.cwd()): AppConfig {
   } catch (e) {
     throw new Error(`${candidate} is not valid YAML: ${(e as Error).message}`);
   }
-  const parsed = AppConfig.safeParse(raw);
+  const parsed = AppConfig.safeParse(demoUnlessSourced(raw));
   if (!parsed.success) throw new Error(formatZodError(candidate, parsed.error));
   setAuditKeyEnv(parsed.data.audit.key_env);
   return { ...parsed.data, baseDir: path.dirname(path.resolve(candidate)), file: path.resolve(candidate) };
+}
+
+/**
+ * A config file that configures no source at all (no sources, api_sources or drop_folder) and does not turn the
+ * demo off (demo_mode: false) keeps the demo department: a file with only `language: zh-CN` shows the demo in
+ * Chinese rather than "no sources are configured".
+ */
+function demoUnlessSourced(raw: unknown): unknown {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return raw;
+  const r = raw as Record<string, unknown>;
+  if ("sources" in r || "api_sources" in r || "drop_folder" in r || r.demo_mode === false) return raw;
+  return { ...r, demo_mode: true, sources: DEMO_SOURCES };
 }
 
 /** A path from the config: relative paths are relative to the config file's folder (the working folder for the demo). */

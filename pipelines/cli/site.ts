@@ -53,7 +53,8 @@ export async function ensureSnapshot(cfg: AppConfig, audience: Audience, force =
       const m = readManifest(existing);
       const run = await latestRun(wh);
       const fresh = m.run.run_id === (run?.run_id ?? null) && (m.audit_seq ?? -1) === (await auditSeq(wh));
-      if (m.format === SNAPSHOT_FORMAT && fresh && m.language === cfg.language && m.scheme.id === cfg.primary_scheme)
+      const sameAppeals = JSON.stringify(m.appeals ?? null) === JSON.stringify(cfg.appeals ?? null);
+      if (m.format === SNAPSHOT_FORMAT && fresh && m.language === cfg.language && m.scheme.id === cfg.primary_scheme && sameAppeals)
         return existing;
     }
     return (await publishWith(wh, cfg, audience)).dir;
@@ -62,7 +63,14 @@ export async function ensureSnapshot(cfg: AppConfig, audience: Audience, force =
   }
 }
 
-export async function doBuild(cfg: AppConfig, opts: { audience: Audience; out?: string; publish?: boolean; verbose?: boolean }) {
+export const Language_ = z.enum(["en", "zh-CN"], { message: "expected en or zh-CN" });
+
+export async function doBuild(
+  cfg: AppConfig,
+  opts: { audience: Audience; out?: string; publish?: boolean; verbose?: boolean; language?: AppConfig["language"] },
+) {
+  // --language overrides the config's language for this build (the snapshot is published again in that language)
+  if (opts.language) cfg = { ...cfg, language: opts.language };
   const snapshot = await ensureSnapshot(cfg, opts.audience, opts.publish);
   const out = opts.out ? path.resolve(opts.out) : defaultOut(cfg, opts.audience);
   const r = await buildSite({ snapshot, out, verbose: opts.verbose, current: () => currentSnapshot(publishedRoot(cfg), opts.audience) });
@@ -108,12 +116,19 @@ export function registerSiteCommands(program: Command, config: (cmd: Command) =>
     .description("build the boards (a static site) from the published snapshot, without serving; publishes first if needed")
     .option("--audience <audience>", `who the site is for: ${AUDIENCES.join(" | ")} (management adds management-only tables)`, "staff")
     .option("--out <dir>", "output folder (default dist/ for staff, dist-management/ for management)")
+    .option("--language <lang>", "the boards' language: en | zh-CN (default: language in the config)")
     .option("--publish", "publish a new snapshot even if the last one is current")
     .option("--verbose", "show Framework's build log")
     .action(async (opts, cmd) => {
       const cfg = config(cmd);
       const o = parse(
-        z.object({ audience: Audience_, out: z.string().optional(), publish: z.boolean().optional(), verbose: z.boolean().optional() }),
+        z.object({
+          audience: Audience_,
+          out: z.string().optional(),
+          language: Language_.optional(),
+          publish: z.boolean().optional(),
+          verbose: z.boolean().optional(),
+        }),
         opts,
         "build options",
       );

@@ -267,7 +267,7 @@ export async function simulate(wh: Warehouse, schemes: LoadedScheme[], o: Simula
           dsha: draft.sha256,
           vsha: draft.versionSha256,
           def: JSON.stringify(draft.version),
-          notes: draft.version.notes ?? null,
+          notes: (typeof draft.version.notes === "string" ? draft.version.notes : draft.version.notes?.en) ?? null,
           at,
           actor,
           sec: seconds,

@@ -16,7 +16,7 @@ export function publishedRoot(cfg: AppConfig): string {
 
 export async function publishWith(wh: Warehouse, cfg: AppConfig, audience: Audience): Promise<PublishResult> {
   const r = await publish(wh, { root: publishedRoot(cfg), audience, scheme: cfg.primary_scheme, language: cfg.language, holidays: cfg.holidays,
-    workingDay: workingDayOf(cfg.business_hours, cfg.holidays) });
+    workingDay: workingDayOf(cfg.business_hours, cfg.holidays), appeals: cfg.appeals });
   process.stderr.write(
     `published the ${audience} snapshot (${r.manifest.tables.length} tables, ${r.manifest.shards.agents} agent and ${r.manifest.shards.periods} period files) in ${r.seconds.toFixed(1)} s: ${r.dir}\n`,
   );

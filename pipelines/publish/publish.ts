@@ -22,15 +22,17 @@ import { type AuditHead, currentHead } from "../rules/audit.ts";
 import { overlay } from "../rules/frozen.ts";
 import { METRICS } from "../scheme/metrics.ts";
 import { tableJsonQuery, writeShards } from "./shards.ts";
-import { type Audience, tablesFor } from "./tables.ts";
+import { type Audience, NAMED_PERIODS, tablesFor } from "./tables.ts";
 
 // bump when the snapshot layout changes: `appraisal build` then publishes again instead of reading an old one
-export const SNAPSHOT_FORMAT = 3;
+export const SNAPSHOT_FORMAT = 4;
 
 export interface Manifest {
   format: number;
   audience: Audience;
   language: "en" | "zh-CN";
+  /** how staff appeal (config `appeals`): shown on the agent page */
+  appeals?: { contact?: string; form_url?: string } | null;
   timezone: string;
   scheme: { id: string; name_en: string; name_zh: string };
   run: { run_id: number | null; finished_at: string | null };
@@ -52,6 +54,8 @@ export interface PublishOptions {
   audience: Audience;
   scheme: string;
   language: "en" | "zh-CN";
+  /** how staff appeal (config `appeals`) */
+  appeals?: { contact?: string; form_url?: string };
   /** publish time, passed in so tests are deterministic */
   asOf?: Date;
   /** the department's holidays (config `holidays`): the due dates of the committee's reviews count working days */
@@ -124,7 +128,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
     const tables: Manifest["tables"] = [];
     for (const t of tablesFor(opts.audience)) {
       const file = path.join(tmp, "tables", `${t.name}.parquet`);
-      const sql = frozen.rewrite(t.sql.replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates).replaceAll("$review_due", reviewDue));
+      const sql = frozen.rewrite(t.sql.replaceAll("$named_periods", NAMED_PERIODS[opts.audience]).replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates).replaceAll("$review_due", reviewDue));
       try {
         await wh.run(`COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`);
       } catch (e) {
@@ -142,6 +146,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
       format: SNAPSHOT_FORMAT,
       audience: opts.audience,
       language: opts.language,
+      appeals: opts.appeals ?? null,
       timezone: wh.timezone,
       scheme: { id: opts.scheme, name_en: scheme.name_en, name_zh: scheme.name_zh },
       run: { run_id: run?.run_id ?? null, finished_at: run?.finished_at ?? null },

@@ -63,6 +63,9 @@ const INCENTIVE_COLUMNS: Col[] = [
 ];
 /** management only: the agent's bottom-20% tracker state per quarter */
 const TRACKER_COLUMNS: Col[] = [["p", "p.pi"], "state", "consecutive", "reason", "committee_decision", "committee_note", "review_since", "review_due"];
+/** the agent's own appeals and acknowledgements (no reason, evidence or decision text) */
+const APPEAL_COLUMNS: Col[] = ["period", "appeal_id", "indicator_id", "state", "filed_at", "decided_at"];
+const ACK_COLUMNS: Col[] = ["period", "acknowledged_at", "revision"];
 const PERIOD_RANKING_COLUMNS: Col[] = [
   "agent_id", "display_name", "team", "tenure_months", "tickets_resolved", "composite", "grade", "weight_present", "ranked",
   "not_ranked_reason", "department_rank", "department_ranked", "percentile", "team_rank", "team_ranked", "previous_period",
@@ -99,9 +102,11 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
   const dictJson = `{${dictParts.join(",")}}`;
   const pidx = "shard_pidx p";
   const rankings = await parts(tableJsonQuery({ from: t("rankings"), key: "agent_id", columns: RANKING_COLUMNS, orderBy: PERIOD_ORDER }));
+  // every agent of the agents table has a file, even one with no period this audience may see by name (the staff
+  // build before a publication): the agent page then says so instead of failing on a missing file
   const who = await parts(
-    `SELECT agent_id AS k, to_json(arg_max({agent_id: agent_id, display_name: display_name, team: team, department: department}, period))::VARCHAR AS j
-     FROM ${t("rankings")} GROUP BY agent_id`,
+    `SELECT agent_id AS k, to_json({agent_id: agent_id, display_name: display_name, team: team, department: department})::VARCHAR AS j
+     FROM ${t("agents")}`,
   );
   const indicators = await parts(
     tableJsonQuery({ from: `${t("indicator_scores")} s JOIN ${pidx} USING (agent_id, period) JOIN shard_dict_indicator_ids di ON di.v = s.indicator_id`, key: "s.agent_id", columns: INDICATOR_COLUMNS, orderBy: "p.pi, s.ord" }),
@@ -121,18 +126,21 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
   const incentives = await parts(
     tableJsonQuery({ from: `${t("incentives")} s JOIN ${pidx} USING (agent_id, period)`, key: "s.agent_id", columns: INCENTIVE_COLUMNS, orderBy: "p.pi" }),
   );
+  // the agent's own appeals (indicator, state, dates) and acknowledgements, by period
+  const appeals = await parts(tableJsonQuery({ from: t("agent_appeals"), key: "agent_id", columns: APPEAL_COLUMNS, orderBy: "period, appeal_id" }));
+  const acks = await parts(tableJsonQuery({ from: t("acknowledgements"), key: "agent_id", columns: ACK_COLUMNS, orderBy: "period" }));
   // management tables exist only in a management snapshot: only then do agent files and the management folder carry them
   const has = (name: string) => existsSync(path.join(dir, "tables", `${name}.parquet`));
   const tracker = has("tracker")
     ? await parts(tableJsonQuery({ from: `${t("tracker")} s JOIN ${pidx} USING (agent_id, period)`, key: "s.agent_id", columns: TRACKER_COLUMNS, orderBy: "p.pi" }))
     : null;
   const empty = (cols: Col[]) => JSON.stringify({ columns: cols.map(nameOf), rows: [] });
-  for (const [id, ranks] of rankings) {
-    const json = `{"agent":${who.get(id)},"dict":${dictJson},"periods":${ranks},"dimensions":${dimensions.get(id) ?? empty(DIMENSION_COLUMNS)},"indicators":${
+  for (const [id, agent] of who) {
+    const json = `{"agent":${agent},"dict":${dictJson},"periods":${rankings.get(id) ?? empty(RANKING_COLUMNS)},"dimensions":${dimensions.get(id) ?? empty(DIMENSION_COLUMNS)},"indicators":${
       indicators.get(id) ?? empty(INDICATOR_COLUMNS)
-    },"r360":${r360.get(id) ?? empty(R360_COLUMNS)},"incentives":${incentives.get(id) ?? empty(INCENTIVE_COLUMNS)}${
-      tracker ? `,"tracker":${tracker.get(id) ?? empty(TRACKER_COLUMNS)}` : ""
-    }}`;
+    },"r360":${r360.get(id) ?? empty(R360_COLUMNS)},"incentives":${incentives.get(id) ?? empty(INCENTIVE_COLUMNS)},"appeals":${
+      appeals.get(id) ?? empty(APPEAL_COLUMNS)
+    },"acks":${acks.get(id) ?? empty(ACK_COLUMNS)}${tracker ? `,"tracker":${tracker.get(id) ?? empty(TRACKER_COLUMNS)}` : ""}}`;
     writeFileSync(path.join(agentsDir, `${shardName(id)}.json`), json);
   }
 
@@ -150,7 +158,7 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
     mkdirSync(inputsDir, { recursive: true });
     const columns: Col[] = ["period", "input_set", "input_kind", "inputs", "ids"];
     const ids = await parts(tableJsonQuery({ from: t("input_ids"), key: "agent_id", columns, orderBy: "period, input_set" }));
-    for (const id of new Set([...rankings.keys(), ...ids.keys()])) writeFileSync(path.join(inputsDir, `${shardName(id)}.json`), ids.get(id) ?? empty(columns));
+    for (const id of new Set([...who.keys(), ...ids.keys()])) writeFileSync(path.join(inputsDir, `${shardName(id)}.json`), ids.get(id) ?? empty(columns));
   }
   for (const name of ["appeals", "tracker", "calibration", "rater_calibration", "pending_changes_detail", "opinion_themes", "lab_simulations", "lab_agents", "lab_teams", "lab_agreement", "lab_grades", "lab_sensitivity"]) {
     if (!has(name)) continue;
@@ -162,5 +170,5 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
   }
   for (const [name] of dicts) await wh.run(`DROP TABLE IF EXISTS shard_dict_${name}`);
   await wh.run("DROP TABLE IF EXISTS shard_pidx");
-  return { agents: rankings.size, periods: perPeriod.size };
+  return { agents: who.size, periods: perPeriod.size };
 }

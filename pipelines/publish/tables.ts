@@ -18,12 +18,24 @@ export interface PublishedTable {
   /**
    * DuckDB SQL over the warehouse; `$scheme` is the primary scheme id, `$period_states` the publication state of
    * each period (meta.period_states where the warehouse has it, else an empty table: every period open),
-   * `$review_due` the due dates of open reviews (pipelines/rules/review.ts)
+   * `$review_due` the due dates of open reviews (pipelines/rules/review.ts), and `$named_periods` the periods
+   * whose results this audience may see by name (NAMED_PERIODS)
    */
   sql: string;
   /** per-agent tables reach the site through the shards only; the others also as site/<name>.json */
   shardOnly?: boolean;
 }
+
+/**
+ * The named-data rule (the methodology board's "Who sees what"): the management build names agents in every period;
+ * the staff build, which everyone in the department reads, only in periods published for objection (公示,
+ * provisional or final). The per-agent tables below keep only these periods, so the staff build's files hold no
+ * agent's result for a period before its publication; aggregates (teams, department, grades) are not affected.
+ */
+export const NAMED_PERIODS: Record<Audience, string> = {
+  staff: "(select period from $period_states where scheme_id = $scheme and state in ('provisional', 'final'))",
+  management: "(select period from mart.periods)",
+};
 
 /**
  * A stored quarantine reason as it may be published: reasons written today carry no value (the value has its own
@@ -71,7 +83,7 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
       from mart.rankings r
       join mart.agent_trends t using (scheme_id, period_type, period, agent_id)
       left join mart.rank_intervals ri using (scheme_id, period_type, period, agent_id)
-      where r.scheme_id = $scheme
+      where r.scheme_id = $scheme and r.period in $named_periods
       order by r.period_type, r.period, r.ranked desc, r.department_rank, r.agent_id`,
   },
   {
@@ -92,7 +104,7 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
     about: "each agent's dimension sub-scores per period",
     sql: `
       select period_type, period, agent_id, dimension_id, dimension_weight, score, effective_weight
-      from mart.dimension_scores where scheme_id = $scheme order by period, agent_id, dimension_id`,
+      from mart.dimension_scores where scheme_id = $scheme and period in $named_periods order by period, agent_id, dimension_id`,
   },
   {
     name: "indicator_scores",
@@ -112,7 +124,7 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
         select period_type, period, agent_id, indicator_id, sum(inputs) as inputs
         from mart.indicator_input_counts where scheme_id = $scheme group by all
       ) c on c.period_type = s.period_type and c.period = s.period and c.agent_id = s.agent_id and c.indicator_id = s.indicator_id
-      where s.scheme_id = $scheme order by s.period, s.agent_id, s.ord`,
+      where s.scheme_id = $scheme and s.period in $named_periods order by s.period, s.agent_id, s.ord`,
   },
   {
     name: "agent_360_groups",
@@ -121,7 +133,7 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
     about: "360 means per agent, period, rater group and dimension; only groups that may be shown, never a rater",
     sql: `
       select period_type, period, agent_id, relation, dimension, raters, mean_score
-      from mart.agent_360_groups where shown order by period, agent_id, relation, dimension`,
+      from mart.agent_360_groups where shown and period in $named_periods order by period, agent_id, relation, dimension`,
   },
   {
     name: "team_scores",
@@ -193,7 +205,7 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
     sql: `
       select scheme_id, scheme_name_en, scheme_name_zh, version, sha256, effective_from::varchar as effective_from,
         effective_to::varchar as effective_to, period_types, missing_policy, bayes_prior_weight,
-        min_tickets_month, min_tickets_quarter, min_tickets_year, min_weight_present, bottom_share, bottom_min_population, notes
+        min_tickets_month, min_tickets_quarter, min_tickets_year, min_weight_present, bottom_share, bottom_min_population, notes, notes_zh
       from scheme.versions where scheme_id = $scheme order by effective_from`,
   },
   {
@@ -343,7 +355,25 @@ export const PUBLISHED_TABLES: PublishedTable[] = [
     about: "per agent and period: bonus eligibility, promotion priority, training offer, honours, from the scheme's rules",
     sql: `
       select period_type, period, agent_id, bonus_eligible, periods_on_target, promotion_priority, training_offer, honours
-      from mart.incentives where scheme_id = $scheme order by period, agent_id`,
+      from mart.incentives where scheme_id = $scheme and period in $named_periods order by period, agent_id`,
+  },
+  {
+    name: "agent_appeals",
+    audience: "staff",
+    shardOnly: true,
+    about: "each agent's own appeals (agent page): indicator, state and dates; never the reason, evidence or decision text",
+    sql: `
+      select period, agent_id, appeal_id, indicator_id, state, strftime(filed_at, '%Y-%m-%d') as filed_at, strftime(decided_at, '%Y-%m-%d') as decided_at
+      from meta.appeals where scheme_id = $scheme and period in $named_periods order by period, agent_id, appeal_id`,
+  },
+  {
+    name: "acknowledgements",
+    audience: "staff",
+    shardOnly: true,
+    about: "each agent's acknowledgement (双向确认) of a published period: the date and the revision acknowledged",
+    sql: `
+      select period, agent_id, strftime(acknowledged_at, '%Y-%m-%d') as acknowledged_at, revision
+      from meta.acknowledgements where scheme_id = $scheme and period in $named_periods order by period, agent_id`,
   },
   {
     name: "manifests",

@@ -137,7 +137,8 @@ export const SchemeVersion = z
   .object({
     version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a version like 2026.1"),
     effective_from: z.iso.date().refine(isFirstOfMonth, "a version takes effect on the first day of a month, like 2026-01-01"),
-    notes: z.string().optional(),
+    /** what changed in this version, for the methodology board: a sentence, or {en, zh-CN} */
+    notes: z.union([z.string(), Label]).optional(),
     dimensions: z.array(Dimension).min(1),
     grades: z.array(Grade).min(1),
     /** a missing indicator: its weight shared among the present ones (disclosed), or scored at its floor */

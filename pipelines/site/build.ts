@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build as esbuild } from "esbuild";
+import { labels } from "../../src/components/i18n.js";
 import { pinSnapshot } from "../publish/publish.ts";
 import { publishAtomically } from "../schedule/publish.ts";
 import { scanOffline } from "./scan.ts";
@@ -162,6 +163,7 @@ export async function buildSite(opts: {
           const failed = output.text.split("\n").filter((l) => /\berror\b/i.test(l) && !/0 errors?/.test(l));
           if (failed.length) throw new Error(`the site build reported errors:\n${failed.slice(0, 20).join("\n")}`);
           cpSync(path.join(pin.dir, "shards"), path.join(release, "_file", "data", "shards"), { recursive: true });
+          finishPages(release, JSON.parse(readFileSync(path.join(pin.dir, "manifest.json"), "utf8")).language ?? "en");
           const problems = scanOffline(release);
           if (problems.length) {
             throw new Error(
@@ -180,6 +182,24 @@ export async function buildSite(opts: {
       pin.release();
     }
   }, log);
+}
+
+/**
+ * What Framework 1.13 cannot write into its pages: `<html lang="...">` (screen readers pick their voice by it, and
+ * browsers the Chinese rather than the Japanese forms of Han characters) and a skip link before the sidebar, the
+ * first thing a keyboard reaches, to the board's content.
+ */
+export function finishPages(dir: string, language: string): void {
+  const { L } = labels(language);
+  const skip = `<a class="skip-link" href="#observablehq-main">${L.skipToContent}</a>`;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isFile() || !e.name.endsWith(".html")) continue;
+    const file = path.join(dir, e.name);
+    const html = readFileSync(file, "utf8");
+    let next = html.replace(/<html(\s+lang="[^"]*")?>/, `<html lang="${language}">`);
+    if (!next.includes('class="skip-link"')) next = next.replace(/<body([^>]*)>/, `<body$1>\n${skip}`);
+    if (next !== html) writeFileSync(file, next);
+  }
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, verbose = false): Promise<{ code: number; text: string }> {

@@ -1,5 +1,7 @@
 // Number formats, shared by every board so that a number reads the same everywhere and the same as
-// `appraisal explain` prints it (integers as they are, others with a fixed number of decimals).
+// `appraisal explain` prints it (integers as they are, others with a fixed number of decimals). Words and units
+// come from the catalogue (i18n.js).
+import { labels } from "./i18n.js";
 
 export function fmt(x, digits = 2) {
   if (x === null || x === undefined || Number.isNaN(x)) return "-";
@@ -18,30 +20,39 @@ export function pct(x, digits = 1) {
   return `${(100 * x).toFixed(digits)}%`;
 }
 
-const UNITS_ZH = {
-  tickets: "张工单",
-  hours: "小时",
-  minutes: "分钟",
-  certificates: "个认证",
-  items: "项",
-  proposals: "条建议",
-  complaints: "次投诉",
-  audits: "次审核",
-  points: "分",
-};
+/**
+ * A metric's value as a reader reads it: a share as a percentage, a ratio as "0.87×", times and counts with their unit
+ * in the build's language (`t` is labels(lang), or a language code).
+ */
+export function formatValue(v, metricKind, unit, t = "en") {
+  if (v === null || v === undefined || Number.isNaN(v)) return "-";
+  const { unit: u } = typeof t === "string" ? labels(t) : t;
+  switch (metricKind) {
+    case "proportion":
+      return pct(v);
+    case "ratio":
+      return `${fmt(v, 3)}×`;
+    case "rate100":
+      return `${fmt(v)} ${u("per 100 tickets")}`.trim();
+    default: {
+      const w = unit ? u(unit) : "";
+      return w ? `${fmt(v)} ${w}` : fmt(v);
+    }
+  }
+}
 
 /**
  * The sentence naming the raw inputs behind an indicator's value: in English the same words as
- * `appraisal explain`, in Chinese the same numbers in Chinese words.
+ * `appraisal explain`, in Chinese the same numbers in Chinese words. `t` is labels(lang) (units from the catalogue).
  */
-export function describeInputs(i, metricKind, unit, lang = "en", observed = "observed") {
+export function describeInputs(i, metricKind, unit, lang = "en", observed = "observed", t = labels(lang)) {
   const zh = lang === "zh-CN";
   if (i.raw_value === null || i.raw_value === undefined) return zh ? "无数据" : "no data";
-  const u = zh ? (UNITS_ZH[unit] ?? unit) : unit;
+  const u = t.unit(unit);
   switch (metricKind) {
     case "count":
     case "sum":
-      return zh ? `${fmt(i.raw_value)} ${u}` : `${fmt(i.raw_value)} ${u}`;
+      return `${fmt(i.raw_value)} ${u}`;
     case "proportion":
       return zh
         ? `${fmt(i.denominator, 0)} 中 ${fmt(i.numerator, 0)} = ${(100 * i.raw_value).toFixed(1)}%`
@@ -52,7 +63,7 @@ export function describeInputs(i, metricKind, unit, lang = "en", observed = "obs
         : `${fmt(i.numerator, 0)} in ${fmt(i.denominator, 0)} resolved = ${fmt(i.raw_value)} per 100`;
     case "median":
       return zh
-        ? `${fmt(i.sample, 0)} 个的中位数：${fmt(i.raw_value)} ${u}（p90 ${fmt(i.p90)}，均值 ${fmt(i.mean)}）`
+        ? `${fmt(i.sample, 0)} 个的中位数：${fmt(i.raw_value)} ${u}（90 分位 ${fmt(i.p90)}，均值 ${fmt(i.mean)}）`
         : `median of ${fmt(i.sample, 0)}: ${fmt(i.raw_value)} ${u} (p90 ${fmt(i.p90)}, mean ${fmt(i.mean)})`;
     case "mean":
       return zh ? `${fmt(i.sample, 0)} 个的均值：${fmt(i.raw_value)}` : `mean of ${fmt(i.sample, 0)}: ${fmt(i.raw_value)}`;

@@ -49,14 +49,14 @@ export function pendingNotice(period, pendingRows, ctx, {detail = null, indicato
       <div><span class="big" data-value="pending-figures">${p.figures}</span> ${L.pendingFigures}</div>
       <div><span class="big" data-value="pending-agents">${p.agents}</span> ${L.pendingAgents}</div>
     </div>
-    <p>${L.pendingKinds}: ${kinds}</p>
+    <p>${L.pendingKinds}${L.colon}${kinds}</p>
     <p class="muted">${p.state === "final" ? L.pendingFinal : L.pendingProvisional} (${L.revision} ${p.revision})</p>
     ${rows.length ? htmlTable(rows, [
-      {key: "display_name", label: L.name},
-      {key: "agent_id", label: "ID"},
+      {key: "display_name", label: L.name, kind: "name"},
+      {key: "agent_id", label: L.agentId, kind: "id"},
       {key: "figure", label: L.figure, format: (v) => figureLabel(v, ctx, indicators, dimensions)},
       {key: "old", label: L.publishedValue, align: "right"},
       {key: "new", label: L.latestRun, align: "right"}
-    ], {name: "pending-changes"}) : ""}
+    ], {name: "pending-changes", caption: L.pendingCaption(period)}) : ""}
   </div>`;
 }

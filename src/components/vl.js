@@ -1,22 +1,122 @@
 // Vega-Lite charts through vega-embed, bundled from node_modules (nothing is fetched). SVG rendering, so the
 // marks are elements a browser test can count; no actions menu (it would link to an online editor).
+//
+// Every chart is a <figure> with its summary in words as the caption: what a screen reader reads, what a printout
+// keeps, and a sentence everyone can check the picture against. The chart fits the width it is given, legends and
+// axis titles included (autosize fit-x), so it never makes the page wider than its column; on a narrow screen the
+// legend goes under the chart. Vega's own ARIA texts (raw field names, in English) are off: the caption says it.
 import embed from "vega-embed";
 
-const CONFIG = {
-  font: "system-ui, -apple-system, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
-  view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 11, grid: true, gridOpacity: 0.5 },
-  legend: { labelFontSize: 11, titleFontSize: 11 },
-};
+const FONT = "system-ui, -apple-system, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
-/** Render a Vega-Lite spec into a new element; `name` marks it for tests and styling. */
-export async function chart(spec, { name, width = 640 } = {}) {
-  const el = document.createElement("div");
-  el.className = "chart";
-  if (name) el.dataset.chart = name;
-  const full = { $schema: undefined, width: Math.max(200, Math.min(width, 960) - 120), config: CONFIG, ...spec };
-  if (spec.facet || spec.hconcat || spec.vconcat || spec.width === null) delete full.width;
-  const result = await embed(el, full, { actions: false, renderer: "svg" });
-  el.dataset.rendered = String(result.view.scenegraph().root.items.length > 0);
-  return el;
+const config = (narrow, width) => ({
+  font: FONT,
+  aria: false,
+  view: { stroke: null },
+  axis: { labelFontSize: 11, titleFontSize: 11, grid: true, gridOpacity: 0.5, labelLimit: 260 },
+  // the y axis's title reads across, above the axis (a Chinese title turned on its side reads badly)
+  // about one number every 90 px along a quantitative x axis (a tick every point crowds a narrow chart)
+  axisXQuantitative: { tickCount: Math.max(3, Math.round(width / 90)) },
+  axisY: { titleAngle: 0, titleAnchor: "end", titleAlign: "left", titleBaseline: "bottom", titleX: 0, titleY: -8 },
+  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 220, ...(narrow ? { orient: "bottom", direction: "horizontal", columns: 2 } : {}) },
+  // an axis title never truncated into "..."
+  title: { fontSize: 12 },
+});
+
+/**
+ * Render a Vega-Lite spec into a new figure. `name` marks it for tests and styling; `summary` (required) says what
+ * the chart shows in a sentence or two; `key` is an optional element explaining marks that have no legend.
+ */
+export async function chart(spec, { name, width = 640, summary, key } = {}) {
+  if (!summary) throw new Error(`chart ${name ?? ""} has no summary: every chart says what it shows in words`);
+  const figure = document.createElement("figure");
+  figure.className = "chart";
+  if (name) figure.dataset.chart = name;
+  const view = document.createElement("div");
+  view.className = "chart-view";
+  // the caption carries the chart's content for assistive technology; the drawing itself is skipped
+  view.setAttribute("aria-hidden", "true");
+  const available = Math.max(240, Math.floor(width));
+  const narrow = available < 560;
+  // description: the drawing's own label (Vega writes "Vega visualization" otherwise)
+  const full = { $schema: undefined, width: available, autosize: { type: "fit-x", contains: "padding" }, config: config(narrow, available), description: summary, ...spec };
+  if (spec.facet || spec.hconcat || spec.vconcat || spec.width === null) {
+    delete full.width;
+    delete full.autosize;
+  }
+  fitTitles(full, available);
+  figure.appendChild(view);
+  if (key) figure.appendChild(key);
+  const caption = document.createElement("figcaption");
+  caption.className = "chart-summary";
+  caption.textContent = summary;
+  figure.appendChild(caption);
+  const result = await embed(view, full, { actions: false, renderer: "svg", tooltip: { theme: "light" } });
+  figure.dataset.rendered = String(result.view.scenegraph().root.items.length > 0);
+  return figure;
+}
+
+/**
+ * Axis labels broken into lines to fit `room` pixels: Chinese by characters, other text at spaces. Returns a Vega
+ * labelExpr (a lookup of each label's lines) for labels that would otherwise be cut or turned on their side.
+ */
+export function wrapLabels(labels, room, fontSize = 11) {
+  const perLine = Math.max(2, Math.floor(room / fontSize));
+  const lines = (label) => {
+    const s = String(label);
+    if (/\s/.test(s)) {
+      const out = [];
+      for (const w of s.split(/\s+/)) {
+        if (out.length && (out.at(-1) + " " + w).length * fontSize * 0.55 <= room) out[out.length - 1] += ` ${w}`;
+        else out.push(w);
+      }
+      return out;
+    }
+    const out = [];
+    for (let i = 0; i < s.length; i += perLine) out.push(s.slice(i, i + perLine));
+    return out;
+  };
+  const table = Object.fromEntries(labels.map((l) => [l, lines(l)]));
+  return `(${JSON.stringify(table)})[datum.label] || datum.label`;
+}
+
+/**
+ * Axis titles longer than the chart is wide, broken into lines (Vega draws an array as lines) rather than cut off at
+ * the chart's edge: words at spaces, Chinese between characters.
+ */
+function fitTitles(spec, width) {
+  const perLine = Math.max(12, Math.floor((width - 60) / 6.5));
+  const lines = (t) => {
+    if (typeof t !== "string" || t.length <= perLine) return t;
+    const out = [];
+    if (/\s/.test(t)) {
+      for (const w of t.split(/\s+/)) {
+        if (out.length && out.at(-1).length + 1 + w.length <= perLine) out[out.length - 1] += ` ${w}`;
+        else out.push(w);
+      }
+    } else for (let i = 0; i < t.length; i += Math.floor(perLine / 2)) out.push(t.slice(i, i + Math.floor(perLine / 2)));
+    return out;
+  };
+  const visit = (s) => {
+    if (!s || typeof s !== "object") return;
+    for (const channel of ["x", "y"]) if (s.encoding?.[channel]?.title) s.encoding[channel].title = lines(s.encoding[channel].title);
+    for (const layer of s.layer ?? []) visit(layer);
+  };
+  visit(spec);
+}
+
+/** A key for marks without a legend: [{swatch: "line" | "dash" | "tick" | "dot" | "bar", colour, label}]. */
+export function chartKey(items) {
+  const ul = document.createElement("ul");
+  ul.className = "chart-key";
+  for (const item of items) {
+    const li = document.createElement("li");
+    const sw = document.createElement("span");
+    sw.className = `swatch ${item.swatch}`;
+    sw.style.setProperty("--swatch", item.colour ?? "currentColor");
+    sw.setAttribute("aria-hidden", "true");
+    li.append(sw, document.createTextNode(item.label));
+    ul.appendChild(li);
+  }
+  return ul;
 }

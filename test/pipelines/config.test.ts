@@ -26,6 +26,17 @@ describe("config", () => {
     expect(cfg.schedule).toBeUndefined();
   });
 
+  it("keeps the demo department when a config file only sets the language (no source configured)", () => {
+    const cfg = load("language: zh-CN\n")();
+    expect(cfg.language).toBe("zh-CN");
+    expect(cfg.demo_mode).toBe(true);
+    expect(cfg.sources.map((s) => s.name)).toContain("tickets");
+    // configuring a source, or turning the demo off, means the file's own sources
+    expect(load("language: zh-CN\ndemo_mode: false\n")().sources).toEqual([]);
+    const own = load("language: zh-CN\nsources:\n  - { name: csat, path: x.csv, mapping: canonical/csat }\n")();
+    expect([own.demo_mode, own.sources.map((s) => s.name)]).toEqual([false, ["csat"]]);
+  });
+
   it("reads API sources, the drop folder, the schedule and publish with their defaults", () => {
     const cfg = load(`
 api_sources:

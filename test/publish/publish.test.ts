@@ -87,9 +87,10 @@ describe("publish", () => {
       return new Map(t.rows.map((r) => [r[col("period")] as string, { state: r[col("publication_state")], deadline: r[col("appeal_deadline")] }]));
     };
     const before = periodsOf((await publish(wh, { root: path.join(t.dir, "states0"), audience: "staff", scheme: "support-weighted", language: "en" })).dir);
-    // the test department published 2026-Q3 for objection (twice, after an appeal); the rest is open
+    // the test department published 2026-Q3 for objection (twice, after an appeal) and took 2026-Q2 to final; the rest is open
     expect(before.get("2026-Q3")?.state).toBe("provisional");
-    expect(new Set([...before.entries()].filter(([p]) => p !== "2026-Q3").map(([, v]) => v.state))).toEqual(new Set(["open"]));
+    expect(before.get(site.final.period)?.state).toBe("final");
+    expect(new Set([...before.entries()].filter(([p]) => p !== "2026-Q3" && p !== site.final.period).map(([, v]) => v.state))).toEqual(new Set(["open"]));
     const file = path.join(t.dir, "states.duckdb");
     copyFileSync(site.warehouse, file);
     const w2 = await Warehouse.open(file, { timezone: "Asia/Shanghai" });

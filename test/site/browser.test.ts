@@ -10,6 +10,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import { type RunningSite, serveDir } from "../../pipelines/site/serve.ts";
 // @ts-expect-error: a browser module without types
+import { gradeScale } from "../../src/components/colours.js";
+// @ts-expect-error: a browser module without types
 import { escapeCell } from "../../src/components/table.js";
 import { appraisal } from "./setup.ts";
 
@@ -114,27 +116,172 @@ const BOARDS: Array<{ path: string; charts: string[]; tables: string[] }> = [
   { path: "/status", charts: ["source-rows"], tables: ["sources", "runs"] },
 ];
 
-describe("the boards in Chromium", () => {
-  it.for(BOARDS)("$path renders: no console error, no failed request, marks in every chart", async (board, ctx) => {
-    needBrowser(ctx);
-    const { page, problems } = await open(board.path);
-    try {
-      const marks = await markCounts(page);
-      expect(Object.keys(marks).sort()).toEqual([...board.charts].sort());
-      for (const [chart, n] of Object.entries(marks)) expect(n, `marks in chart ${chart}`).toBeGreaterThan(0);
-      for (const t of board.tables) expect(await page.locator(`table[data-table="${t}"]`).count(), `table ${t}`).toBe(1);
-      // the period selector is on every board
-      expect(await page.locator(".period-select select").count()).toBe(1);
-      expect(problems).toEqual([]);
-      expect(external).toEqual([]);
-    } finally {
-      await page.close();
+/** The management build's own boards (the rest are the staff build's, already checked there). */
+const MANAGEMENT_BOARDS: typeof BOARDS = [
+  { path: "/tracker?period=2026-Q3", charts: ["tracker-states"], tables: ["tracker"] },
+  { path: "/calibration?period=2026-Q3", charts: ["team-distribution", "team-effect", "supervisor-gap"], tables: ["calibration", "rater-calibration"] },
+  { path: `/agent?id=${site?.appeal.agent}&period=2026-Q3`, charts: ["agent-history", "agent-indicator-history"], tables: ["indicators-work_completion"] },
+  { path: "/appeals?period=2026-Q3", charts: ["appeals-by-state"], tables: ["before-after", "appeals"] },
+];
+
+/** Resize the page and wait until every chart has been drawn again for the new width. */
+async function resize(page: Page, width: number): Promise<void> {
+  await page.$$eval("[data-chart]", (els) => {
+    for (const e of els) e.setAttribute("data-stale", "");
+  });
+  await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
+  await page.waitForFunction(() => document.querySelectorAll("[data-chart][data-stale]").length === 0, null, { timeout: 15_000 });
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>("[data-chart]")].every((c) => c.dataset.rendered === "true"));
+  // the sticky columns' offsets follow a resize observer
+  await page.waitForTimeout(100);
+}
+
+/** How wide the page is: more than the viewport means the reader scrolls the whole page sideways. */
+const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+/**
+ * Cells of name, team, id and rank columns whose text takes more than one line; and their headers broken inside a
+ * word (a header may break between its words: "Rank, 95% / interval", never "排/名").
+ */
+const wrappedCells = (page: Page) =>
+  page.evaluate(() => {
+    const bad: string[] = [];
+    for (const cell of document.querySelectorAll<HTMLElement>(
+      'table.board-table [data-kind="name"], table.board-table [data-kind="team"], table.board-table [data-kind="id"], table.board-table [data-kind="rank"]',
+    )) {
+      if (!cell.checkVisibility() || !cell.textContent?.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      const tops = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0).map((r) => r.top).sort((a, b) => a - b);
+      const lines = tops.filter((t, i) => i === 0 || t - tops[i - 1]! > 4).length;
+      const allowed = cell.closest("thead") ? (cell.textContent ?? "").trim().split(/\s+/).length : 1;
+      if (lines > allowed) bad.push(`${cell.closest("table")?.dataset.table} ${cell.dataset.key}: ${cell.textContent} (${lines} lines)`);
     }
+    return bad.slice(0, 10);
   });
 
-  it("rankings: filtering by team and changing the period change the table", async (ctx) => {
+/** Charts without a text summary (what a screen reader reads, and what a printout keeps). */
+const chartsWithoutSummary = (page: Page) =>
+  page.$$eval("[data-chart]", (els) =>
+    els.filter((e) => (e.querySelector("figcaption.chart-summary")?.textContent ?? "").trim().length < 10).map((e) => (e as HTMLElement).dataset.chart),
+  );
+
+/** Tables without a caption, a column header without scope="col", or a body row without a row header. */
+const tablesWithoutCaptionOrScopes = (page: Page) =>
+  page.$$eval("table.board-table", (tables) =>
+    tables.flatMap((t) => {
+      const table = t as HTMLTableElement;
+      const name = table.dataset.table;
+      const out: string[] = [];
+      if (!table.caption?.textContent?.trim()) out.push(`${name}: no caption`);
+      if ([...table.tHead!.querySelectorAll("th")].some((th) => th.getAttribute("scope") !== "col")) out.push(`${name}: a column header without scope`);
+      for (const tr of table.tBodies[0]!.rows)
+        if (!tr.classList.contains("details-row") && !tr.classList.contains("no-rows") && !tr.querySelector('th[scope="row"]')) out.push(`${name}: a row without a row header`);
+      return out.slice(0, 3);
+    }),
+  );
+
+/**
+ * Latin-script words a reader of the Chinese board sees: every rendered text (SVG text of the charts included), the
+ * options of the selectors, labels for assistive technology (aria-label, title, placeholder) and the page's title,
+ * after revealing the technical columns and every disclosure. Allowed: names, ids and units (ALLOWED_LATIN), and
+ * whatever sits in an element marked translate="no" (hashes, record ids, a raw manifest, metric ids, commands).
+ */
+const ALLOWED_LATIN = [
+  /^E\d+$/, // agent ids
+  /^[A-E]$/, // grade letters
+  /^(SLA|CSV|UTC)$/, // units and formats
+  /^Alt-[A-Z]$/, // a key on the keyboard (the menu's shortcut)
+];
+async function latinWords(page: Page): Promise<string[]> {
+  await page.$$eval("button.technical-toggle[aria-expanded=false]", (bs) => {
+    for (const b of bs) (b as HTMLButtonElement).click();
+  });
+  await page.$$eval("details:not([open])", (ds) => {
+    for (const d of ds) (d as HTMLDetailsElement).open = true;
+  });
+  const texts = await page.evaluate(() => {
+    const out: string[] = [document.title];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el.closest('[translate="no"], script, style, noscript, option')) continue;
+      if (!el.checkVisibility()) continue;
+      out.push(n.textContent ?? "");
+    }
+    for (const el of document.querySelectorAll("[aria-label], [title], [placeholder]"))
+      if (!el.closest('[translate="no"]')) for (const a of ["aria-label", "title", "placeholder"]) out.push(el.getAttribute(a) ?? "");
+    for (const o of document.querySelectorAll("option")) out.push(o.textContent ?? "");
+    return out;
+  });
+  const words = new Set<string>();
+  for (const text of texts)
+    for (const w of text.replace(/\b\d{4}-(Q[1-4]|\d{2})\b/g, " ").match(/[A-Za-z][A-Za-z0-9_.-]*/g) ?? [])
+      if (!ALLOWED_LATIN.some((re) => re.test(w))) words.add(`${w} (in "${text.trim().slice(0, 80)}")`);
+  return [...words].slice(0, 20);
+}
+
+/** The builds the setup made: the staff build in Chinese and in English, the management build in Chinese. */
+interface Build {
+  name: string;
+  lang: "zh-CN" | "en";
+  base: () => string;
+  boards: typeof BOARDS;
+}
+const servers: Record<string, RunningSite> = {};
+const BUILDS: Build[] = [
+  { name: "staff zh-CN", lang: "zh-CN", base: () => served!.url, boards: BOARDS },
+  { name: "staff en", lang: "en", base: () => servers.en!.url, boards: BOARDS },
+  { name: "management zh-CN", lang: "zh-CN", base: () => servers.management!.url, boards: MANAGEMENT_BOARDS },
+];
+
+describe("every board at 1400 and 390 px, in Chinese and in English", () => {
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) return;
+    servers.en = await serveDir(site.distEn, 0);
+    servers.management = await serveDir(site.distManagement, 0);
+  });
+  afterAll(async () => {
+    await servers.en?.close();
+    await servers.management?.close();
+  });
+
+  // one page load per board and build: checked at 1400 px, then resized to 390 px (the charts redraw for the width)
+  // and checked again
+  it.for(BUILDS.flatMap((build) => build.boards.map((board) => ({ build, board, label: `${build.name} ${board.path}` }))))(
+    "$label: renders, fits at 1400 and 390 px, every chart has a summary, every table a caption",
+    async ({ build, board }, ctx) => {
+      needBrowser(ctx);
+      const { page, problems } = await open(board.path, "main h1", build.base);
+      try {
+        for (const width of [1400, 390]) {
+          if (width !== 1400) await resize(page, width);
+          const marks = await markCounts(page);
+          expect(Object.keys(marks).sort(), `charts at ${width}`).toEqual([...board.charts].sort());
+          for (const [chart, n] of Object.entries(marks)) expect(n, `marks in chart ${chart} at ${width}`).toBeGreaterThan(0);
+          for (const t of board.tables) expect(await page.locator(`table[data-table="${t}"]`).count(), `table ${t}`).toBe(1);
+          // the period selector is on every board
+          expect(await page.locator(".period-select select").count()).toBe(1);
+          expect(await pageWidth(page), `page width at ${width}`).toBeLessThanOrEqual(width);
+          expect(await wrappedCells(page), `cells of names, teams, ids and ranks on more than one line at ${width}`).toEqual([]);
+          expect(await chartsWithoutSummary(page)).toEqual([]);
+          expect(await tablesWithoutCaptionOrScopes(page)).toEqual([]);
+          if (build.lang === "zh-CN") expect(await latinWords(page), `Latin-script words on the Chinese board at ${width}`).toEqual([]);
+        }
+        expect(await page.getAttribute("html", "lang")).toBe(build.lang);
+        expect(problems).toEqual([]);
+        expect(external).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    },
+  );
+});
+
+describe("the boards in Chromium", () => {
+  it("rankings: the team filter and the period are in the URL; Back returns to the previous period; search and sort", async (ctx) => {
     needBrowser(ctx);
-    const { page, problems } = await open("/rankings", 'table[data-table="rankings"]');
+    const { page, problems } = await open("/rankings?period=2026-Q3", 'table[data-table="rankings"]');
     try {
       const before = await tableText(page, "rankings");
       const teamCol = before[0]!.indexOf("团队");
@@ -145,13 +292,67 @@ describe("the boards in Chromium", () => {
       const after = await tableText(page, "rankings");
       expect(after.length).toBeLessThan(before.length);
       expect(after.slice(1).every((r) => r[teamCol] === teams[0])).toBe(true);
-      // another period: other rows, and the URL carries it for the next board
+      expect(new URL(page.url()).searchParams.get("team")).toBe(teams[0]);
+      // another period (published too): other rows, the team kept, and the URL carries it for the next board
       const period = select(page, "考核期");
-      const label = (await period.locator("option").allTextContents()).find((o) => o.startsWith("2026-09 "));
+      const label = (await period.locator("option").allTextContents()).find((o) => o.startsWith("2026-Q2 "));
       await period.selectOption({ label: label! });
-      await page.waitForFunction(() => location.search.includes("period=2026-09"));
+      await page.waitForFunction(() => location.search.includes("period=2026-Q2"));
       await page.waitForFunction((old) => JSON.stringify([...document.querySelectorAll('table[data-table="rankings"] td')].map((td) => td.textContent)) !== old,
         JSON.stringify(after.slice(1).flat()));
+      const q2 = await tableText(page, "rankings");
+      expect(q2.length).toBeGreaterThan(1);
+      expect(q2.slice(1).every((r) => r[teamCol] === teams[0])).toBe(true);
+      expect(await page.locator('#observablehq-sidebar a[href*="period=2026-Q2"]').count()).toBeGreaterThan(3);
+      // Back: the previous period again, in the selector, the URL and the table
+      await page.goBack();
+      await page.waitForFunction(() => new URLSearchParams(location.search).get("period") === "2026-Q3");
+      await page.waitForFunction(() => (document.querySelector(".period-select select") as HTMLSelectElement).selectedOptions[0]?.textContent?.startsWith("2026-Q3 "));
+      await page.waitForFunction((rows) => document.querySelector('table[data-table="rankings"]')?.getAttribute("data-rows") === rows, String(after.length - 1));
+      expect(await tableText(page, "rankings")).toEqual(after);
+      // Back again: all teams
+      await page.goBack();
+      await page.waitForFunction((n) => document.querySelector('table[data-table="rankings"]')?.getAttribute("data-rows") === n, String(before.length - 1));
+      // "find me": a search by id keeps only that agent, in the URL too
+      const someone = before[1]![before[0]!.indexOf("工号")]!;
+      await page.locator('input[type="search"]').fill(someone);
+      await page.waitForFunction(() => document.querySelector('table[data-table="rankings"]')?.getAttribute("data-rows") === "1");
+      expect(new URL(page.url()).searchParams.get("q")).toBe(someone);
+      await page.locator('input[type="search"]').fill("");
+      await page.waitForFunction((n) => document.querySelector('table[data-table="rankings"]')?.getAttribute("data-rows") === n, String(before.length - 1));
+      // sorting by a header: the lowest composite first, then the highest; aria-sort says which
+      const compositeCol = before[0]!.indexOf("综合得分");
+      const header = page.locator('table[data-table="rankings"] th[data-key="composite"] button');
+      await header.click();
+      const desc = (await tableText(page, "rankings")).slice(1).map((r) => Number(r[compositeCol]));
+      await header.click();
+      const asc = (await tableText(page, "rankings")).slice(1).map((r) => Number(r[compositeCol]));
+      expect(desc).toEqual([...desc].sort((a, b) => b - a));
+      expect(asc).toEqual([...asc].sort((a, b) => a - b));
+      expect(await page.getAttribute('table[data-table="rankings"] th[data-key="composite"]', "aria-sort")).toBe("ascending");
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("rankings on a phone: rank, name, score and grade, the rest one tap away", async (ctx) => {
+    needBrowser(ctx);
+    const { page, problems } = await open("/rankings?period=2026-Q3", 'table[data-table="rankings"]');
+    try {
+      await resize(page, 390);
+      const visible = await page.$$eval('table[data-table="rankings"] thead th', (ths) =>
+        ths.filter((th) => (th as HTMLElement).checkVisibility() && (th as HTMLElement).dataset.key).map((th) => (th as HTMLElement).dataset.key),
+      );
+      expect(visible).toEqual(["department_rank", "display_name", "composite", "grade"]);
+      const first = page.locator('table[data-table="rankings"] tbody tr').first();
+      await first.locator("button.details-toggle").click();
+      const details = page.locator('table[data-table="rankings"] tr.details-row').first();
+      expect(await details.isVisible()).toBe(true);
+      expect(await details.textContent()).toContain("团队");
+      expect(await first.locator("button.details-toggle").getAttribute("aria-expanded")).toBe("true");
+      // the table scrolls in its own box, never the page
+      expect(await pageWidth(page)).toBeLessThanOrEqual(390);
       expect(problems).toEqual([]);
     } finally {
       await page.close();
@@ -223,6 +424,81 @@ describe("the boards in Chromium", () => {
     }
   });
 
+  it("the agent page adds the points up to the composite in words, explains the adjustment and the 360 groups, keeps the technical columns behind a button", async (ctx) => {
+    needBrowser(ctx);
+    const agent = site.appeal.agent;
+    const e = JSON.parse(appraisal(["explain", "--agent", agent, "--period", "2026-Q3", "--json"], site.config));
+    const { page, problems } = await open(`/agent?id=${agent}&period=2026-Q3`, '[data-value="sum-sentence"]');
+    try {
+      // "37.9 = 解决工单数 9.0 + ...": one part per scored indicator, adding up to the composite (each part rounded)
+      const sum = page.locator('[data-value="sum-sentence"]');
+      expect(await sum.locator('[data-part="composite"]').textContent()).toBe(fmt(e.result.composite, 1));
+      const parts = await sum.locator("[data-part]:not([data-part=composite])").allTextContents();
+      const scored = e.indicators.filter((i: { contribution: number | null }) => i.contribution !== null);
+      expect(parts).toHaveLength(scored.length);
+      const points = parts.map((t) => Number(t.match(/(\d+\.\d)$/)?.[1]));
+      expect(Math.abs(points.reduce((a, b) => a + b, 0) - e.result.composite)).toBeLessThan(0.05 * parts.length + 1e-9);
+      for (const i of scored) expect(parts.join(" "), i.indicator_id).toContain(i.contribution.toFixed(1));
+      // the indicator names, never a metric id, in the plain columns; the technical ones hidden until asked for
+      expect(await sum.textContent()).not.toMatch(/[a-z]_[a-z]/);
+      const weight = page.locator('td[data-key="weight"]').first();
+      expect(await weight.isVisible()).toBe(false);
+      await page.locator("button.technical-toggle").first().click();
+      expect(await weight.isVisible()).toBe(true);
+      // what "adjusted for few responses" means, where a value was adjusted
+      const adjusted = e.indicators.filter((i: { used_value: number | null; raw_value: number | null }) => i.used_value !== null && i.raw_value !== null && Math.abs(i.used_value - i.raw_value) > 1e-12);
+      if (adjusted.length) {
+        expect(await page.locator('[data-value="adjusted-note"]').count()).toBe(1);
+        expect(await page.locator(`tr[data-indicator="${adjusted[0].indicator_id}"] td[data-key="adjusted"]`).textContent()).toContain("→");
+      }
+      // the 360 groups: why self and supervisor appear with one rater
+      expect(await page.locator('[data-value="r360-note"]').textContent()).toContain("自评与上级");
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("the agent page shows the appeal window, how to appeal, the agent's own appeals and the acknowledgement", async (ctx) => {
+    needBrowser(ctx);
+    const agent = site.appeal.agent;
+    const periods = JSON.parse(readFileSync(path.join(site.snapshot, "site", "periods.json"), "utf8"));
+    const q3 = periods.rows.map((r: unknown[]) => Object.fromEntries(periods.columns.map((c: string, i: number) => [c, r[i]]))).find((p: { period: string }) => p.period === "2026-Q3");
+    const { page, problems } = await open(`/agent?id=${agent}&period=2026-Q3`, '[data-card="appeal"]');
+    try {
+      const card = page.locator('[data-card="appeal"]');
+      expect(await card.getAttribute("data-state")).toBe("provisional");
+      expect(await card.locator('[data-value="appeal-window"]').textContent()).toContain(q3.appeal_deadline);
+      expect(await card.locator('[data-value="how-to-appeal"]').textContent()).toContain(site.appealContact);
+      expect(await card.locator('li[data-appeal-state="accepted"]').textContent()).toContain("已受理");
+      expect(await card.locator('[data-value="acknowledgement"]').getAttribute("data-acknowledged")).toBe("no");
+      // the final quarter: closed, and acknowledged by this agent
+      await select(page, "考核期").selectOption({ label: (await select(page, "考核期").locator("option").allTextContents()).find((o) => o.startsWith(`${site.final.period} `))! });
+      await page.waitForFunction(() => document.querySelector('[data-card="appeal"]')?.getAttribute("data-state") === "final");
+      expect(await card.locator('[data-value="acknowledgement"]').getAttribute("data-acknowledged")).toBe(site.final.acknowledgedBy === agent ? "yes" : "no");
+      expect(await card.locator('[data-value="how-to-appeal"]').count()).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("an unranked new hire gets no grade, and the reason in words (management build, the month they joined)", async (ctx) => {
+    needBrowser(ctx);
+    const newHire: string = JSON.parse(readFileSync(path.join(site.demo, "manifest.json"), "utf8")).planted.newHire;
+    const management = await serveDir(site.distManagement, 0);
+    const { page, problems } = await open(`/agent?id=${newHire}&period=2026-10`, `[data-agent="${newHire}"]`, () => management.url);
+    try {
+      expect(await page.locator('[data-value="grade"]').count()).toBe(0);
+      expect(await page.locator('[data-value="no-grade"]').textContent()).toBe("无等级（未排名）");
+      expect(await page.locator('[data-value="not-ranked-reason"]').textContent()).toMatch(/^本期解决工单 \d+ 张，每月至少 \d+ 张才参与排名$/);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      await management.close();
+    }
+  });
+
   it("an unknown agent id says so, without a failed request", async (ctx) => {
     needBrowser(ctx);
     const { page, problems } = await open("/agent?id=NOBODY", '[data-state="unknown-agent"]');
@@ -282,7 +558,14 @@ describe("publication, appeals and the tracker", () => {
       expect((await markCounts(t.page))["tracker-states"]).toBeGreaterThan(0);
       const planted = JSON.parse(readFileSync(path.join(site.demo, "manifest.json"), "utf8")).planted;
       const rows = await tableText(t.page, "tracker");
-      expect(rows.find((r) => r[2] === planted.declining)?.[0]).toBe("预警"); // warning, on the Chinese board
+      const [idCol, stateCol] = [rows[0]!.indexOf("工号"), rows[0]!.indexOf("状态")];
+      expect(rows.find((r) => r[idCol] === planted.declining)?.[stateCol]).toBe("预警"); // warning, on the Chinese board
+      // the most severe first: review before warning before watch
+      const order = ["待评审", "预警", "观察", "已恢复", "不计入"];
+      // a review awaiting the committee's decision says so after its state: 待评审（尚未决定）
+      const states = rows.slice(1).map((r) => order.indexOf(r[stateCol]!.replace(/（尚未决定）$/, "")));
+      expect(states).not.toContain(-1);
+      expect(states).toEqual([...states].sort((a, b) => a - b));
       expect(t.problems).toEqual([]);
       const g = await open(`/agent?id=${planted.declining}&period=2026-Q3`, '[data-card="tracker"]', base);
       try {
@@ -323,6 +606,8 @@ describe("fairness and proof on the boards", () => {
     try {
       const rows = await tableText(m.page, "manifests");
       expect(rows.slice(1).map((row) => [row[0], row[1]])).toEqual([
+        ["2026-Q2", "1"],
+        ["2026-Q2", "2"],
         ["2026-Q3", "1"],
         ["2026-Q3", "2"],
       ]);
@@ -381,6 +666,233 @@ function fmt(x: number | null, digits = 2): string {
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+describe("states, the named-data rule, colours, printing and the keyboard", () => {
+  let en: RunningSite | undefined;
+  let management: RunningSite | undefined;
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) return;
+    en = await serveDir(site.distEn, 0);
+    management = await serveDir(site.distManagement, 0);
+  });
+  afterAll(async () => {
+    await en?.close();
+    await management?.close();
+  });
+
+  it("three publication chips: not published, provisional with its deadline, final", async (ctx) => {
+    needBrowser(ctx);
+    const { page, problems } = await open(`/?period=${site.final.period}`, ".card .chip");
+    try {
+      const chip = async () => {
+        const c = page.locator(".card .chip").first();
+        return { state: await c.getAttribute("data-state"), text: (await c.textContent())!, bg: await c.evaluate((e) => getComputedStyle(e).backgroundColor) };
+      };
+      const final = await chip();
+      for (const [period, state] of [["2026-Q3", "provisional"], ["2026-09", "open"]] as const) {
+        const label = (await select(page, "考核期").locator("option").allTextContents()).find((o) => o.startsWith(`${period} `))!;
+        await select(page, "考核期").selectOption({ label });
+        await page.waitForFunction((s) => document.querySelector(".card .chip")?.getAttribute("data-state") === s, state);
+      }
+      const open_ = await chip();
+      await page.goBack();
+      await page.waitForFunction(() => document.querySelector(".card .chip")?.getAttribute("data-state") === "provisional");
+      const provisional = await chip();
+      expect([final.state, provisional.state, open_.state]).toEqual(["final", "provisional", "open"]);
+      expect(new Set([final.bg, provisional.bg, open_.bg]).size).toBe(3);
+      expect(new Set([final.text, provisional.text, open_.text]).size).toBe(3);
+      expect(provisional.text).toMatch(/申诉截止 \d{4}-\d{2}-\d{2}/);
+      expect(open_.text).toContain("未公示");
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("an unknown ?period= is said so on the page, and the board shows the current period", async (ctx) => {
+    needBrowser(ctx);
+    const { page, problems } = await open("/leadership?period=2099-Q1", '[data-state="unknown-period"]');
+    try {
+      expect(await page.locator('[data-state="unknown-period"]').textContent()).toContain("2099-Q1");
+      expect(await page.locator(".period-select select option:checked").textContent()).toMatch(/^2026-Q3 /);
+      expect(new URL(page.url()).searchParams.get("period")).toBe("2026-Q3");
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("named data: the staff build names nobody in a period before publication; the management build does", async (ctx) => {
+    needBrowser(ctx);
+    const requests: string[] = [];
+    const s = await open("/rankings?period=2026-09", '[data-state="named-after-publication"]');
+    s.page.on("request", (r) => requests.push(r.url()));
+    try {
+      expect(await s.page.locator('table[data-table="rankings"]').count()).toBe(0);
+      for (const path_ of ["/?period=2026-09", `/agent?id=${site.appeal.agent}&period=2026-09`]) {
+        await s.page.goto(new URL(path_, served!.url).href, { waitUntil: "networkidle" });
+        await s.page.waitForSelector('[data-state="named-after-publication"]');
+        expect(await s.page.locator('table[data-table="risers"], table[data-table="fallers"], [data-agent]').count(), path_).toBe(0);
+      }
+      // no request for a period's or an agent's results that the build does not hold
+      expect(requests.filter((u) => u.includes("shards/rankings/2026-09"))).toEqual([]);
+      expect(s.problems).toEqual([]);
+    } finally {
+      await s.page.close();
+    }
+    const m = await open("/rankings?period=2026-09", 'table[data-table="rankings"]', () => management!.url);
+    try {
+      expect(Number(await m.page.getAttribute('table[data-table="rankings"]', "data-rows"))).toBeGreaterThan(10);
+      expect(await m.page.locator(".chip").first().getAttribute("data-state")).toBe("open");
+      expect(m.problems).toEqual([]);
+    } finally {
+      await m.page.close();
+    }
+  });
+
+  it("HR trends: a slice with nobody in it says so, with no empty chart and no download", async (ctx) => {
+    needBrowser(ctx);
+    // a team, grade and tenure band with no ranked agent in any quarter, found in the published cells
+    const cells = JSON.parse(readFileSync(path.join(site.snapshot, "site", "hr_cells.json"), "utf8"));
+    const col = (c: string) => cells.columns.indexOf(c);
+    const rows = cells.rows.filter((r: unknown[]) => r[col("indicator_id")] === "composite");
+    const have = new Set(rows.map((r: unknown[]) => `${r[col("team")]}|${r[col("grade")]}|${r[col("tenure_band")]}`));
+    const teams: string[] = [...new Set<string>(rows.map((r: unknown[]) => r[col("team")] as string))];
+    const empty: string[] = teams.flatMap((t) => ["A", "B", "C", "D", "E"].flatMap((g) => ["0-1y", "1-3y", "3-5y", "5y+"].map((b) => [t, g, b]))).find((x) => !have.has(x.join("|")))!;
+    expect(empty).toBeTruthy();
+    const q = new URLSearchParams({ team: empty[0]!, grade: empty[1]!, tenure: empty[2]! });
+    const { page, problems } = await open(`/hr?${q}`, '[data-state="empty-slice"]');
+    try {
+      expect(await page.locator('[data-chart="hr-trend"]').count()).toBe(0);
+      const button = page.locator("button.csv-download");
+      expect(await button.isDisabled()).toBe(true);
+      expect(await button.textContent()).toBe("没有可下载的数据。");
+      // the filters came from the URL
+      expect(await select(page, "团队").locator("option:checked").textContent()).toBe(empty[0]);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("data status: the chosen period's section follows the selector, and the data's last day is the overview's", async (ctx) => {
+    needBrowser(ctx);
+    const o = await open("/", '[data-value="data-up-to"]');
+    const upTo = await o.page.locator('[data-value="data-up-to"]').textContent();
+    await o.page.close();
+    const { page, problems } = await open("/status?period=2026-Q3", '[data-section="period"]');
+    try {
+      expect(await page.locator('[data-value="data-up-to"]').textContent()).toBe(upTo);
+      expect(upTo).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      const before = await page.locator('[data-section="period"]').textContent();
+      const label = (await select(page, "考核期").locator("option").allTextContents()).find((x) => x.startsWith("2026-09 "))!;
+      await select(page, "考核期").selectOption({ label });
+      await page.waitForFunction((b) => document.querySelector('[data-section="period"]')?.textContent !== b, before);
+      expect(await page.locator('[data-section="period"]').textContent()).toContain("2026-09");
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("one colour per team on every board and in both languages; grades in the colour-blind-safe scale", async (ctx) => {
+    needBrowser(ctx);
+    const legend = async (base: () => string, board: string, chart: string) => {
+      const { page, problems } = await open(board, `[data-chart="${chart}"]`, base);
+      try {
+        expect(problems).toEqual([]);
+        return await page.$$eval(`[data-chart="${chart}"] g.role-legend-symbol path, [data-chart="${chart}"] g.role-legend-label text`, (els) => {
+          const fills = els.filter((e) => e.tagName === "path").map((e) => e.getAttribute("fill"));
+          const labels = els.filter((e) => e.tagName === "text").map((e) => e.textContent);
+          return Object.fromEntries(labels.map((l, i) => [l, fills[i]]));
+        });
+      } finally {
+        await page.close();
+      }
+    };
+    const teams = (m: Record<string, string | null | undefined>) => Object.fromEntries(Object.entries(m).filter(([k]) => k !== "部门" && k !== "Department"));
+    const hrZh = teams(await legend(() => served!.url, "/hr", "hr-trend"));
+    const trendZh = teams(await legend(() => served!.url, "/leadership", "department-trend"));
+    const hrEn = teams(await legend(() => en!.url, "/hr", "hr-trend"));
+    expect(Object.keys(hrZh).length).toBeGreaterThan(2);
+    expect(trendZh).toEqual(hrZh);
+    expect(hrEn).toEqual(hrZh);
+    expect(new Set(Object.values(hrZh)).size).toBe(Object.keys(hrZh).length);
+    // the grade bars carry the grade scale's colours, best grade first
+    const { page } = await open("/", '[data-chart="grade-distribution"]');
+    try {
+      const fills = await page.$$eval('[data-chart="grade-distribution"] g.role-mark path', (ps) => [...new Set(ps.map((p) => p.getAttribute("fill")))]);
+      const { range } = gradeScale(["A", "B", "C", "D", "E"]);
+      expect(range).toEqual(expect.arrayContaining(fills));
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("charts read without guessing: a key for the team comparison and an axis fitted to its data; heatmap labels whole and level; weights coloured by dimension", async (ctx) => {
+    needBrowser(ctx);
+    const { page, problems } = await open("/leadership?period=2026-Q3", '[data-chart="indicator-heatmap"]');
+    try {
+      // the team comparison's marks are named in a key, and its axis does not start at 0 (a 5-point spread would look flat)
+      expect(await page.locator('[data-chart="team-comparison"] .chart-key li').count()).toBe(4);
+      const ticks = (await page.$$eval('[data-chart="team-comparison"] g.role-axis-label text', (ts) => ts.map((t) => Number(t.textContent)))).filter((n) => !Number.isNaN(n));
+      expect(Math.min(...ticks)).toBeGreaterThan(0);
+      // the heatmap's labels: none turned on its side, none cut short
+      const labels = await page.$$eval('[data-chart="indicator-heatmap"] g.role-axis-label text', (ts) => ts.map((t) => ({ text: t.textContent ?? "", transform: t.getAttribute("transform") ?? "" })));
+      expect(labels.length).toBeGreaterThan(5);
+      expect(labels.filter((l) => /rotate\((?!0\))/.test(l.transform) || l.text.endsWith("…"))).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+    const m = await open("/methodology?period=2026-Q3", '[data-chart="weights"]');
+    try {
+      const fills = await m.page.$$eval('[data-chart="weights"] g.role-mark path', (ps) => new Set(ps.map((p) => p.getAttribute("fill"))).size);
+      const dimensions = await m.page.locator("h3").count();
+      expect(fills).toBe(dimensions);
+      expect(m.problems).toEqual([]);
+    } finally {
+      await m.page.close();
+    }
+  });
+
+  it("prints on A4: no navigation or selectors, the chosen period in words, charts within the page", async (ctx) => {
+    needBrowser(ctx);
+    const { page, problems } = await open("/leadership?period=2026-Q3", '[data-chart="department-trend"]');
+    try {
+      await page.emulateMedia({ media: "print" });
+      // A4 at 96 dpi less the page margins (12 mm each side): about 703 px
+      await resize(page, 703);
+      expect(await page.locator("#observablehq-sidebar").isVisible()).toBe(false);
+      expect(await page.locator("select").first().isVisible()).toBe(false);
+      expect(await page.locator(".period-printed").first().textContent()).toContain("2026-Q3");
+      const widest = await page.$$eval("figure.chart svg, table.board-table", (els) => Math.max(...els.map((e) => e.getBoundingClientRect().right)));
+      expect(widest).toBeLessThanOrEqual(703);
+      expect(await pageWidth(page)).toBeLessThanOrEqual(703);
+      const pdf = await page.pdf({ format: "A4" });
+      expect(pdf.length).toBeGreaterThan(10_000);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("a keyboard reaches a skip link first, which leads to the board's content", async (ctx) => {
+    needBrowser(ctx);
+    const { page, problems } = await open("/rankings?period=2026-Q3", 'table[data-table="rankings"]');
+    try {
+      await page.keyboard.press("Tab");
+      const focused = await page.evaluate(() => ({ cls: document.activeElement?.className, href: document.activeElement?.getAttribute("href"), text: document.activeElement?.textContent }));
+      expect(focused).toEqual({ cls: "skip-link", href: "#observablehq-main", text: "跳到正文" });
+      expect(await page.locator("#observablehq-main").count()).toBe(1);
+      await page.keyboard.press("Enter");
+      expect(new URL(page.url()).hash).toBe("#observablehq-main");
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
 
 describe("the improvement loop", () => {
   let management: RunningSite | undefined;

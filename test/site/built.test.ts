@@ -112,11 +112,30 @@ describe("the built site", () => {
     expect(existsSync(path.join(site.dist, "_file", "data", "shards", "inputs"))).toBe(false);
   });
 
+  it("holds no agent's result for a period before its publication in the staff build; the management build has every period", () => {
+    const periods = JSON.parse(readFileSync(path.join(site.snapshot, "site", "periods.json"), "utf8"));
+    const col = (c: string) => periods.columns.indexOf(c);
+    const published = periods.rows.filter((r: unknown[]) => r[col("publication_state")] !== "open").map((r: unknown[]) => r[col("period")] as string).sort();
+    expect(published).toEqual([site.final.period, site.appeal.period].sort());
+    const shards = (dist: string, kind: string) => readdirSync(path.join(dist, "_file", "data", "shards", kind));
+    expect(shards(site.dist, "rankings").map((f) => f.replace(".json", "")).sort()).toEqual(published);
+    expect(shards(site.distManagement, "rankings").length).toBe(periods.rows.length);
+    // every agent has a file (the page says "not published yet" rather than failing), with published periods only
+    for (const f of shards(site.dist, "agents")) {
+      const shard = JSON.parse(readFileSync(path.join(site.dist, "_file", "data", "shards", "agents", f), "utf8"));
+      const seen = shard.periods.rows.map((r: unknown[]) => r[shard.periods.columns.indexOf("period")]);
+      expect(seen.filter((p: string) => !published.includes(p)), f).toEqual([]);
+      // the agent's own appeals carry the indicator and the state, never the reason
+      expect(shard.appeals.columns).toEqual(["period", "appeal_id", "indicator_id", "state", "filed_at", "decided_at"]);
+    }
+    expect(shards(site.dist, "agents").length).toBe(shards(site.distManagement, "agents").length);
+  });
+
   it("has every board and one data file per agent and per period", () => {
     for (const page of ["index", "leadership", "hr", "rankings", "agent", "appeals", "tracker", "calibration", "methodology", "status"])
       expect(readdirSync(site.dist)).toContain(`${page}.html`);
     const agents = readdirSync(path.join(site.dist, "_file", "data", "shards", "agents"));
     expect(agents.length).toBeGreaterThanOrEqual(40);
-    expect(readdirSync(path.join(site.dist, "_file", "data", "shards", "rankings")).length).toBeGreaterThan(12);
+    expect(readdirSync(path.join(site.distManagement, "_file", "data", "shards", "rankings")).length).toBeGreaterThan(12);
   });
 });

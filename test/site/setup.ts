@@ -1,16 +1,19 @@
 /**
  * Vitest global setup: one test-sized demo department (40 agents, 25,000 tickets, 15 months: enough quarters for the tracker to reach review; the generator needs more than 30 agents for its planted cases), scored, published
  * and built as a site once per test run, in a temp folder; the site tests share it through `inject("site")`.
- * The build is in Chinese (language: zh-CN) so that the language path is the one the browser tests see.
+ * The build is in Chinese (language: zh-CN) so that the language path is the one the browser tests see; the same staff
+ * build in English (`appraisal build --language en`) and the management build in Chinese are built beside it. 2026-Q2 is
+ * final (published, window passed, acknowledged), 2026-Q3 provisional with an appeal, later months not published.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import YAML from "yaml";
 import { DEMO_SOURCES } from "../../pipelines/config.ts";
 import { Warehouse } from "../../pipelines/db/warehouse.ts";
+import { finalDemoPeriod } from "../../pipelines/demo/publication.ts";
 
 export interface SiteFixture {
   dir: string;
@@ -18,6 +21,8 @@ export interface SiteFixture {
   warehouse: string;
   demo: string;
   dist: string;
+  /** the same staff build in English (appraisal build --language en) */
+  distEn: string;
   /** the management build of the same warehouse */
   distManagement: string;
   snapshot: string;
@@ -25,6 +30,10 @@ export interface SiteFixture {
   appeal: { agent: string; period: string; reason: string; evidence: string; decision: string };
   /** a committee decision recorded on an agent flagged for review */
   committee: { agent: string; period: string; note: string };
+  /** a period published, then final after its appeal window, and acknowledged by `acknowledgedBy` */
+  final: { period: string; acknowledgedBy: string };
+  /** how staff appeal (config `appeals.contact`), shown on the agent page */
+  appealContact: string;
 }
 
 declare module "vitest" {
@@ -34,6 +43,7 @@ declare module "vitest" {
 }
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const APPEAL_CONTACT = "人力资源部 王芳（分机 8021）";
 
 /** Can this process run a command with no network at all (a new, empty network namespace)? Root on Linux can. */
 function canUnshareNetwork(): boolean {
@@ -87,7 +97,16 @@ function siteNeeded(): boolean {
 
 export default async function setup(project: TestProject): Promise<() => void> {
   if (!siteNeeded()) return () => {};
-  const dir = mkdtempSync(path.join(tmpdir(), "appraisal-site-"));
+  // APPRAISAL_TEST_SITE=<folder>: build the fixture there once and keep it; later runs with the same folder reuse it
+  // (for working on the boards' tests: the build takes minutes). Without it, a fresh temporary folder each run.
+  const keep = process.env.APPRAISAL_TEST_SITE;
+  if (keep && existsSync(path.join(keep, "fixture.json"))) {
+    process.stderr.write(`[site setup] reusing the fixture in ${keep} (APPRAISAL_TEST_SITE)\n`);
+    project.provide("site", JSON.parse(readFileSync(path.join(keep, "fixture.json"), "utf8")));
+    return () => {};
+  }
+  if (keep) mkdirSync(keep, { recursive: true });
+  const dir = keep ? path.resolve(keep) : mkdtempSync(path.join(tmpdir(), "appraisal-site-"));
   const config = path.join(dir, "appraisal.config.yaml");
   writeFileSync(
     config,
@@ -98,10 +117,20 @@ export default async function setup(project: TestProject): Promise<() => void> {
       demo_mode: true,
       demo: { out: "demo-data", agents: 40, tickets: 25_000, months: 15 },
       sources: DEMO_SOURCES,
+      appeals: { contact: APPEAL_CONTACT },
     }),
   );
   const t0 = Date.now();
   appraisal(["pipeline"], config);
+  // 2026-Q2: published, its appeal window passed, final, acknowledged by the declining agent
+  const plantedFirst = JSON.parse(readFileSync(path.join(dir, "demo-data", "manifest.json"), "utf8")).planted;
+  const final = { period: "2026-Q2", acknowledgedBy: plantedFirst.declining as string };
+  const writer = await Warehouse.open(path.join(dir, "warehouse", "appraisal.duckdb"), { timezone: "Asia/Shanghai" });
+  try {
+    await finalDemoPeriod(writer, { scheme: "support-weighted", period: final.period, timezone: "Asia/Shanghai", publishedAt: new Date("2026-07-06T02:00:00Z"), acknowledgedBy: [final.acknowledgedBy] });
+  } finally {
+    writer.close();
+  }
   // publication with an appeal: provisional, an appeal accepted with a correction, re-scored, published again
   const planted = JSON.parse(readFileSync(path.join(dir, "demo-data", "manifest.json"), "utf8")).planted;
   const appeal = {
@@ -136,21 +165,31 @@ export default async function setup(project: TestProject): Promise<() => void> {
   // the build runs with no network at all where the machine allows it (root on Linux, as in CI)
   const offline = canUnshareNetwork();
   appraisal(["build", "--out", dist], config, { noNetwork: offline });
+  const distEn = path.join(dir, "dist-en");
+  appraisal(["build", "--language", "en", "--out", distEn], config, { noNetwork: offline });
   const distManagement = path.join(dir, "dist-management");
   appraisal(["build", "--audience", "management", "--out", distManagement], config, { noNetwork: offline });
   process.stderr.write(
     `[site setup] demo department scored, published and built${offline ? " (the build with no network)" : " (the build with the network this machine has: unshare -n is not allowed here)"} in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${dir}\n`,
   );
-  project.provide("site", {
+  const fixture: SiteFixture = {
     dir,
     config,
     warehouse: path.join(dir, "warehouse", "appraisal.duckdb"),
     demo: path.join(dir, "demo-data"),
     dist,
+    distEn,
     distManagement,
     appeal,
     committee,
+    final,
+    appealContact: APPEAL_CONTACT,
     snapshot: path.join(dir, "warehouse", "published", "staff", "current"),
-  });
+  };
+  project.provide("site", fixture);
+  if (keep) {
+    writeFileSync(path.join(dir, "fixture.json"), JSON.stringify(fixture));
+    return () => {};
+  }
   return () => rmSync(dir, { recursive: true, force: true });
 }
