@@ -46,6 +46,7 @@ const boards = (declining: string) => ({
   management: [
     { name: "tracker", path: "/tracker?period=2026-Q3" },
     { name: "calibration", path: "/calibration?period=2026-Q3" },
+    { name: "lab", path: "/lab" },
     { name: "agent", path: `/agent?id=${declining}&period=2026-Q3` },
     { name: "appeals", path: "/appeals?period=2026-Q3" },
   ],
@@ -107,6 +108,18 @@ async function prepare(): Promise<string> {
   cli(["run"]);
   cli(["publish", "--period", "2026-Q3", "--provisional"]);
   cli(["ack", "record", "--agent", "E1001", "--period", "2026-Q3"]);
+  // the scheme lab: a draft that lowers the certifications' weight, simulated over the last four quarters
+  writeFileSync(
+    path.join(WORK, "draft.yaml"),
+    YAML.stringify({
+      scheme: "support-weighted",
+      version: "2026.3",
+      effective_from: "2026-10-01",
+      notes: "专业认证占专业技能的权重由 25 降为 10；培训学时 30，360 专业技能评价 60（员工意见调查：认证名额有限）。",
+      weights: { certifications: 10, training_hours: 30, skill_rating_360: 60 },
+    }),
+  );
+  cli(["simulate", "--scheme", "draft.yaml", "--last", "4q"], true);
   return declining;
 }
 
