@@ -1,7 +1,24 @@
 /**
  * User-facing messages in one place: short, naming the bad value and what to do next.
  */
+import path from "node:path";
 import type { z } from "zod";
+
+/** One loaded (or skipped, or unreadable) file, as the ingest prints it: what msg.batchLine needs of a batch summary. */
+export interface BatchLine {
+  file: string;
+  table: string;
+  status: "loaded" | "skipped" | "failed";
+  encoding?: string;
+  rowsRead: number;
+  inserted: number;
+  replaced: number;
+  unchanged: number;
+  superseded: number;
+  quarantined: number;
+  lineEndings?: string;
+  message?: string;
+}
 
 /** `file: field.path: message` lines for every issue of a zod error. */
 export function formatZodError(where: string, error: z.ZodError): string {
@@ -13,6 +30,35 @@ export function formatZodError(where: string, error: z.ZodError): string {
 }
 
 export const msg = {
+  // --- the CLI's own lines: ingest, run, pipeline, snapshot (pipelines/cli/main.ts, cli/progress.ts, publish/for-config.ts)
+  /** one file of an ingest: `+` loaded, `!` loaded with rows quarantined, `=` unchanged, `x` unreadable */
+  batchLine: (b: BatchLine) => {
+    if (b.status === "skipped") return `= ${b.file}: unchanged (${b.message})`;
+    if (b.status === "failed") return `x ${b.file}: ${b.message}`;
+    const parts = [`${b.rowsRead} read`, `${b.inserted} new`];
+    if (b.replaced) parts.push(`${b.replaced} newer versions`);
+    if (b.unchanged) parts.push(`${b.unchanged} unchanged`);
+    if (b.superseded) parts.push(`${b.superseded} older versions kept as history`);
+    parts.push(`${b.quarantined} quarantined`);
+    if (b.lineEndings) parts.push(`line endings ${b.lineEndings}`);
+    const shown = /^[a-z][a-z0-9_-]*:/.test(b.file) ? b.file : path.relative(process.cwd(), b.file) || b.file;
+    return `${b.quarantined ? "!" : "+"} ${shown} -> raw.${b.table}: ${parts.join(", ")}${b.encoding && b.encoding !== "utf-8" && b.encoding !== "binary" ? ` [${b.encoding}]` : ""}`;
+  },
+  ingestSummary: (loaded: number, unchanged: number, unreadable: number, rows: number, quarantined: number, seconds: number) =>
+    `ingest: ${loaded} file(s) or page batch(es) loaded, ${unchanged} unchanged (loaded before), ${unreadable} unreadable, ${rows} rows read, ${quarantined} quarantined, ${seconds.toFixed(1)} s`,
+  unreadableFilesHint: () => "  unreadable files are recorded with the reason: 'appraisal status' lists them; fix the file and ingest again",
+  runSummary: (runId: number, models: number, checks: number, seconds: number, rankingRows: number, indicatorScores: number) =>
+    `run #${runId}: ${models} models and ${checks} checks in ${seconds.toFixed(1)} s; ${rankingRows} ranking rows, ${indicatorScores} indicator scores`,
+  pendingKept: (periods: number) =>
+    `${periods} published period(s) keep their published figures; 'appraisal status' lists the changes pending`,
+  scoredWarehouse: (file: string) => `scored warehouse: ${file}`,
+  pipelineIncomplete: (unreadable: string[]) =>
+    `pipeline: ${unreadable.length ? `${unreadable.length} file(s) could not be read (${unreadable.join(", ")})` : "some sources had errors"}; the periods they cover cannot be published until they are fixed: fix the file(s) (the errors above say why), then run the pipeline again`,
+  snapshotPublished: (audience: string, tables: number, agents: number, periods: number, seconds: number, dir: string) =>
+    `published the ${audience} snapshot (${tables} tables, ${agents} agent and ${periods} period files) in ${seconds.toFixed(1)} s: ${dir}`,
+  noWarehouseYet: (file: string) => `no warehouse at ${file} yet: run 'npm run pipeline' (or 'appraisal ingest' then 'appraisal run') first`,
+  waitingFor: (owner: string, seconds: number) => `waiting for ${owner} to finish (up to ${seconds} s; --wait to change) ...`,
+  // --- loaders and models
   warehouseLocked: (file: string) =>
     `the warehouse ${file} is in use by another process (an ingest or run is writing to it); wait for it to finish and try again`,
   noScheme: (id: string, dir: string) =>

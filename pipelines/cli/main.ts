@@ -60,7 +60,7 @@ async function locked<T>(cfg: AppConfig, cmd: Command, command: string, fn: () =
   try {
     return await withLock(
       resolvePath(cfg, cfg.warehouse),
-      { command, waitMs: wait * 1000, onWait: (owner) => say(`waiting for ${describeOwner(owner)} to finish (up to ${wait} s; --wait to change) ...`) },
+      { command, waitMs: wait * 1000, onWait: (owner) => say(msg.waitingFor(describeOwner(owner), wait)) },
       fn,
     );
   } catch (e) {
@@ -77,7 +77,7 @@ function jobContext(cfg: AppConfig, extra: Partial<JobContext> = {}): JobContext
 
 async function openWarehouse(cfg: AppConfig, readOnly = false): Promise<Warehouse> {
   const file = resolvePath(cfg, cfg.warehouse);
-  if (readOnly && !existsSync(file)) throw new UsageError(`no warehouse at ${file} yet: run 'npm run pipeline' (or 'appraisal ingest' then 'appraisal run') first`);
+  if (readOnly && !existsSync(file)) throw new UsageError(msg.noWarehouseYet(file));
   return Warehouse.open(file, { timezone: cfg.timezone, readOnly, memoryLimit: cfg.memory_limit });
 }
 
@@ -131,10 +131,8 @@ function ingestSummary(r: NonNullable<Awaited<ReturnType<typeof executeTask>>["i
   const failed = r.batches.filter((b) => b.status === "failed").length;
   const rows = loaded.reduce((a, b) => a + b.rowsRead, 0);
   const quarantined = r.batches.reduce((a, b) => a + b.quarantined, 0);
-  say(
-    `ingest: ${loaded.length} file(s) or page batch(es) loaded, ${unchanged} unchanged (loaded before), ${failed} unreadable, ${rows} rows read, ${quarantined} quarantined, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-  );
-  if (failed) say("  unreadable files are recorded with the reason: 'appraisal status' lists them; fix the file and ingest again");
+  say(msg.ingestSummary(loaded.length, unchanged, failed, rows, quarantined, (Date.now() - t0) / 1000));
+  if (failed) say(msg.unreadableFilesHint());
 }
 
 function hasSources(cfg: AppConfig): boolean {
@@ -152,12 +150,10 @@ async function doIngest(cfg: AppConfig, cmd: Command, opts: { source?: string[];
 }
 
 function runSummary(r: NonNullable<Awaited<ReturnType<typeof executeTask>>["run"]>): void {
-  say(
-    `run #${r.runId}: ${r.models} models and ${r.checks} checks in ${r.seconds.toFixed(1)} s; ${r.tables["mart.rankings"] ?? 0} ranking rows, ${r.tables["mart.indicator_scores"] ?? 0} indicator scores`,
-  );
+  say(msg.runSummary(r.runId, r.models, r.checks, r.seconds, r.tables["mart.rankings"] ?? 0, r.tables["mart.indicator_scores"] ?? 0));
   for (const w of r.warnings ?? []) say(`warning: ${w}`);
   // (a run's changes to published periods are said by the task itself: pendingMessage, schedule/jobs.ts)
-  if (r.pending.length) say(`${r.pending.length} published period(s) keep their published figures; 'appraisal status' lists the changes pending`);
+  if (r.pending.length) say(msg.pendingKept(r.pending.length));
 }
 
 async function doRun(cfg: AppConfig, cmd: Command): Promise<void> {
@@ -177,13 +173,11 @@ export async function doPipeline(cfg: AppConfig, cmd: Command, opts: { force?: b
     );
     ingestSummary(out.ingest!, t0);
     runSummary(out.run!);
-    say(`scored warehouse: ${resolvePath(cfg, cfg.warehouse)}`);
+    say(msg.scoredWarehouse(resolvePath(cfg, cfg.warehouse)));
     if (!out.ok) {
       // scored what was loaded, but a source file that could not be read leaves its periods incomplete
       const failed = out.ingest!.batches.filter((b) => b.status === "failed");
-      say(
-        `pipeline: ${failed.length ? `${failed.length} file(s) could not be read (${failed.map((b) => b.file).join(", ")})` : "some sources had errors"}; the periods they cover cannot be published until they are fixed: fix the file(s) (the errors above say why), then run the pipeline again`,
-      );
+      say(msg.pipelineIncomplete(failed.map((b) => b.file)));
       process.exitCode = 1;
     }
   });

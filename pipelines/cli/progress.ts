@@ -1,10 +1,10 @@
 /**
  * Progress on the terminal: a bar on a TTY, plain lines otherwise (logs, CI, the scheduler).
  */
-import path from "node:path";
 import cliProgress from "cli-progress";
 import type { IngestReporter } from "../../data-loaders/ingest/ingest.ts";
 import type { BatchSummary } from "../../data-loaders/ingest/load-file.ts";
+import { msg } from "../messages.ts";
 import type { RunReporter } from "../run.ts";
 
 const tty = () => Boolean(process.stderr.isTTY) && !process.env.CI;
@@ -17,16 +17,7 @@ function bar(): cliProgress.SingleBar {
 }
 
 export function summaryLine(s: BatchSummary): string {
-  if (s.status === "skipped") return `= ${s.file}: unchanged (${s.message})`;
-  if (s.status === "failed") return `x ${s.file}: ${s.message}`;
-  const parts = [`${s.rowsRead} read`, `${s.inserted} new`];
-  if (s.replaced) parts.push(`${s.replaced} newer versions`);
-  if (s.unchanged) parts.push(`${s.unchanged} unchanged`);
-  if (s.superseded) parts.push(`${s.superseded} older versions kept as history`);
-  parts.push(`${s.quarantined} quarantined`);
-  if (s.lineEndings) parts.push(`line endings ${s.lineEndings}`);
-  const shown = /^[a-z][a-z0-9_-]*:/.test(s.file) ? s.file : path.relative(process.cwd(), s.file) || s.file;
-  return `${s.quarantined ? "!" : "+"} ${shown} -> raw.${s.table}: ${parts.join(", ")}${s.encoding && s.encoding !== "utf-8" && s.encoding !== "binary" ? ` [${s.encoding}]` : ""}`;
+  return msg.batchLine(s);
 }
 
 /** What a roster load's re-check of the quarantine did. */

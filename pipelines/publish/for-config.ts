@@ -6,6 +6,7 @@ import path from "node:path";
 import { type AppConfig, resolvePath } from "../config.ts";
 import { workingDayOf } from "../calendar/days.ts";
 import type { Warehouse } from "../db/warehouse.ts";
+import { msg } from "../messages.ts";
 import { type PublishResult, publish } from "./publish.ts";
 import type { Audience } from "./tables.ts";
 
@@ -17,8 +18,6 @@ export function publishedRoot(cfg: AppConfig): string {
 export async function publishWith(wh: Warehouse, cfg: AppConfig, audience: Audience): Promise<PublishResult> {
   const r = await publish(wh, { root: publishedRoot(cfg), audience, scheme: cfg.primary_scheme, language: cfg.language, holidays: cfg.holidays,
     workingDay: workingDayOf(cfg.business_hours, cfg.holidays), appeals: cfg.appeals });
-  process.stderr.write(
-    `published the ${audience} snapshot (${r.manifest.tables.length} tables, ${r.manifest.shards.agents} agent and ${r.manifest.shards.periods} period files) in ${r.seconds.toFixed(1)} s: ${r.dir}\n`,
-  );
+  process.stderr.write(`${msg.snapshotPublished(audience, r.manifest.tables.length, r.manifest.shards.agents, r.manifest.shards.periods, r.seconds, r.dir)}\n`);
   return r;
 }

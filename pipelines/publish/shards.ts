@@ -11,6 +11,7 @@ import path from "node:path";
 import type { Warehouse } from "../db/warehouse.ts";
 import { shardName } from "../../src/components/shard-name.js";
 import { ident, lit } from "../db/warehouse.ts";
+import { PUBLISHED_TABLES } from "./tables.ts";
 
 /** A shard's file name: collision-free and reversible, the same function the pages use (src/components/shard-name.js). */
 export { shardName };
@@ -38,39 +39,54 @@ export function tableJsonQuery(opts: { from: string; key?: string; columns: Col[
 
 const PERIOD_ORDER = "case period_type when 'month' then 0 when 'quarter' then 1 else 2 end, period";
 
-const RANKING_COLUMNS: Col[] = [
-  "period_type", "period", "version", "team", "tenure_months", "tickets_resolved", "composite", "grade", "weight_present",
-  "ranked", "not_ranked_reason", "department_rank", "department_ranked", "percentile", "team_rank", "team_ranked",
-  "previous_period", "composite_change", "rank_change", "rank_low", "rank_high",
-];
-/** per indicator row: `p` indexes the agent's periods, `i` the shard's indicator_ids */
-const INDICATOR_COLUMNS: Col[] = [
-  ["p", "p.pi"], ["i", "di.ix"],
-  "raw_value", "sample", "numerator", "denominator", "p90", "mean",
-  "department_value", "used_value", "floor_used", "target_used", "score", "missing",
-  ["scored_at_floor", "s.scored_at_floor::int"], "weight", "effective_weight", "contribution", "score_low", "score_high", "inputs",
-];
-const DIMENSION_COLUMNS: Col[] = [["p", "p.pi"], ["d", "dd.ix"], "score", "effective_weight"];
-/** 360 groups of quarters and years only (a month shows its quarter's reviews) */
-const R360_COLUMNS: Col[] = [
-  ["p", "p.pi"], ["relation", "dr.ix"], ["dimension", "d3.ix"],
-  "raters", "mean_score",
-];
-/** per period the agent was scored in (`p`): the scheme's incentives */
-const INCENTIVE_COLUMNS: Col[] = [
-  ["p", "p.pi"], ["bonus_eligible", "s.bonus_eligible::int"], "periods_on_target", ["promotion_priority", "s.promotion_priority::int"],
-  ["training_offer", "s.training_offer::int"], ["honours", "s.honours::int"],
-];
-/** management only: the agent's bottom-20% tracker state per quarter */
-const TRACKER_COLUMNS: Col[] = [["p", "p.pi"], "state", "consecutive", "reason", "committee_decision", "committee_note", "review_since", "review_due"];
-/** the agent's own appeals and acknowledgements (no reason, evidence or decision text) */
-const APPEAL_COLUMNS: Col[] = ["period", "appeal_id", "indicator_id", "state", "filed_at", "decided_at"];
-const ACK_COLUMNS: Col[] = ["period", "acknowledged_at", "revision"];
-const PERIOD_RANKING_COLUMNS: Col[] = [
-  "agent_id", "display_name", "team", "tenure_months", "tickets_resolved", "composite", "grade", "weight_present", "ranked",
-  "not_ranked_reason", "department_rank", "department_ranked", "percentile", "team_rank", "team_ranked", "previous_period",
-  "composite_change", "rank_change", "rank_low", "rank_high",
-];
+/**
+ * The shards' columns are the board models' columns (DESCRIBE of the published table), but those a file carries
+ * elsewhere: a new column in a board model reaches its shards without an edit here. What each part leaves out:
+ */
+const AGENT = ["agent_id", "display_name", "department"]; // the file's "agent" (and the key it is cut by)
+const PER_PERIOD = ["period_type", "period"]; // a row's period is its `p`, an index into the agent's periods
+const OMIT = {
+  /** the agent's periods: grade names are in the scheme, the previous composite and rank in the previous period's row */
+  rankings: [...AGENT, "grade_name_en", "grade_name_zh", "previous_composite", "previous_rank"],
+  /** an indicator's scheme facts (version, dimension, order, metric, nominal weight) are the scheme's; `i` is its id */
+  indicator_scores: [...PER_PERIOD, "agent_id", "version", "dimension_id", "indicator_id", "ord", "metric", "metric_kind", "nominal_weight"],
+  /** `d` is the dimension; its weight is the scheme's */
+  dimension_scores: [...PER_PERIOD, "agent_id", "dimension_id", "dimension_weight"],
+  /** `relation` and `dimension` are indexes into the dictionaries */
+  agent_360_groups: [...PER_PERIOD, "agent_id", "relation", "dimension"],
+  incentives: [...PER_PERIOD, "agent_id"],
+  /** the agent page shows the state and the committee's word; the rest is the tracker board's (management/tracker.json) */
+  tracker: [
+    "period", "agent_id", "display_name", "team", "composite", "department_rank", "department_ranked", "bottom_cut", "in_bottom_group",
+    "tied_at_cut", "quality_trigger", "efficiency_trigger", "rank_low", "rank_high", "uncertainty_note", "committee_members", "awaiting_decision",
+  ],
+  /** a period's rankings file: the period is the file's */
+  period_rankings: [...PER_PERIOD, "version", "department", "grade_name_en", "grade_name_zh", "previous_composite", "previous_rank"],
+  agent_appeals: ["agent_id"],
+  acknowledgements: ["agent_id"],
+};
+
+/** The columns of a published table (its board model) but `omit`, after `keys`; booleans as 0/1 where `intBooleans`. */
+async function columnsFrom(wh: Warehouse, from: string, omit: string[], opts: { keys?: Col[]; intBooleans?: boolean } = {}): Promise<Col[]> {
+  const described = await wh.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${from}`);
+  const missing = omit.filter((c) => !described.some((d) => d.column_name === c));
+  if (missing.length) throw new Error(`a shard leaves out column(s) ${missing.join(", ")} that ${from} does not have: update OMIT in pipelines/publish/shards.ts`);
+  const rest = described
+    .filter((d) => !omit.includes(d.column_name))
+    .map((d): Col => (opts.intBooleans && d.column_type === "BOOLEAN" ? [d.column_name, `${ident(d.column_name)}::int`] : d.column_name));
+  return [...(opts.keys ?? []), ...rest];
+}
+
+/** Management tables cut into a file per agent rather than one file: the ids behind each agent's indicators (shards/inputs/). */
+const PER_AGENT_FILES = new Set(["input_ids"]);
+
+/**
+ * The management build's tables the boards fetch as one file each, shards/management/<name>.json: every board model
+ * whose header says `audience: management` and `shard_only: yes`, but those cut per agent.
+ */
+export const MANAGEMENT_FILES: string[] = PUBLISHED_TABLES.filter((x) => x.audience === "management" && x.shardOnly && !PER_AGENT_FILES.has(x.name)).map(
+  (x) => x.name,
+);
 
 /** Write shards/agents/<id>.json and shards/rankings/<period>.json from the snapshot's Parquet tables in `dir`. */
 export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents: number; periods: number }> {
@@ -101,6 +117,20 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
     dictParts.push(`"${name}":${await wh.value<string>(`SELECT to_json(coalesce(list(v ORDER BY ix), []))::VARCHAR FROM shard_dict_${name}`)}`);
   const dictJson = `{${dictParts.join(",")}}`;
   const pidx = "shard_pidx p";
+  // the agent file's parts index their period (`p`) and dictionary values; their booleans are written as 0/1
+  const RANKING_COLUMNS = await columnsFrom(wh, t("rankings"), OMIT.rankings);
+  const INDICATOR_COLUMNS = await columnsFrom(wh, t("indicator_scores"), OMIT.indicator_scores, { keys: [["p", "p.pi"], ["i", "di.ix"]], intBooleans: true });
+  const DIMENSION_COLUMNS = await columnsFrom(wh, t("dimension_scores"), OMIT.dimension_scores, { keys: [["p", "p.pi"], ["d", "dd.ix"]], intBooleans: true });
+  // 360 groups of quarters and years only (a month shows its quarter's reviews)
+  const R360_COLUMNS = await columnsFrom(wh, t("agent_360_groups"), OMIT.agent_360_groups, {
+    keys: [["p", "p.pi"], ["relation", "dr.ix"], ["dimension", "d3.ix"]],
+    intBooleans: true,
+  });
+  const INCENTIVE_COLUMNS = await columnsFrom(wh, t("incentives"), OMIT.incentives, { keys: [["p", "p.pi"]], intBooleans: true });
+  // the agent's own appeals (no reason, evidence or decision text: the board model has none) and acknowledgements
+  const APPEAL_COLUMNS = await columnsFrom(wh, t("agent_appeals"), OMIT.agent_appeals);
+  const ACK_COLUMNS = await columnsFrom(wh, t("acknowledgements"), OMIT.acknowledgements);
+  const PERIOD_RANKING_COLUMNS = await columnsFrom(wh, t("rankings"), OMIT.period_rankings);
   const rankings = await parts(tableJsonQuery({ from: t("rankings"), key: "agent_id", columns: RANKING_COLUMNS, orderBy: PERIOD_ORDER }));
   // every agent of the agents table has a file, even one with no period this audience may see by name (the staff
   // build before a publication): the agent page then says so instead of failing on a missing file
@@ -126,11 +156,12 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
   const incentives = await parts(
     tableJsonQuery({ from: `${t("incentives")} s JOIN ${pidx} USING (agent_id, period)`, key: "s.agent_id", columns: INCENTIVE_COLUMNS, orderBy: "p.pi" }),
   );
-  // the agent's own appeals (indicator, state, dates) and acknowledgements, by period
   const appeals = await parts(tableJsonQuery({ from: t("agent_appeals"), key: "agent_id", columns: APPEAL_COLUMNS, orderBy: "period, appeal_id" }));
   const acks = await parts(tableJsonQuery({ from: t("acknowledgements"), key: "agent_id", columns: ACK_COLUMNS, orderBy: "period" }));
   // management tables exist only in a management snapshot: only then do agent files and the management folder carry them
   const has = (name: string) => existsSync(path.join(dir, "tables", `${name}.parquet`));
+  // management only: the agent's bottom-20% tracker state per quarter
+  const TRACKER_COLUMNS = has("tracker") ? await columnsFrom(wh, t("tracker"), OMIT.tracker, { keys: [["p", "p.pi"]], intBooleans: true }) : [];
   const tracker = has("tracker")
     ? await parts(tableJsonQuery({ from: `${t("tracker")} s JOIN ${pidx} USING (agent_id, period)`, key: "s.agent_id", columns: TRACKER_COLUMNS, orderBy: "p.pi" }))
     : null;
@@ -160,7 +191,7 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
     const ids = await parts(tableJsonQuery({ from: t("input_ids"), key: "agent_id", columns, orderBy: "period, input_set" }));
     for (const id of new Set([...who.keys(), ...ids.keys()])) writeFileSync(path.join(inputsDir, `${shardName(id)}.json`), ids.get(id) ?? empty(columns));
   }
-  for (const name of ["appeals", "tracker", "calibration", "rater_calibration", "pending_changes_detail", "opinion_themes", "lab_simulations", "lab_agents", "lab_teams", "lab_agreement", "lab_grades", "lab_sensitivity"]) {
+  for (const name of MANAGEMENT_FILES) {
     if (!has(name)) continue;
     const managementDir = path.join(dir, "shards", "management");
     mkdirSync(managementDir, { recursive: true });

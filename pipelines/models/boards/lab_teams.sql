@@ -1,0 +1,5 @@
+-- audience: management
+-- shard_only: yes
+-- about: the scheme lab's teams of the last simulations (the scheme in force beside the draft); management only
+select t.* from meta.lab_teams t where t.sim_id in (select sim_id from meta.lab_simulations where scheme_id = $scheme order by sim_id desc limit 5)
+order by all
