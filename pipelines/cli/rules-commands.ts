@@ -3,15 +3,15 @@
  * decisions, exclusions, the tracker, and the audit log.
  */
 import path from "node:path";
-import { workingDayOf } from "../calendar/days.ts";
+import { workingDayOf } from "../../core/calendar/days.ts";
 import type { Command } from "commander";
 import { z } from "zod";
-import type { AppConfig } from "../config.ts";
-import type { Warehouse } from "../db/warehouse.ts";
-import { formatZodError } from "../messages.ts";
-import { PeriodLabel } from "../periods.ts";
+import type { AppConfig } from "../../core/config/app.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
+import { formatZodError } from "../../core/messages.ts";
+import { PeriodLabel } from "../../core/periods.ts";
 import { decideAppeal, fileAppeal, importAppeals, listAppeals } from "../rules/appeals.ts";
-import { type Anchor, anchorFromDir, auditKeyEnv, verifyAudit } from "../rules/audit.ts";
+import { type Anchor, anchorFromDir, auditKeyEnv, verifyAudit } from "../../core/audit.ts";
 import { publishedRoot } from "../publish/for-config.ts";
 import { currentSnapshot } from "../publish/publish.ts";
 import { AUDIENCES } from "../publish/tables.ts";

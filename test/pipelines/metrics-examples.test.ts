@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ingestSources } from "../../data-loaders/ingest/ingest.ts";
-import { Warehouse } from "../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../core/db/warehouse.ts";
 import { runModels } from "../../pipelines/run.ts";
 import { loadSchemes } from "../../pipelines/scheme/load.ts";
 import { csv, tempDir, testConfig, TZ, withWarehouse, writeFile } from "../helpers/warehouse.ts";

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { publish as publishSnapshot } from "../../../pipelines/publish/publish.ts";
-import { anchorFromDir, appendAudit, auditKey, currentHead, entryHash, GENESIS, headFile, verifyAudit } from "../../../pipelines/rules/audit.ts";
+import { anchorFromDir, appendAudit, auditKey, currentHead, entryHash, GENESIS, headFile, verifyAudit } from "../../../core/audit.ts";
 import { publish } from "../../../pipelines/rules/lifecycle.ts";
 import { buildDepartment, type Department } from "../../helpers/department.ts";
 import { TZ } from "../../helpers/warehouse.ts";
