@@ -17,7 +17,7 @@ import { type NotifyResult, notify } from "../notify/notify.ts";
 import { PeriodLabel } from "../../core/periods.ts";
 import { loadSchemes } from "../scheme/load.ts";
 import { runReporter } from "./progress.ts";
-import type { RulesDeps } from "./rules-commands.ts";
+import type { RulesDeps } from "./deps.ts";
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const say = (s: string) => process.stderr.write(`${s}\n`);

@@ -8,7 +8,7 @@ import { formatZodError } from "../../core/messages.ts";
 import { PeriodLabel } from "../../core/periods.ts";
 import { loadManifest } from "../proof/manifest.ts";
 import { formatVerifyReport, VerifyError, verifyPeriod } from "../proof/verify.ts";
-import type { RulesDeps } from "./rules-commands.ts";
+import type { RulesDeps } from "./deps.ts";
 
 const Options = z.object({
   period: PeriodLabel,
