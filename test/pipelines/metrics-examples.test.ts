@@ -1,5 +1,5 @@
 /**
- * The worked examples of ../shared/METRICS.md, run through the same SQL the models use.
+ * The worked examples of docs/METRICS.md, run through the same SQL the models use.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
