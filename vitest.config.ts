@@ -9,7 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 180_000,
-    // the audit log is keyed (pipelines/rules/audit.ts); tests use a fixed test key (a test of the missing key unsets it)
+    // the audit log is keyed (core/audit.ts); tests use a fixed test key (a test of the missing key unsets it)
     env: { TZ: "UTC", APPRAISAL_AUDIT_KEY: "test-audit-key-0123456789abcdef" },
   },
 });

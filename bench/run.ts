@@ -9,8 +9,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { Warehouse } from "../pipelines/db/warehouse.ts";
-import { formatZodError } from "../pipelines/messages.ts";
+import { Warehouse } from "../core/db/warehouse.ts";
+import { formatZodError } from "../core/messages.ts";
 import { benchSite, formatSiteFigures } from "./site.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");

@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import YAML from "yaml";
 import { z } from "zod";
-import { DEMO_SOURCES } from "../pipelines/config.ts";
+import { DEMO_SOURCES } from "../core/config/app.ts";
 import { du } from "../pipelines/site/build.ts";
 import { serveDir } from "../pipelines/site/serve.ts";
 

@@ -3,8 +3,8 @@
  * indicator's raw inputs, value, adjustment, score, weight and contribution; the composite and grade; the rank
  * among how many; and the scheme version (with the hash of its definition) that produced it.
  */
-import type { Warehouse } from "./db/warehouse.ts";
-import { msg } from "./messages.ts";
+import type { Warehouse } from "../core/db/warehouse.ts";
+import { msg } from "../core/messages.ts";
 import { METRICS } from "./scheme/metrics.ts";
 
 export interface ExplainIndicator {

@@ -5,14 +5,14 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Warehouse } from "./db/warehouse.ts";
-import { writeTable } from "./db/write-table.ts";
-import { msg } from "./messages.ts";
-import { appendAudit } from "./rules/audit.ts";
+import type { Warehouse } from "../core/db/warehouse.ts";
+import { writeTable } from "../core/db/write-table.ts";
+import { msg } from "../core/messages.ts";
+import { appendAudit } from "../core/audit.ts";
 import { type PendingSummary, recordPendingChanges } from "./rules/frozen.ts";
-import { type RunMeta, startRun } from "./schedule/runs.ts";
-import { BusinessHours } from "./calendar/config.ts";
-import { CN_VERSION, CN_YEARS, calendarDays } from "./calendar/days.ts";
+import { type RunMeta, startRun } from "../core/runs.ts";
+import { BusinessHours } from "../core/calendar/config.ts";
+import { CN_VERSION, CN_YEARS, calendarDays } from "../core/calendar/days.ts";
 import { type LoadedScheme, writeSchemeTables } from "./scheme/load.ts";
 import { METRICS } from "./scheme/metrics.ts";
 

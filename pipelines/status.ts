@@ -3,8 +3,8 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import type { Warehouse } from "./db/warehouse.ts";
-import { SCHEMA_VERSION } from "./db/migrate.ts";
+import type { Warehouse } from "../core/db/warehouse.ts";
+import { SCHEMA_VERSION } from "../core/db/migrate.ts";
 import type { LockOwner } from "./schedule/lock.ts";
 import { type PendingSummary, pendingSummary } from "./rules/frozen.ts";
 import type { NextRun } from "./schedule/scheduler.ts";

@@ -7,7 +7,7 @@
  * test/data-loaders/contracts/to-sql.test.ts checks that the two agree.
  */
 import { z } from "zod";
-import { lit } from "../../pipelines/db/warehouse.ts";
+import { lit } from "../../core/db/warehouse.ts";
 import type { Contract } from "./tables.ts";
 
 export interface FieldSpec {

@@ -2,7 +2,7 @@
  * Where each API source stopped, kept in meta.source_cursors. The cursor is written inside the transaction that
  * stores the rows it covers (see page-loader.ts), so after a crash the next run resumes exactly there.
  */
-import type { Warehouse } from "../../pipelines/db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 
 export type Cursor = Record<string, string | number | null>;
 

@@ -7,6 +7,7 @@
  */
 import pRetry, { AbortError } from "p-retry";
 import type { z } from "zod";
+import { safeUrl } from "../../core/safe-url.ts";
 
 export interface HttpOptions {
   /** the configured source name, for messages */
@@ -37,19 +38,6 @@ export class TransientHttpError extends Error {
 
 /** A page that does not match the documented response shape. */
 export class ResponseShapeError extends Error {}
-
-/** The URL as shown in logs, errors and the warehouse: no user info, no token-like query parameters. */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = "";
-    u.password = "";
-    for (const k of [...u.searchParams.keys()]) if (/token|key|secret|password|auth/i.test(k) && !/page_?token/i.test(k)) u.searchParams.set(k, "***");
-    return u.toString();
-  } catch {
-    return "(unparsable URL)";
-  }
-}
 
 /** Retry-After: seconds, or an HTTP date. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Warehouse } from "../../pipelines/db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import type { BatchSummary } from "../ingest/load-file.ts";
 import { loadFile } from "../ingest/load-file.ts";
 import type { Mapping } from "../mappings/schema.ts";

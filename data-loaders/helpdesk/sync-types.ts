@@ -1,4 +1,4 @@
-import type { Warehouse } from "../../pipelines/db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import type { BatchSummary } from "../ingest/load-file.ts";
 
 export interface SyncContext {

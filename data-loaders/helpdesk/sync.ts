@@ -1,7 +1,7 @@
 /**
  * Sync one configured API source: the connector for its kind, each stream resuming from its committed cursor.
  */
-import type { ApiSource } from "./config.ts";
+import type { ApiSource } from "../../core/config/api-sources.ts";
 import { syncGeneric } from "./generic/sync.ts";
 import { syncJira } from "./jira/sync.ts";
 import type { StreamResult, SyncContext } from "./sync-types.ts";

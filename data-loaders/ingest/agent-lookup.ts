@@ -1,7 +1,7 @@
 /**
  * The roster as a lookup for agent references (ingest and the re-check when the roster changes).
  */
-import { ident, lit, type Warehouse } from "../../pipelines/db/warehouse.ts";
+import { ident, lit, type Warehouse } from "../../core/db/warehouse.ts";
 
 /**
  * How this file's agent references resolve to roster ids, both sides lower-cased (an id in capitals matches):

@@ -1,7 +1,7 @@
 /**
  * The bulk check of one file, as SQL derived from the canonical contract.
  */
-import { ident, lit } from "../../pipelines/db/warehouse.ts";
+import { ident, lit } from "../../core/db/warehouse.ts";
 import { castExpr, defaultLiteral, type FieldSpec, localTime, problemCases } from "../contracts/to-sql.ts";
 import type { Contract } from "../contracts/tables.ts";
 import type { SourceFile } from "../files/read.ts";

@@ -6,24 +6,17 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { type AppConfig, type FileSource, resolvePath } from "../../pipelines/config.ts";
-import type { Warehouse } from "../../pipelines/db/warehouse.ts";
-import { msg } from "../../pipelines/messages.ts";
-import { Stopped, throwIfStopped } from "../../pipelines/schedule/shutdown.ts";
+import { type FileSource, resolvePath, type SourceLists } from "../../core/config/app.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
+import { msg } from "../../core/messages.ts";
+import { Stopped, throwIfStopped } from "../../core/shutdown.ts";
 import { type StreamResult, syncApiSource } from "../helpdesk/sync.ts";
 import { loadMapping } from "../mappings/schema.ts";
 import { ingestDropFolder } from "../surveys/drop-folder.ts";
 import { type BatchSummary, loadFile } from "./load-file.ts";
+import { type IngestReporter, silentReporter } from "./reporter.ts";
 
-export interface IngestReporter {
-  start(total: number): void;
-  file(name: string, phase: string, percent?: number): void;
-  done(summary: BatchSummary): void;
-  /** a line worth keeping in the log (API sources: what is fetched, retries) */
-  log?(line: string): void;
-}
-
-export const silentReporter: IngestReporter = { start() {}, file() {}, done() {} };
+export { type IngestReporter, silentReporter };
 
 const TABLE_ORDER = ["agents", "roster_changes", "tickets", "csat", "quality_audits", "reviews_360", "collab_survey", "trainings", "certifications", "contributions", "opinion_survey"];
 
@@ -58,7 +51,7 @@ export interface IngestResult {
 
 export async function ingestSources(
   wh: Warehouse,
-  config: AppConfig,
+  config: SourceLists,
   reporter: IngestReporter = silentReporter,
   opts: IngestOptions = {},
 ): Promise<IngestResult> {

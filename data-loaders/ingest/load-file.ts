@@ -7,12 +7,12 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream, statSync } from "node:fs";
-import { ident, lit, type Warehouse } from "../../pipelines/db/warehouse.ts";
-import { msg } from "../../pipelines/messages.ts";
-import { appendAudit } from "../../pipelines/rules/audit.ts";
+import { ident, lit, type Warehouse } from "../../core/db/warehouse.ts";
+import { msg } from "../../core/messages.ts";
+import { appendAudit } from "../../core/audit.ts";
 import { fieldSpecs } from "../contracts/to-sql.ts";
 import { type Contract, contractFor } from "../contracts/tables.ts";
-import { readTimeoutMs, unreadableFile } from "../files/check.ts";
+import { readTimeoutMs, unreadableFile } from "../../core/file-access.ts";
 import { FileError, mixedLineEndings, openSource, readError, type SourceFile } from "../files/read.ts";
 import { type Mapping, mappingHash } from "../mappings/schema.ts";
 import { recordOpinionTerms } from "../surveys/opinion-terms.ts";

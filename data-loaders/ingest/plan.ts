@@ -2,7 +2,7 @@
  * How one mapped file becomes canonical columns: per field, the SQL text of its source value, whether DuckDB's
  * CSV reader converts it itself, and derived values (plus_minutes, defaults).
  */
-import { ident, lit } from "../../pipelines/db/warehouse.ts";
+import { ident, lit } from "../../core/db/warehouse.ts";
 import type { FieldSpec } from "../contracts/to-sql.ts";
 import type { ReaderTypes } from "../files/read.ts";
 import { sourceValue } from "../files/read.ts";

@@ -9,7 +9,7 @@
  * completed row. The quarantine lines it settles are resolved (kept as history, with the reason); a row with no
  * problem left is settled like a newly loaded one (versions, duplicates) and may come into force.
  */
-import { ident, lit, type Warehouse } from "../../pipelines/db/warehouse.ts";
+import { ident, lit, type Warehouse } from "../../core/db/warehouse.ts";
 import { fieldSpecs } from "../contracts/to-sql.ts";
 import { CONTRACTS, type Contract } from "../contracts/tables.ts";
 import { AgentMatch } from "../mappings/schema.ts";

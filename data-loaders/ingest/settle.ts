@@ -16,7 +16,7 @@
  * only for its agent references is re-checked when the roster changes (recheck.ts). A later load of a version at
  * least as new corrects it: its quarantine lines are resolved and the bad copy goes.
  */
-import { ident, lit, type Warehouse } from "../../pipelines/db/warehouse.ts";
+import { ident, lit, type Warehouse } from "../../core/db/warehouse.ts";
 import type { FieldSpec } from "../contracts/to-sql.ts";
 import type { Contract } from "../contracts/tables.ts";
 

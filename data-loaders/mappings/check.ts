@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { ident, lit, Warehouse } from "../../pipelines/db/warehouse.ts";
+import { ident, lit, Warehouse } from "../../core/db/warehouse.ts";
 import { fieldSpecs } from "../contracts/to-sql.ts";
 import { contractFor } from "../contracts/tables.ts";
 import { openSource, sourceValue } from "../files/read.ts";

@@ -6,13 +6,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { resolvePath } from "../../pipelines/config.ts";
-import type { Warehouse } from "../../pipelines/db/warehouse.ts";
-import { throwIfStopped } from "../../pipelines/schedule/shutdown.ts";
-import type { IngestReporter } from "../ingest/ingest.ts";
+import { resolvePath } from "../../core/config/app.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
+import { throwIfStopped } from "../../core/shutdown.ts";
+import type { IngestReporter } from "../ingest/reporter.ts";
 import { type BatchSummary, loadFile } from "../ingest/load-file.ts";
 import { loadMapping } from "../mappings/schema.ts";
-import type { DropFolder } from "./config.ts";
+import type { DropFolder } from "../../core/config/drop-folder.ts";
 
 export interface DropResult {
   batches: BatchSummary[];

@@ -7,7 +7,7 @@
  */
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
-import type { Warehouse } from "../../pipelines/db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 
 /** Words of the appraisal the general dictionary splits (工单 -> 工 + 单), with a high frequency so they stay whole. */
 const DOMAIN_WORDS = [

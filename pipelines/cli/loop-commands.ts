@@ -5,19 +5,19 @@
 import type { Command } from "commander";
 import path from "node:path";
 import { z } from "zod";
-import { workingDayOf } from "../calendar/days.ts";
-import { type AppConfig, schemesDir } from "../config.ts";
-import type { Warehouse } from "../db/warehouse.ts";
+import { workingDayOf } from "../../core/calendar/days.ts";
+import { type AppConfig, schemesDir } from "../../core/config/app.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import { adopt } from "../lab/adopt.ts";
 import { DraftError, loadDraft } from "../lab/draft.ts";
 import { formatSimulation } from "../lab/report.ts";
 import { parseLast, SimulateError, simulate } from "../lab/simulate.ts";
-import { formatZodError } from "../messages.ts";
+import { formatZodError } from "../../core/messages.ts";
 import { type NotifyResult, notify } from "../notify/notify.ts";
-import { PeriodLabel } from "../periods.ts";
+import { PeriodLabel } from "../../core/periods.ts";
 import { loadSchemes } from "../scheme/load.ts";
 import { runReporter } from "./progress.ts";
-import type { RulesDeps } from "./rules-commands.ts";
+import type { RulesDeps } from "./deps.ts";
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const say = (s: string) => process.stderr.write(`${s}\n`);

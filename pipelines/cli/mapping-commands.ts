@@ -6,9 +6,9 @@ import { existsSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
 import { TABLE_NAMES } from "../../data-loaders/contracts/tables.ts";
-import { resolvePath } from "../config.ts";
-import { formatZodError } from "../messages.ts";
-import type { RulesDeps } from "./rules-commands.ts";
+import { resolvePath } from "../../core/config/app.ts";
+import { formatZodError } from "../../core/messages.ts";
+import type { RulesDeps } from "./deps.ts";
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 

@@ -4,7 +4,7 @@
 import cliProgress from "cli-progress";
 import type { IngestReporter } from "../../data-loaders/ingest/ingest.ts";
 import type { BatchSummary } from "../../data-loaders/ingest/load-file.ts";
-import { msg } from "../messages.ts";
+import { msg } from "../../core/messages.ts";
 import type { RunReporter } from "../run.ts";
 
 const tty = () => Boolean(process.stderr.isTTY) && !process.env.CI;

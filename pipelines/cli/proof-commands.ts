@@ -4,11 +4,11 @@
  */
 import type { Command } from "commander";
 import { z } from "zod";
-import { formatZodError } from "../messages.ts";
-import { PeriodLabel } from "../periods.ts";
+import { formatZodError } from "../../core/messages.ts";
+import { PeriodLabel } from "../../core/periods.ts";
 import { loadManifest } from "../proof/manifest.ts";
 import { formatVerifyReport, VerifyError, verifyPeriod } from "../proof/verify.ts";
-import type { RulesDeps } from "./rules-commands.ts";
+import type { RulesDeps } from "./deps.ts";
 
 const Options = z.object({
   period: PeriodLabel,

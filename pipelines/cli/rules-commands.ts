@@ -3,15 +3,14 @@
  * decisions, exclusions, the tracker, and the audit log.
  */
 import path from "node:path";
-import { workingDayOf } from "../calendar/days.ts";
+import { workingDayOf } from "../../core/calendar/days.ts";
 import type { Command } from "commander";
 import { z } from "zod";
-import type { AppConfig } from "../config.ts";
-import type { Warehouse } from "../db/warehouse.ts";
-import { formatZodError } from "../messages.ts";
-import { PeriodLabel } from "../periods.ts";
+import type { AppConfig } from "../../core/config/app.ts";
+import { formatZodError } from "../../core/messages.ts";
+import { PeriodLabel } from "../../core/periods.ts";
 import { decideAppeal, fileAppeal, importAppeals, listAppeals } from "../rules/appeals.ts";
-import { type Anchor, anchorFromDir, auditKeyEnv, verifyAudit } from "../rules/audit.ts";
+import { type Anchor, anchorFromDir, auditKeyEnv, verifyAudit } from "../../core/audit.ts";
 import { publishedRoot } from "../publish/for-config.ts";
 import { currentSnapshot } from "../publish/publish.ts";
 import { AUDIENCES } from "../publish/tables.ts";
@@ -19,6 +18,7 @@ import { AckInput, AppealInput, CommitteeInput, ExclusionInput, parseCorrection 
 import { publish, reopen, RuleError, type RulesContext, today } from "../rules/lifecycle.ts";
 import { acknowledge, importAcknowledgements, recordCommitteeDecision, recordExclusion } from "../rules/records.ts";
 import { reviewDue, reviewOverdue } from "../rules/review.ts";
+import type { RulesDeps } from "./deps.ts";
 import { notifyIfConfigured } from "./loop-commands.ts";
 
 /** Records an import refused, one line each on stderr; any makes the command exit 1 (the others were kept). */
@@ -27,13 +27,7 @@ function reportRefused(refused: string[]): void {
   if (refused.length) process.exitCode = 1;
 }
 
-export interface RulesDeps {
-  config: (cmd: Command) => AppConfig;
-  open: (cfg: AppConfig, readOnly?: boolean) => Promise<Warehouse>;
-  fail: (message: string) => Error;
-  /** hold the run lock (shared with ingest, run and the scheduler) while writing */
-  locked: <T>(cfg: AppConfig, cmd: Command, name: string, fn: () => Promise<T>) => Promise<T>;
-}
+export type { RulesDeps };
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, where: string, fail: RulesDeps["fail"]): z.infer<T> {
   const r = schema.safeParse(value);

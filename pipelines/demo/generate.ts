@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node
 import path from "node:path";
 import iconv from "iconv-lite";
 import { DEMO_TEAMS, DEPARTMENT_MANAGER, DEPARTMENT_ZH, makeRoster, type RosterPlan } from "./roster.ts";
-import { Warehouse, lit } from "../db/warehouse.ts";
+import { Warehouse, lit } from "../../core/db/warehouse.ts";
 
 export interface DemoOptions {
   out: string;

@@ -4,7 +4,7 @@
  * publication states side by side (a final quarter, a provisional one, open months). Used by the screenshots command
  * and the site tests; the acts go through the same rules as the CLI's (pipelines/rules), with the audit log.
  */
-import type { Warehouse } from "../db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import { publish, type RulesContext } from "../rules/lifecycle.ts";
 import { acknowledge } from "../rules/records.ts";
 

@@ -7,9 +7,9 @@
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import YAML from "yaml";
-import type { Warehouse } from "../db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import type { SchemeVersion } from "../scheme/schema.ts";
-import { appendAudit, currentActor } from "../rules/audit.ts";
+import { appendAudit, currentActor } from "../../core/audit.ts";
 import { parseScheme } from "../scheme/load.ts";
 import { DraftError, type LoadedDraft } from "./draft.ts";
 

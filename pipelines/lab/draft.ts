@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import YAML from "yaml";
 import { z } from "zod";
-import { formatZodError } from "../messages.ts";
+import { formatZodError } from "../../core/messages.ts";
 import { findScheme, type LoadedScheme, versionHash } from "../scheme/load.ts";
 import { type Scheme, SchemeVersion } from "../scheme/schema.ts";
 

@@ -3,7 +3,7 @@
  * the team effects and every agent's composite, rank and grade under the scheme in force and under the draft; then the
  * weight sensitivity of both.
  */
-import type { Warehouse } from "../db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 
 const f1 = (x: number | null) => (x === null || x === undefined ? "-" : Number(x).toFixed(1));
 const f2 = (x: number | null) => (x === null || x === undefined ? "-" : Number(x).toFixed(2));

@@ -8,7 +8,7 @@
  * - run_failed / quarantine_high: a failed run, an ingest that quarantined more rows than the threshold.
  * Only events at or after `since` are considered.
  */
-import type { Warehouse } from "../db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import { addWorkingDays } from "../rules/calendar.ts";
 import type { NotifyEvent } from "./templates.ts";
 

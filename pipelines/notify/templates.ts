@@ -4,7 +4,7 @@
  * decision; a manager and HR get the tracker state of the manager's own report.
  */
 import type { Message } from "./channels.ts";
-import type { EventKind } from "./config.ts";
+import type { EventKind } from "../../core/config/notifications.ts";
 
 export interface NotifyEvent {
   /** unique and stable: the same event found again on the next run has the same key */

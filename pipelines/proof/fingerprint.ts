@@ -3,7 +3,7 @@
  * the hash depends on the content and not on the order rows arrive in. DuckDB renders a double as its shortest
  * round-trip text, so the same bits always give the same hash.
  */
-import type { Warehouse } from "../db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 
 export interface Fingerprint {
   rows: number;

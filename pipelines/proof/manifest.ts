@@ -7,8 +7,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Warehouse } from "../db/warehouse.ts";
-import { type AuditHead, currentHead } from "../rules/audit.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
+import { type AuditHead, currentHead } from "../../core/audit.ts";
+import { canonicalHash, canonicalJson } from "../../core/hash.ts";
 import { listModels } from "../run.ts";
 import { type BatchFingerprint, type Fingerprint, inputFingerprints, recordFingerprints, tableFingerprints } from "./fingerprint.ts";
 
@@ -47,19 +48,7 @@ export interface Manifest {
   audit_head?: AuditHead;
 }
 
-/** Canonical JSON (keys sorted), the text that is hashed. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  if (v && typeof v === "object")
-    return `{${Object.keys(v)
-      .sort()
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  return JSON.stringify(v ?? null);
-}
-
-export const manifestHash = (m: Manifest) => createHash("sha256").update(canonicalJson(m)).digest("hex");
+export const manifestHash = (m: Manifest) => canonicalHash(m);
 
 /** The hash of the code that computes: every model's SQL and the macros. */
 export function modelsHash(): string {

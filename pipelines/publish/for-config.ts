@@ -3,10 +3,10 @@
  * successful run), the site commands and the scheduler.
  */
 import path from "node:path";
-import { type AppConfig, resolvePath } from "../config.ts";
-import { workingDayOf } from "../calendar/days.ts";
-import type { Warehouse } from "../db/warehouse.ts";
-import { msg } from "../messages.ts";
+import { type AppConfig, resolvePath } from "../../core/config/app.ts";
+import { workingDayOf } from "../../core/calendar/days.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
+import { msg } from "../../core/messages.ts";
 import { type PublishResult, publish } from "./publish.ts";
 import type { Audience } from "./tables.ts";
 

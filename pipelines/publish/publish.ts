@@ -15,10 +15,10 @@
  */
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Warehouse } from "../db/warehouse.ts";
-import { lit } from "../db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
+import { lit } from "../../core/db/warehouse.ts";
 import { reviewDueRelation } from "../rules/review.ts";
-import { type AuditHead, currentHead } from "../rules/audit.ts";
+import { type AuditHead, currentHead } from "../../core/audit.ts";
 import { overlay } from "../rules/frozen.ts";
 import { METRICS } from "../scheme/metrics.ts";
 import { tableJsonQuery, writeShards } from "./shards.ts";

@@ -19,7 +19,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { formatZodError } from "../messages.ts";
+import { formatZodError } from "../../core/messages.ts";
 
 export const AUDIENCES = ["staff", "management"] as const;
 export type Audience = (typeof AUDIENCES)[number];

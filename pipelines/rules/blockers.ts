@@ -10,9 +10,7 @@
  *   is in force (a file whose every row was quarantined covers a period nobody can name).
  */
 import { existsSync } from "node:fs";
-import type { Warehouse } from "../db/warehouse.ts";
-
-export const DEFAULT_MAX_QUARANTINED_SHARE = 0.05;
+import type { Warehouse } from "../../core/db/warehouse.ts";
 
 export interface Blocker {
   source: string;

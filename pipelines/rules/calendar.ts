@@ -1,5 +1,5 @@
 /**
- * Working days for appeal windows: the department's calendar (pipelines/calendar/days.ts, workingDayOf: its main
+ * Working days for appeal windows: the department's calendar (core/calendar/days.ts, workingDayOf: its main
  * schedule, China's public holidays with their make-up working days, closures); without one, Monday to Friday minus
  * the given holidays.
  */

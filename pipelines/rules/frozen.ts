@@ -12,8 +12,8 @@
  *   let them in.
  * - `frozenDifferences` (verify) checks that the frozen rows still hash to what the period's manifest recorded.
  */
-import type { Warehouse } from "../db/warehouse.ts";
-import { lit } from "../db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
+import { lit } from "../../core/db/warehouse.ts";
 import { type Fingerprint, fingerprint } from "../proof/fingerprint.ts";
 import { PUBLISHED_TABLES } from "../publish/tables.ts";
 

@@ -3,7 +3,7 @@
  * decisions with their corrections, acknowledgements, committee decisions and exclusions.
  */
 import { z } from "zod";
-import { PeriodLabel } from "../periods.ts";
+import { PeriodLabel } from "../../core/periods.ts";
 
 const Text = (what: string, max = 2000) => z.string().trim().min(1, `${what} is required`).max(max, `${what} is longer than ${max} characters`);
 const AgentId = z.string().trim().min(1, "agent is required").max(64);

@@ -3,7 +3,7 @@
  * review open until a decision is recorded, and names the day it counts from (the last day of the quarter the review
  * began in) and the scheme's working days; the due date uses the department's calendar (its working days: 调休, closures, config `holidays`).
  */
-import { lit, type Warehouse } from "../db/warehouse.ts";
+import { lit, type Warehouse } from "../../core/db/warehouse.ts";
 import { addWorkingDays } from "./calendar.ts";
 
 export function reviewDue(flaggedOn: string, workingDays: number, holidays: string[] = [], isWorkingDay?: (day: string) => boolean): string {

@@ -4,18 +4,18 @@
  * in meta.runs, and expects the caller to hold the run lock (lock.ts).
  */
 import { ingestSources, type IngestReporter, type IngestResult, silentReporter } from "../../data-loaders/ingest/ingest.ts";
-import { type AppConfig, resolvePath, schemesDir } from "../config.ts";
-import { Warehouse, withWarehouse } from "../db/warehouse.ts";
+import { type AppConfig, resolvePath, schemesDir } from "../../core/config/app.ts";
+import { Warehouse, withWarehouse } from "../../core/db/warehouse.ts";
 import { publishWith } from "../publish/for-config.ts";
 import { pendingMessage } from "../rules/frozen.ts";
 import { type RunReporter, type RunResult, runModels, silentRunReporter } from "../run.ts";
-import { workingDayOf } from "../calendar/days.ts";
+import { workingDayOf } from "../../core/calendar/days.ts";
 import { notify } from "../notify/notify.ts";
 import { loadSchemes } from "../scheme/load.ts";
-import type { JobTask } from "./config.ts";
+import type { JobTask } from "../../core/config/schedule.ts";
 import { commandBuild, type PublishResult, publishAtomically } from "./publish.ts";
-import { finishRun, type RunMeta, recordSkipped, type SkippedRun, startRun } from "./runs.ts";
-import { Stopped } from "./shutdown.ts";
+import { finishRun, type RunMeta, recordSkipped, type SkippedRun, startRun } from "../../core/runs.ts";
+import { Stopped } from "../../core/shutdown.ts";
 
 export interface JobContext {
   cfg: AppConfig;

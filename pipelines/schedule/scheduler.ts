@@ -4,13 +4,13 @@
  * a job that fails is logged and recorded, and the schedule goes on. stop() lets the job in flight finish.
  */
 import cron, { type ScheduledTask } from "node-cron";
-import type { AppConfig } from "../config.ts";
-import { resolvePath } from "../config.ts";
-import type { Job } from "./config.ts";
+import type { AppConfig } from "../../core/config/app.ts";
+import { resolvePath } from "../../core/config/app.ts";
+import type { Job } from "../../core/config/schedule.ts";
 import { executeTask, type JobContext, type TaskOutcome } from "./jobs.ts";
 import { acquireLock, describeOwner, LockBusy } from "./lock.ts";
-import type { SkippedRun } from "./runs.ts";
-import { Stopped, stopSignal } from "./shutdown.ts";
+import type { SkippedRun } from "../../core/runs.ts";
+import { Stopped, stopSignal } from "../../core/shutdown.ts";
 
 export interface NextRun {
   job: string;

@@ -3,13 +3,13 @@
  * scoring models join. Every version that scores a period is kept in meta.scheme_versions with the hash of its
  * definition, so that an old result can be recomputed with exactly the rules that produced it.
  */
-import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
-import type { Warehouse } from "../db/warehouse.ts";
-import { writeTable } from "../db/write-table.ts";
-import { formatZodError } from "../messages.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
+import { writeTable } from "../../core/db/write-table.ts";
+import { canonicalHash } from "../../core/hash.ts";
+import { formatZodError } from "../../core/messages.ts";
 import { METRICS } from "./metrics.ts";
 import { DEFAULT_REVIEW_WORKING_DAYS, Scheme, type SchemeVersion } from "./schema.ts";
 
@@ -20,19 +20,9 @@ export interface LoadedScheme {
   hashes: Record<string, string>;
 }
 
-/** Stable JSON: keys sorted, so that the hash depends on content, not on key order in the YAML. */
-function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
-  if (v && typeof v === "object")
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  return JSON.stringify(v);
-}
-
 export function versionHash(schemeId: string, v: SchemeVersion): string {
-  return createHash("sha256").update(stableJson({ scheme: schemeId, ...v })).digest("hex");
+  // keys sorted: the hash depends on content, not on key order in the YAML
+  return canonicalHash({ scheme: schemeId, ...v });
 }
 
 export function parseScheme(text: string, file: string): LoadedScheme {

@@ -1,7 +1,7 @@
 /**
  * The metric catalogue: every value the metrics models compute per agent and period, with how its sample size
  * is counted and which way is better. Schemes pick indicators from here; the methodology board renders it.
- * Definitions follow ../shared/METRICS.md.
+ * Definitions follow docs/METRICS.md.
  */
 
 export type MetricKind =
@@ -60,7 +60,7 @@ const SOURCE_OF_SET: Record<string, SourceTable> = {
 };
 
 /**
- * Input sets: the records behind a metric, per agent and period (pipelines/models/metrics/indicator_inputs.sql).
+ * Input sets: the records behind a metric, per agent and period (pipelines/models/scores/indicator_inputs.sql).
  * 360 ratings have none: rater ids never leave the warehouse (agent_360_groups counts the raters).
  */
 export const INPUT_SETS = {

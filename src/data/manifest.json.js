@@ -1,4 +1,4 @@
 // Framework data loader: the snapshot's manifest.json.
-import { emitJsonFile } from "../../pipelines/site/loader.js";
+import { emitJsonFile } from "./loader.js";
 
 emitJsonFile("manifest");

@@ -1,4 +1,4 @@
 // Framework data loader: the snapshot's metrics.json.
-import { emitJsonFile } from "../../pipelines/site/loader.js";
+import { emitJsonFile } from "./loader.js";
 
 emitJsonFile("metrics");

@@ -1,4 +1,4 @@
 // Framework data loader: the published table scheme_indicators (columnar JSON) from the snapshot.
-import { emitTable } from "../../pipelines/site/loader.js";
+import { emitTable } from "./loader.js";
 
 emitTable("scheme_indicators");

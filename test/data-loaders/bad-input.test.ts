@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BatchSummary, loadFile } from "../../data-loaders/ingest/load-file.ts";
 import { loadMapping } from "../../data-loaders/mappings/schema.ts";
-import { Warehouse } from "../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../core/db/warehouse.ts";
 import { csv, TZ, tempDir, writeFile } from "../helpers/warehouse.ts";
 
 const T_HEAD = ["ticket_id", "created_at", "resolved_at", "status", "priority", "assignee_id", "reopen_count", "subject"];

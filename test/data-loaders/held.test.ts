@@ -6,7 +6,7 @@
 import { expect, it } from "vitest";
 import { loadFile } from "../../data-loaders/ingest/load-file.ts";
 import { loadMapping } from "../../data-loaders/mappings/schema.ts";
-import type { Warehouse } from "../../pipelines/db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import { PUBLISHED_TABLES } from "../../pipelines/publish/tables.ts";
 import { runModels } from "../../pipelines/run.ts";
 import { loadSchemes } from "../../pipelines/scheme/load.ts";

@@ -6,7 +6,7 @@
 import { expect, it } from "vitest";
 import { loadFile } from "../../data-loaders/ingest/load-file.ts";
 import { loadMapping, Mapping } from "../../data-loaders/mappings/schema.ts";
-import type { Warehouse } from "../../pipelines/db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import { csv, withWarehouse, writeFile } from "../helpers/warehouse.ts";
 
 const ROSTER = csv(["agent_id", "display_name", "team", "department", "hire_date"], [["A1", "Ann", "T1", "S", "2025-01-01"], ["A2", "Bo", "T1", "S", "2025-01-01"]]);

@@ -8,10 +8,10 @@ import { mkdirSync, openSync, closeSync, readdirSync, readFileSync, writeFileSyn
 import { hostname } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { unreadableFile } from "../../data-loaders/files/check.ts";
+import { unreadableFile } from "../../core/file-access.ts";
 import { sha256File, loadFile } from "../../data-loaders/ingest/load-file.ts";
 import { loadMapping } from "../../data-loaders/mappings/schema.ts";
-import { Warehouse } from "../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../core/db/warehouse.ts";
 import { publish } from "../../pipelines/publish/publish.ts";
 import { readStatus, formatStatus } from "../../pipelines/status.ts";
 import { liveOwner } from "../../pipelines/schedule/lock.ts";

@@ -6,8 +6,8 @@
 import { writeFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { ingestSources } from "../../data-loaders/ingest/ingest.ts";
-import type { FileSource } from "../../pipelines/config.ts";
-import type { Warehouse } from "../../pipelines/db/warehouse.ts";
+import type { FileSource } from "../../core/config/app.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import { readStatus } from "../../pipelines/status.ts";
 import { csv, testConfig, withWarehouse, writeFile } from "../helpers/warehouse.ts";
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadFile } from "../../data-loaders/ingest/load-file.ts";
 import { loadMapping } from "../../data-loaders/mappings/schema.ts";
-import type { Warehouse } from "../../pipelines/db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import { withWarehouse } from "../helpers/warehouse.ts";
 
 const FIXTURES = path.join(import.meta.dirname, "..", "fixtures");

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFile } from "../../data-loaders/ingest/load-file.ts";
 import { loadMapping } from "../../data-loaders/mappings/schema.ts";
-import type { Warehouse } from "../../pipelines/db/warehouse.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import { NAMED_PERIODS, PUBLISHED_TABLES } from "../../pipelines/publish/tables.ts";
 import { reviewDueRelation } from "../../pipelines/rules/review.ts";
 import { runModels } from "../../pipelines/run.ts";

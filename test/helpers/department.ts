@@ -5,8 +5,8 @@
 import { utimesSync } from "node:fs";
 import path from "node:path";
 import { ingestSources } from "../../data-loaders/ingest/ingest.ts";
-import type { FileSource } from "../../pipelines/config.ts";
-import { Warehouse } from "../../pipelines/db/warehouse.ts";
+import type { FileSource } from "../../core/config/app.ts";
+import { Warehouse } from "../../core/db/warehouse.ts";
 import { runModels } from "../../pipelines/run.ts";
 import { loadSchemes } from "../../pipelines/scheme/load.ts";
 import { csv, tempDir, testConfig, TZ, writeFile } from "./warehouse.ts";

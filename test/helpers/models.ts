@@ -12,8 +12,8 @@
  *   expect(pick(rows, ["agent_id", "department_rank"])).toEqual([...]);
  */
 import path from "node:path";
-import { Warehouse } from "../../pipelines/db/warehouse.ts";
-import { ident } from "../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../core/db/warehouse.ts";
+import { ident } from "../../core/db/warehouse.ts";
 import { buildModels, inBuild, listModels, type Model, orderModels } from "../../pipelines/run.ts";
 import type { LoadedScheme } from "../../pipelines/scheme/load.ts";
 import { tempDir, TZ } from "./warehouse.ts";

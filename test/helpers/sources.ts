@@ -3,7 +3,7 @@
  * with Zendesk and Jira sources pointing at it.
  */
 import path from "node:path";
-import { AppConfig } from "../../pipelines/config.ts";
+import { AppConfig } from "../../core/config/app.ts";
 import { csv, TZ, writeFile } from "./warehouse.ts";
 
 export const SECRET = "s3cret-token";

@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import iconv from "iconv-lite";
-import { AppConfig, type FileSource } from "../../pipelines/config.ts";
-import { Warehouse } from "../../pipelines/db/warehouse.ts";
+import { AppConfig, type FileSource } from "../../core/config/app.ts";
+import { Warehouse } from "../../core/db/warehouse.ts";
 
 export const TZ = "Asia/Shanghai";
 

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadConfig, SHIPPED_SCHEMES, schemesDir } from "../../pipelines/config.ts";
+import { loadConfig, SHIPPED_SCHEMES, schemesDir } from "../../core/config/app.ts";
 import { GOLDEN_SCHEME } from "../helpers/department.ts";
 import { csv, tempDir, writeFile } from "../helpers/warehouse.ts";
 

@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../pipelines/config.ts";
+import { loadConfig } from "../../core/config/app.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
 let dir: string;

@@ -7,7 +7,7 @@ import path from "node:path";
 import YAML from "yaml";
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import { ingestSources } from "../../data-loaders/ingest/ingest.ts";
-import { Warehouse } from "../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../core/db/warehouse.ts";
 import { runModels } from "../../pipelines/run.ts";
 import { loadSchemes } from "../../pipelines/scheme/load.ts";
 import { tempDir, testConfig, TZ } from "../helpers/warehouse.ts";

@@ -1,11 +1,11 @@
 /**
- * The worked examples of ../shared/METRICS.md, run through the same SQL the models use.
+ * The worked examples of docs/METRICS.md, run through the same SQL the models use.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ingestSources } from "../../data-loaders/ingest/ingest.ts";
-import { Warehouse } from "../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../core/db/warehouse.ts";
 import { runModels } from "../../pipelines/run.ts";
 import { loadSchemes } from "../../pipelines/scheme/load.ts";
 import { csv, tempDir, testConfig, TZ, withWarehouse, writeFile } from "../helpers/warehouse.ts";

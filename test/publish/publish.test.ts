@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { Warehouse } from "../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../core/db/warehouse.ts";
 import { currentSnapshot, publish, readManifest } from "../../pipelines/publish/publish.ts";
 import { PUBLISHED_TABLES, tablesFor } from "../../pipelines/publish/tables.ts";
 import { tempDir } from "../helpers/warehouse.ts";

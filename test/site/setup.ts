@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import YAML from "yaml";
-import { DEMO_SOURCES } from "../../pipelines/config.ts";
-import { Warehouse } from "../../pipelines/db/warehouse.ts";
+import { DEMO_SOURCES } from "../../core/config/app.ts";
+import { Warehouse } from "../../core/db/warehouse.ts";
 import { finalDemoPeriod } from "../../pipelines/demo/publication.ts";
 
 export interface SiteFixture {

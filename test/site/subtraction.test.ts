@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { Warehouse } from "../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../core/db/warehouse.ts";
 
 const site = inject("site");
 const SUPPRESSED = new Set(["peer", "subordinate", "customer", "other_department"]);

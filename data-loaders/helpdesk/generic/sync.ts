@@ -3,13 +3,21 @@
  * offset, fetched incrementally by a "changed since" query parameter, mapped by a mapping (a file or inline).
  */
 import { z } from "zod";
-import { throwIfStopped } from "../../../pipelines/schedule/shutdown.ts";
-import { loadMapping } from "../../mappings/schema.ts";
-import { type GenericSource, inlineMapping, secretFrom } from "../config.ts";
+import { throwIfStopped } from "../../../core/shutdown.ts";
+import { loadMapping, Mapping } from "../../mappings/schema.ts";
+import { type GenericSource, secretFrom } from "../../../core/config/api-sources.ts";
 import { readCursor } from "../cursor.ts";
-import { getJson, HTTP_DEFAULTS, ResponseShapeError, safeUrl } from "../http.ts";
+import { safeUrl } from "../../../core/safe-url.ts";
+import { getJson, HTTP_DEFAULTS, ResponseShapeError } from "../http.ts";
 import { type ApiRecord, RecordBuffer } from "../page-loader.ts";
 import type { StreamResult, SyncContext } from "../sync-types.ts";
+
+/** An inline mapping of a generic source, completed and checked like a mapping file. */
+export function inlineMapping(source: GenericSource): Mapping & { name: string } {
+  const parsed = Mapping.safeParse({ ...(source.mapping as object), format: "ndjson" });
+  if (!parsed.success) throw new Error(`api_sources.${source.name}.mapping is not valid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  return { ...parsed.data, name: `${source.name} (inline)` };
+}
 
 /** The value at a dotted path ("data.items", "meta.next"); "" is the value itself. */
 export function atPath(value: unknown, dotted: string): unknown {

@@ -2,7 +2,7 @@
  * Jira REST client: issue search with the configured JQL, paged by nextPageToken (Cloud) or startAt (classic).
  */
 import { getJson, HTTP_DEFAULTS, type HttpOptions } from "../http.ts";
-import { type JiraSource, secretFrom } from "../config.ts";
+import { type JiraSource, secretFrom } from "../../../core/config/api-sources.ts";
 import { OffsetSearchPage, TokenSearchPage } from "./schema.ts";
 
 export const BASE_FIELDS = ["summary", "created", "updated", "resolutiondate", "status", "priority", "issuetype", "resolution", "assignee", "reporter"];

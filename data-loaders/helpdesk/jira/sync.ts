@@ -3,11 +3,12 @@
  * few minutes of overlap, since JQL compares dates to the minute in the API user's time zone), oldest first.
  * A record seen again in the overlap is stored once.
  */
-import { throwIfStopped } from "../../../pipelines/schedule/shutdown.ts";
+import { throwIfStopped } from "../../../core/shutdown.ts";
 import { loadMapping } from "../../mappings/schema.ts";
-import type { JiraSource } from "../config.ts";
+import type { JiraSource } from "../../../core/config/api-sources.ts";
 import { readCursor } from "../cursor.ts";
-import { ResponseShapeError, safeUrl } from "../http.ts";
+import { safeUrl } from "../../../core/safe-url.ts";
+import { ResponseShapeError } from "../http.ts";
 import { type ApiRecord, RecordBuffer } from "../page-loader.ts";
 import type { StreamResult, SyncContext } from "../sync-types.ts";
 import { JiraClient } from "./client.ts";

@@ -3,8 +3,8 @@
  * (`{email}/token:{token}`, basic auth), and yields validated pages.
  */
 import { getJson, HTTP_DEFAULTS, type HttpOptions } from "../http.ts";
-import type { ZendeskSource } from "../config.ts";
-import { secretFrom } from "../config.ts";
+import type { ZendeskSource } from "../../../core/config/api-sources.ts";
+import { secretFrom } from "../../../core/config/api-sources.ts";
 import { IncrementalTicketsPage, SatisfactionRatingsPage } from "./schema.ts";
 
 export class ZendeskClient {

@@ -1,9 +1,9 @@
 /**
  * Zendesk -> raw.tickets and raw.csat, incrementally: each stream resumes from its committed cursor.
  */
-import { throwIfStopped } from "../../../pipelines/schedule/shutdown.ts";
+import { throwIfStopped } from "../../../core/shutdown.ts";
 import { loadMapping } from "../../mappings/schema.ts";
-import type { ZendeskSource } from "../config.ts";
+import type { ZendeskSource } from "../../../core/config/api-sources.ts";
 import { readCursor } from "../cursor.ts";
 import { type ApiRecord, RecordBuffer } from "../page-loader.ts";
 import type { StreamResult, SyncContext } from "../sync-types.ts";

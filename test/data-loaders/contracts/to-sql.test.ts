@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { castExpr, fieldSpecs, problemCases } from "../../../data-loaders/contracts/to-sql.ts";
 import { CONTRACTS } from "../../../data-loaders/contracts/tables.ts";
-import { lit } from "../../../pipelines/db/warehouse.ts";
+import { lit } from "../../../core/db/warehouse.ts";
 import { withWarehouse } from "../../helpers/warehouse.ts";
 
 const SAMPLES: Record<string, string[]> = {

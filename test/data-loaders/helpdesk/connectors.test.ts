@@ -5,9 +5,9 @@
  * secret must appear nowhere but in the request header.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GenericSource } from "../../../data-loaders/helpdesk/config.ts";
+import { GenericSource } from "../../../core/config/api-sources.ts";
 import { ingestSources } from "../../../data-loaders/ingest/ingest.ts";
-import { Warehouse } from "../../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../../core/db/warehouse.ts";
 import { type FakeHelpdesk, startFakeHelpdesk } from "../../helpers/fake-helpdesk.ts";
 import { apiConfig, SECRET, TOKEN_ENV } from "../../helpers/sources.ts";
 import { tempDir, TZ } from "../../helpers/warehouse.ts";

@@ -9,7 +9,7 @@ import path from "node:path";
 import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contractFor, TABLE_NAMES } from "../../../data-loaders/contracts/tables.ts";
-import { Warehouse } from "../../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../../core/db/warehouse.ts";
 import { runCli, seeded, sleep } from "../../helpers/cli.ts";
 import { type FakeHelpdesk, startFakeHelpdesk } from "../../helpers/fake-helpdesk.ts";
 import { SECRET, TOKEN_ENV, writeRoster } from "../../helpers/sources.ts";

@@ -10,7 +10,7 @@ import { loadFile } from "../../../data-loaders/ingest/load-file.ts";
 import { checkMapping, formatCheck } from "../../../data-loaders/mappings/check.ts";
 import { initMapping } from "../../../data-loaders/mappings/init.ts";
 import { loadMapping } from "../../../data-loaders/mappings/schema.ts";
-import { Warehouse } from "../../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../../core/db/warehouse.ts";
 import { TZ, tempDir, withWarehouse } from "../../helpers/warehouse.ts";
 
 const FIXTURES = path.join(import.meta.dirname, "..", "..", "fixtures");

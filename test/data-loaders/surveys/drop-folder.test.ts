@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ingestSources } from "../../../data-loaders/ingest/ingest.ts";
-import { DropFolder } from "../../../data-loaders/surveys/config.ts";
-import { Warehouse } from "../../../pipelines/db/warehouse.ts";
+import { DropFolder } from "../../../core/config/drop-folder.ts";
+import { Warehouse } from "../../../core/db/warehouse.ts";
 import { csv, tempDir, testConfig, TZ, writeFile } from "../../helpers/warehouse.ts";
 
 let dir: string;

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestSources } from "../../../data-loaders/ingest/ingest.ts";
 import { termsOf } from "../../../data-loaders/surveys/opinion-terms.ts";
-import { Warehouse } from "../../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../../core/db/warehouse.ts";
 import { buildModels, listModels, orderModels } from "../../../pipelines/run.ts";
 import { loadSchemes } from "../../../pipelines/scheme/load.ts";
 import { csv, tempDir, testConfig, TZ, writeFile } from "../../helpers/warehouse.ts";

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Warehouse } from "../../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../../core/db/warehouse.ts";
 import { TZ, tempDir, writeFile } from "../../helpers/warehouse.ts";
 
 const run = promisify(execFile);

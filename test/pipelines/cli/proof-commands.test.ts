@@ -7,7 +7,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { Warehouse } from "../../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../../core/db/warehouse.ts";
 import { publish } from "../../../pipelines/rules/lifecycle.ts";
 import { buildDepartment, type Department } from "../../helpers/department.ts";
 import { publishableQueues } from "../../helpers/queues.ts";

@@ -5,11 +5,11 @@
  */
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { Warehouse } from "../../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../../core/db/warehouse.ts";
 import { dingtalkSign, feishuSign, slackMrkdwn, truncateBytes } from "../../../pipelines/notify/channels.ts";
-import { Notifications } from "../../../pipelines/notify/config.ts";
+import { Notifications } from "../../../core/config/notifications.ts";
 import { notify } from "../../../pipelines/notify/notify.ts";
-import { appendAudit, verifyAudit } from "../../../pipelines/rules/audit.ts";
+import { appendAudit, verifyAudit } from "../../../core/audit.ts";
 import { DINGTALK_SECRET, FakeInbox, FakeRobots, FEISHU_SECRET } from "../../helpers/fake-robots.ts";
 import { tempDir, TZ } from "../../helpers/warehouse.ts";
 

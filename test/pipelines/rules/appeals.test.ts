@@ -6,9 +6,9 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestSources } from "../../../data-loaders/ingest/ingest.ts";
-import { Warehouse } from "../../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../../core/db/warehouse.ts";
 import { decideAppeal, fileAppeal, importAppeals } from "../../../pipelines/rules/appeals.ts";
-import { verifyAudit } from "../../../pipelines/rules/audit.ts";
+import { verifyAudit } from "../../../core/audit.ts";
 import { publish, reopen, RuleError, type RulesContext } from "../../../pipelines/rules/lifecycle.ts";
 import { acknowledge } from "../../../pipelines/rules/records.ts";
 import { runModels } from "../../../pipelines/run.ts";

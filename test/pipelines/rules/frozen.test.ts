@@ -11,7 +11,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestSources } from "../../../data-loaders/ingest/ingest.ts";
-import { Warehouse } from "../../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../../core/db/warehouse.ts";
 import { verifyPeriod } from "../../../pipelines/proof/verify.ts";
 import { publish as publishSnapshot } from "../../../pipelines/publish/publish.ts";
 import { pendingMessage } from "../../../pipelines/rules/frozen.ts";

@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Warehouse } from "../../../pipelines/db/warehouse.ts";
-import { Warehouse as WH } from "../../../pipelines/db/warehouse.ts";
+import type { Warehouse } from "../../../core/db/warehouse.ts";
+import { Warehouse as WH } from "../../../core/db/warehouse.ts";
 import { reviewDue, reviewOverdue } from "../../../pipelines/rules/review.ts";
 import { tempDir, TZ } from "../../helpers/warehouse.ts";
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFile } from "../../../../data-loaders/ingest/load-file.ts";
 import { loadMapping } from "../../../../data-loaders/mappings/schema.ts";
-import { Warehouse } from "../../../../pipelines/db/warehouse.ts";
+import { Warehouse } from "../../../../core/db/warehouse.ts";
 import { publish, RuleError } from "../../../../pipelines/rules/lifecycle.ts";
 import { runModels } from "../../../../pipelines/run.ts";
 import { loadSchemes } from "../../../../pipelines/scheme/load.ts";

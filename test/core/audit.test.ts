@@ -6,11 +6,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { publish as publishSnapshot } from "../../../pipelines/publish/publish.ts";
-import { anchorFromDir, appendAudit, auditKey, currentHead, entryHash, GENESIS, headFile, verifyAudit } from "../../../pipelines/rules/audit.ts";
-import { publish } from "../../../pipelines/rules/lifecycle.ts";
-import { buildDepartment, type Department } from "../../helpers/department.ts";
-import { TZ } from "../../helpers/warehouse.ts";
+import { publish as publishSnapshot } from "../../pipelines/publish/publish.ts";
+import { anchorFromDir, appendAudit, auditKey, currentHead, entryHash, GENESIS, headFile, verifyAudit } from "../../core/audit.ts";
+import { publish } from "../../pipelines/rules/lifecycle.ts";
+import { buildDepartment, type Department } from "../helpers/department.ts";
+import { TZ } from "../helpers/warehouse.ts";
 
 const roster = { header: ["agent_id", "display_name", "team", "department", "hire_date"], rows: [["A1", "Ann", "T1", "Support", "2025-01-01"], ["A2", "Bo", "T1", "Support", "2025-01-01"]] };
 const tickets = {

@@ -7,19 +7,21 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
 import { z } from "zod";
-import { ApiSource } from "../data-loaders/helpdesk/config.ts";
-import { DropFolder } from "../data-loaders/surveys/config.ts";
-import { formatZodError } from "./messages.ts";
-import { BusinessHours } from "./calendar/config.ts";
-import { TimeZone } from "./config-zone.ts";
-import { Notifications } from "./notify/config.ts";
-import { DEFAULT_KEY_ENV, setAuditKeyEnv } from "./rules/audit.ts";
-import { DEFAULT_MAX_QUARANTINED_SHARE } from "./rules/blockers.ts";
-import { Publish, Schedule } from "./schedule/config.ts";
+import { ApiSource } from "./api-sources.ts";
+import { DropFolder } from "./drop-folder.ts";
+import { formatZodError } from "../messages.ts";
+import { BusinessHours } from "../calendar/config.ts";
+import { TimeZone } from "./zone.ts";
+import { Notifications } from "./notifications.ts";
+import { DEFAULT_KEY_ENV, setAuditKeyEnv } from "../audit.ts";
+import { Publish, Schedule } from "./schedule.ts";
 
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 export { TimeZone };
+
+/** A file with a larger share of its rows quarantined blocks the periods it covers (publication_checks, pipelines/rules/blockers.ts). */
+export const DEFAULT_MAX_QUARANTINED_SHARE = 0.05;
 
 const MonthLabel = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "expected a month like 2026-10");
 
@@ -104,6 +106,9 @@ export const AppConfig = z.object({
     ctx.addIssue({ code: "custom", path: ["schedule"], message: "a publish job needs a publish: section (command, output, target)" });
 });
 export type AppConfig = z.infer<typeof AppConfig> & { baseDir: string; file: string | null };
+
+/** What ingest needs of the config: the source lists, the folder their paths are relative to, the time zone. */
+export type SourceLists = Pick<AppConfig, "baseDir" | "timezone" | "sources" | "api_sources" | "drop_folder">;
 
 /** The embedded default: the demo department generated into ./demo-data and read through the demo mappings. */
 export const DEMO_SOURCES: FileSource[] = [

@@ -5,7 +5,7 @@
  * appeal windows' working days read the same calendar.
  */
 import { z } from "zod";
-import { TimeZone } from "../config-zone.ts";
+import { TimeZone } from "../config/zone.ts";
 
 const Hhmm = /^(([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00))$/;
 /** "09:00-12:00": a span of working time within a day */

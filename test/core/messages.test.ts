@@ -1,10 +1,10 @@
 /**
- * The main messages a user reads (pipelines/messages.ts), pinned as they print: a change to a message shows here
+ * The main messages a user reads (core/messages.ts), pinned as they print: a change to a message shows here
  * as a changed snapshot, reviewed like any other change.
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { formatZodError, msg } from "../../pipelines/messages.ts";
+import { formatZodError, msg } from "../../core/messages.ts";
 
 const batch = { table: "tickets", status: "loaded" as const, rowsRead: 5878, inserted: 5208, replaced: 670, unchanged: 0, superseded: 0, quarantined: 0 };
 

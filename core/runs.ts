@@ -3,7 +3,7 @@
  * rows it read or wrote, its outcome (running | ok | failed | skipped) and the error. A run killed in the middle
  * stays 'running' with no end; `appraisal status` shows it as interrupted once nobody holds the lock.
  */
-import type { Warehouse } from "../db/warehouse.ts";
+import type { Warehouse } from "./db/warehouse.ts";
 
 export type Trigger = "manual" | "schedule";
 export interface RunMeta {

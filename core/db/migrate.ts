@@ -5,9 +5,16 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Warehouse } from "./warehouse.ts";
 
 const DIR = path.join(import.meta.dirname, "migrations");
+
+/** What migrating needs of a warehouse (warehouse.ts migrates each one it opens; this file imports nothing back). */
+export interface Migratable {
+  readonly file: string;
+  run(sql: string, params?: Record<string, string | number>): Promise<void>;
+  all<T>(sql: string): Promise<T[]>;
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+}
 
 export interface Migration {
   version: number;
@@ -33,7 +40,7 @@ export function listMigrations(): Migration[] {
 
 export const SCHEMA_VERSION = () => Math.max(...listMigrations().map((m) => m.version));
 
-export async function migrate(wh: Warehouse): Promise<number[]> {
+export async function migrate(wh: Migratable): Promise<number[]> {
   await wh.run(`CREATE SCHEMA IF NOT EXISTS meta;
     CREATE TABLE IF NOT EXISTS meta.schema_migrations (
       version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, checksum VARCHAR NOT NULL,

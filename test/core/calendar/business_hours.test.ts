@@ -7,9 +7,9 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BusinessHours } from "../../../pipelines/calendar/config.ts";
-import { CN_YEARS, calendarDays, workingDayOf } from "../../../pipelines/calendar/days.ts";
-import { AppConfig } from "../../../pipelines/config.ts";
+import { BusinessHours } from "../../../core/calendar/config.ts";
+import { CN_YEARS, calendarDays, workingDayOf } from "../../../core/calendar/days.ts";
+import { AppConfig } from "../../../core/config/app.ts";
 import { addWorkingDays } from "../../../pipelines/rules/calendar.ts";
 import { runModels } from "../../../pipelines/run.ts";
 import { loadSchemes } from "../../../pipelines/scheme/load.ts";

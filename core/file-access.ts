@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, statSync } from "node:fs";
 import { userInfo } from "node:os";
-import { msg } from "../../pipelines/messages.ts";
+import { msg } from "./messages.ts";
 
 /** Why `file` cannot be loaded, or null when it is a readable regular file. */
 export function unreadableFile(file: string): string | null {

@@ -16,7 +16,8 @@
 import { createHash, createHmac } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Warehouse } from "../db/warehouse.ts";
+import type { Warehouse } from "./db/warehouse.ts";
+import { canonicalJson } from "./hash.ts";
 
 export const GENESIS = "0".repeat(64);
 export const DEFAULT_KEY_ENV = "APPRAISAL_AUDIT_KEY";
@@ -59,17 +60,7 @@ export function auditKey(): Buffer | null {
 export const noKeyMessage = () =>
   `${keyEnv} is not set: the audit log is chained with plain SHA-256, which anyone who can write the warehouse can recompute after editing an entry. Set ${keyEnv} to a secret of at least ${MIN_KEY_CHARS} random characters (openssl rand -hex 32), kept outside the warehouse, for every command that writes (config audit.key_env names another variable)`;
 
-function stable(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
-  if (v && typeof v === "object")
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  return JSON.stringify(v ?? null);
-}
-
-const entryText = (prev: string, e: AuditEntry) => `${prev}\n${e.seq}\n${e.at}\n${e.actor}\n${e.action}\n${e.subject}\n${stable(e.detail)}`;
+const entryText = (prev: string, e: AuditEntry) => `${prev}\n${e.seq}\n${e.at}\n${e.actor}\n${e.action}\n${e.subject}\n${canonicalJson(e.detail)}`;
 
 /** The hash of an entry: HMAC-SHA256 under `key`, or plain SHA-256 without one. */
 export function entryHash(prev: string, e: AuditEntry, key: Buffer | null = null): string {
@@ -132,7 +123,7 @@ export async function appendAudit(
       actor: entry.actor,
       action: entry.action,
       subject: entry.subject,
-      detail: stable(entry.detail),
+      detail: canonicalJson(entry.detail),
       prev,
       hash,
       mac: key ? "hmac-sha256" : "sha256",

@@ -3,7 +3,7 @@
  * the environment variable that holds each one (`token_env: ZENDESK_TOKEN`).
  */
 import { z } from "zod";
-import { ColumnSpec, Mapping } from "../mappings/schema.ts";
+import { ColumnSpec } from "./column-spec.ts";
 
 export const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "name an environment variable, like ZENDESK_TOKEN (the secret itself never goes in the config)");
 const SourceName = z.string().regex(/^[a-z][a-z0-9_-]*$/, "use lower-case letters, digits, - and _");
@@ -113,13 +113,6 @@ export type ApiSource = z.infer<typeof ApiSource>;
 export type ZendeskSource = z.infer<typeof ZendeskSource>;
 export type JiraSource = z.infer<typeof JiraSource>;
 export type GenericSource = z.infer<typeof GenericSource>;
-
-/** An inline mapping of a generic source, completed and checked like a mapping file. */
-export function inlineMapping(source: GenericSource): Mapping & { name: string } {
-  const parsed = Mapping.safeParse({ ...(source.mapping as object), format: "ndjson" });
-  if (!parsed.success) throw new Error(`api_sources.${source.name}.mapping is not valid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  return { ...parsed.data, name: `${source.name} (inline)` };
-}
 
 /** The secret from the environment variable the config names; the error names the variable, never a value. */
 export function secretFrom(source: string, env: string): string {
