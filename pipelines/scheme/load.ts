@@ -7,9 +7,11 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
+import { z } from "zod";
 import type { Warehouse } from "../db/warehouse.ts";
 import { writeTable } from "../db/write-table.ts";
 import { formatZodError } from "../messages.ts";
+import { flattenScheme } from "./inherit.ts";
 import { METRICS } from "./metrics.ts";
 import { DEFAULT_REVIEW_WORKING_DAYS, Scheme, type SchemeVersion } from "./schema.ts";
 
@@ -18,6 +20,8 @@ export interface LoadedScheme {
   file: string;
   /** sha256 of each version's definition, by version name */
   hashes: Record<string, string>;
+  /** the version each version extends (`extends:`), by version name; null for a version written in full */
+  bases?: Record<string, string | null>;
 }
 
 /** Stable JSON: keys sorted, so that the hash depends on content, not on key order in the YAML. */
@@ -42,10 +46,27 @@ export function parseScheme(text: string, file: string): LoadedScheme {
   } catch (e) {
     throw new Error(`${file} is not valid YAML: ${(e as Error).message}`);
   }
-  const parsed = Scheme.safeParse(raw);
-  if (!parsed.success) throw new Error(formatZodError(file, parsed.error));
+  // versions that say `extends:` are flattened first (inherit.ts), then checked as if written in full
+  const flat = flattenScheme(raw);
+  if (flat.problems.length)
+    throw new Error(formatZodError(file, new z.ZodError(flat.problems.map((p) => ({ code: "custom" as const, path: p.path, message: p.message, input: undefined })))));
+  const parsed = Scheme.safeParse(flat.scheme);
+  if (!parsed.success) {
+    // a problem inside a flattened version is at its place in the full version: say which versions made it
+    const issues = parsed.error.issues.map((issue) => {
+      const v = issue.path[0] === "versions" && typeof issue.path[1] === "number" ? (raw as { versions: Array<Record<string, unknown>> }).versions[issue.path[1]] : undefined;
+      const chain = v ? flat.lineage[String(v.version)] : undefined;
+      return chain?.length ? { ...issue, message: `${issue.message} (in version ${String(v!.version)} as flattened: its changes on ${chain.join(" on ")})` } : issue;
+    });
+    throw new Error(formatZodError(file, new z.ZodError(issues)));
+  }
   const scheme = parsed.data;
-  return { scheme, file, hashes: Object.fromEntries(scheme.versions.map((v) => [v.version, versionHash(scheme.id, v)])) };
+  return {
+    scheme,
+    file,
+    hashes: Object.fromEntries(scheme.versions.map((v) => [v.version, versionHash(scheme.id, v)])),
+    bases: Object.fromEntries(scheme.versions.map((v) => [v.version, flat.lineage[v.version]?.[0] ?? null])),
+  };
 }
 
 export function loadSchemes(dir: string): LoadedScheme[] {
