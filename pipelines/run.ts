@@ -15,6 +15,7 @@ import { BusinessHours } from "./calendar/config.ts";
 import { CN_VERSION, CN_YEARS, calendarDays } from "./calendar/days.ts";
 import { type LoadedScheme, writeSchemeTables } from "./scheme/load.ts";
 import { METRICS } from "./scheme/metrics.ts";
+import { SCHEME_TABLE_COLUMNS } from "./scheme/tables.ts";
 
 const MODELS_DIR = path.join(import.meta.dirname, "models");
 const CHECKS_DIR = path.join(import.meta.dirname, "checks");
@@ -151,7 +152,7 @@ export function inBuild(sql: string, build: string): string {
   );
 }
 
-const SCHEME_TABLES = ["versions", "dimensions", "indicators", "grades"];
+const SCHEME_TABLES = Object.keys(SCHEME_TABLE_COLUMNS);
 const CALENDAR_TABLES = ["days", "schedules", "sla_targets"];
 
 /** The department's working calendar for a run (config business_hours, timezone, holidays). */
