@@ -19,21 +19,22 @@ import { SCHEME_TABLE_COLUMNS } from "./scheme/tables.ts";
 
 const MODELS_DIR = path.join(import.meta.dirname, "models");
 const CHECKS_DIR = path.join(import.meta.dirname, "checks");
-export const LAYERS = ["staging", "metrics", "scores", "rankings", "trends", "rules"] as const;
+export const LAYERS = ["staging", "intermediate", "metrics", "scores", "rankings", "trends", "rules"] as const;
 
 export interface Model {
-  /** schema-qualified name: stg.tickets, mart.rankings */
+  /** schema-qualified name: stg.tickets, int.tickets_credited, mart.rankings */
   name: string;
   layer: (typeof LAYERS)[number];
   file: string;
   sql: string;
   dependsOn: string[];
-  /** staging models, and models whose first line is `-- materialized: view`, are views (computed when read) */
+  /** staging and intermediate models, and models whose first line is `-- materialized: view`, are views (computed when read) */
   kind: "VIEW" | "TABLE";
 }
 
 /**
- * The models, each named by its file: staging/stg_x.sql is the view stg.x, other layers' y.sql the table mart.y
+ * The models, each named by its file: staging/stg_x.sql is the view stg.x, intermediate/int_x.sql the view int.x (the
+ * rules of METRICS.md that several metrics share: credit and appeal corrections), other layers' y.sql the table mart.y
  * (or the view mart.y when its first line is `-- materialized: view`: for wide per-ticket detail that only a few
  * readers need, such as the input links, so that a run does not pay for writing it).
  */
@@ -42,12 +43,12 @@ export function listModels(): Model[] {
   for (const layer of LAYERS) {
     for (const f of readdirSync(path.join(MODELS_DIR, layer)).filter((x) => x.endsWith(".sql")).sort()) {
       const base = f.replace(/\.sql$/, "");
-      const name = layer === "staging" ? `stg.${base.replace(/^stg_/, "")}` : `mart.${base}`;
+      const name = layer === "staging" ? `stg.${base.replace(/^stg_/, "")}` : layer === "intermediate" ? `int.${base.replace(/^int_/, "")}` : `mart.${base}`;
       const file = path.join(MODELS_DIR, layer, f);
       const sql = readFileSync(file, "utf8");
-      const refs = new Set([...sql.matchAll(/\b(stg|mart)\.([a-z_0-9]+)\b/g)].map((m) => `${m[1]}.${m[2]}`));
+      const refs = new Set([...sql.matchAll(/\b(stg|int|mart)\.([a-z_0-9]+)\b/g)].map((m) => `${m[1]}.${m[2]}`));
       refs.delete(name);
-      const kind = layer === "staging" || /^--\s*materialized:\s*view\b/.test(sql) ? "VIEW" : "TABLE";
+      const kind = layer === "staging" || layer === "intermediate" || /^--\s*materialized:\s*view\b/.test(sql) ? "VIEW" : "TABLE";
       models.push({ name, layer, file, sql, dependsOn: [...refs], kind });
     }
   }
@@ -144,10 +145,10 @@ export async function unscoredPeriods(wh: Warehouse, build: string): Promise<str
   return rows.sort((a, b) => order(a).localeCompare(order(b))).map((r) => msg.periodsBeforeSchemeStart(r.scheme_id, r.start, Number(r.n), r.period_type, r.first, r.last));
 }
 
-/** Point a model's or check's SQL at the build schema: mart.x -> build.x, stg.x -> build.stg__x, scheme.x -> build.scheme__x,
- *  calendar.x -> build.calendar__x. */
+/** Point a model's or check's SQL at the build schema: mart.x -> build.x, stg.x -> build.stg__x, int.x -> build.int__x,
+ *  scheme.x -> build.scheme__x, calendar.x -> build.calendar__x. */
 export function inBuild(sql: string, build: string): string {
-  return sql.replace(/\b(mart|stg|scheme|calendar)\.([a-z_0-9]+)\b/g, (_m, schema: string, name: string) =>
+  return sql.replace(/\b(mart|stg|int|scheme|calendar)\.([a-z_0-9]+)\b/g, (_m, schema: string, name: string) =>
     schema === "mart" ? `${build}.${name}` : `${build}.${schema}__${name}`,
   );
 }
@@ -284,7 +285,7 @@ export async function runModels(
 
     reporter.step("publish");
     await wh.transaction(async () => {
-      await wh.run("CREATE SCHEMA IF NOT EXISTS stg; CREATE SCHEMA IF NOT EXISTS mart; CREATE SCHEMA IF NOT EXISTS scheme; CREATE SCHEMA IF NOT EXISTS calendar");
+      await wh.run("CREATE SCHEMA IF NOT EXISTS stg; CREATE SCHEMA IF NOT EXISTS int; CREATE SCHEMA IF NOT EXISTS mart; CREATE SCHEMA IF NOT EXISTS scheme; CREATE SCHEMA IF NOT EXISTS calendar");
       const names = [...models.map((m) => m.name), ...SCHEME_TABLES.map((t) => `scheme.${t}`), ...CALENDAR_TABLES.map((t) => `calendar.${t}`)];
       for (const name of names) {
         const [schema, table] = name.split(".") as [string, string];

@@ -19,7 +19,7 @@ const HEAD = ["ticket_id", "created_at", "resolved_at", "updated_at", "status", 
 
 async function counted(wh: Warehouse): Promise<string[]> {
   await runModels(wh, loadSchemes(GOLDEN_SCHEME));
-  return (await wh.all<{ ticket_id: string }>("SELECT ticket_id FROM stg.tickets ORDER BY ticket_id")).map((r) => r.ticket_id);
+  return (await wh.all<{ ticket_id: string }>("SELECT ticket_id FROM int.tickets_credited ORDER BY ticket_id")).map((r) => r.ticket_id);
 }
 
 async function publishedSources(wh: Warehouse): Promise<Array<{ source: string; rows_quarantined: number; tickets_held_out: number | null }>> {

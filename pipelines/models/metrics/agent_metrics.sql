@@ -10,7 +10,7 @@ with resolved as (
     select resolver_id as agent_id,
         month_key(resolved_at) as m, quarter_key(resolved_at) as q, year_key(resolved_at) as y,
         resolution_hours, resolution_ms, reopened, sla_met
-    from stg.tickets
+    from int.tickets_credited
     where resolved_at is not null and resolver_id is not null
 ),
 resolved_agg as (
@@ -31,7 +31,7 @@ responded as (
     select responder_id as agent_id,
         month_key(first_response_at) as m, quarter_key(first_response_at) as q, year_key(first_response_at) as y,
         first_response_minutes, first_response_ms
-    from stg.tickets
+    from int.tickets_credited
     where first_response_at is not null and responder_id is not null
 ),
 responded_agg as (
@@ -73,7 +73,7 @@ business_responded_agg as (
 ),
 complaints as (
     select complaint_agent_id as agent_id, coalesce(resolved_at, created_at) as ts
-    from stg.tickets
+    from int.tickets_credited
     where complaint and complaint_agent_id is not null
 ),
 complaints_agg as (
@@ -91,7 +91,7 @@ csat_agg as (
         count(*) as responses,
         count_if(satisfied) as satisfied
     from (select agent_id, satisfied, month_key(submitted_at) as m, quarter_key(submitted_at) as q, year_key(submitted_at) as y
-          from stg.csat where agent_id is not null)
+          from int.csat_credited where agent_id is not null)
     group by grouping sets ((agent_id, m), (agent_id, q), (agent_id, y))
 ),
 audits_agg as (
@@ -103,7 +103,7 @@ audits_agg as (
         sd_from_sums(det_sum(score), det_sum(score * score), count(*)) as sd_score,
         count_if(serious) as serious
     from (select agent_id, score, serious, month_key(audited_at) as m, quarter_key(audited_at) as q, year_key(audited_at) as y
-          from stg.quality_audits where agent_id is not null)
+          from int.quality_audits_corrected where agent_id is not null)
     group by grouping sets ((agent_id, m), (agent_id, q), (agent_id, y))
 ),
 growth_events as (
