@@ -5,6 +5,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { CONTRACTS } from "../data-loaders/contracts/tables.ts";
+import { uniqueCurrentKeysSql } from "../data-loaders/contracts/to-sql.ts";
 import type { Warehouse } from "./db/warehouse.ts";
 import { writeTable } from "./db/write-table.ts";
 import { msg } from "./messages.ts";
@@ -83,11 +85,14 @@ export interface Check {
   sql: string;
 }
 
+/** The checks: pipelines/checks/*.sql, and unique_current_keys generated from the contracts' keys. */
 export function listChecks(): Check[] {
-  return readdirSync(CHECKS_DIR)
-    .filter((f) => f.endsWith(".sql"))
-    .sort()
-    .map((f) => ({ name: f.replace(/\.sql$/, ""), sql: readFileSync(path.join(CHECKS_DIR, f), "utf8") }));
+  return [
+    ...readdirSync(CHECKS_DIR)
+      .filter((f) => f.endsWith(".sql"))
+      .map((f) => ({ name: f.replace(/\.sql$/, ""), sql: readFileSync(path.join(CHECKS_DIR, f), "utf8") })),
+    { name: "unique_current_keys", sql: uniqueCurrentKeysSql(Object.values(CONTRACTS)) },
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 export interface RunReporter {
