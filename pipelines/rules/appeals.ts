@@ -1,7 +1,7 @@
 /**
  * Appeals (申诉): filed from the command line or imported from a CSV/JSON file, each checked (the agent exists and
  * was scored, the period is provisional, the window is open, the indicator belongs to the scheme, no duplicate);
- * decided with a reason; an accepted appeal carries its correction as data (meta.corrections), which the staging
+ * decided with a reason; an accepted appeal carries its correction as data (meta.corrections), which the intermediate
  * models apply to the inputs at the next run. No score is ever typed in.
  */
 import { readFileSync } from "node:fs";
