@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFile } from "../../data-loaders/ingest/load-file.ts";
 import { loadMapping } from "../../data-loaders/mappings/schema.ts";
 import type { Warehouse } from "../../pipelines/db/warehouse.ts";
-import { PUBLISHED_TABLES } from "../../pipelines/publish/tables.ts";
+import { NAMED_PERIODS, PUBLISHED_TABLES } from "../../pipelines/publish/tables.ts";
 import { reviewDueRelation } from "../../pipelines/rules/review.ts";
 import { runModels } from "../../pipelines/run.ts";
 import { loadSchemes } from "../../pipelines/scheme/load.ts";
@@ -101,7 +101,7 @@ async function tableHashes(wh: Warehouse): Promise<Record<string, string>> {
   const reviewDue = await reviewDueRelation(wh);
   for (const t of PUBLISHED_TABLES.filter((x) => !aboutLoading.has(x.name))) {
     out[`published.${t.name}`] = await hashOf(
-      t.sql.replaceAll("$scheme", "'golden'").replaceAll("$period_states", states).replaceAll("$review_due", reviewDue),
+      t.sql.replaceAll("$named_periods", NAMED_PERIODS.management).replaceAll("$scheme", "'golden'").replaceAll("$period_states", states).replaceAll("$review_due", reviewDue),
     );
   }
   return out;
