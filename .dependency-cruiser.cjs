@@ -13,7 +13,7 @@
 // The allow-list: the commands that run an ingest or a mapping tool are the only pipelines/ files that may import
 // data-loaders/, and only its entry points.
 const COMMANDS = "^pipelines/(cli/(main|mapping-commands|progress)\\.ts|schedule/jobs\\.ts)$";
-const LOADER_ENTRIES = "^data-loaders/(ingest/(ingest|load-file|reporter)\\.ts|mappings/(schema|init|check)\\.ts|contracts/tables\\.ts)$";
+const LOADER_ENTRIES = "^data-loaders/(ingest/(ingest|load-file|reporter)\\.ts|mappings/(schema|init|check)\\.ts)$";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -5,6 +5,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { CONTRACTS } from "../core/contracts/tables.ts";
+import { uniqueCurrentKeysSql } from "../core/contracts/to-sql.ts";
 import type { Warehouse } from "../core/db/warehouse.ts";
 import { writeTable } from "../core/db/write-table.ts";
 import { msg } from "../core/messages.ts";
@@ -15,24 +17,26 @@ import { BusinessHours } from "../core/calendar/config.ts";
 import { CN_VERSION, CN_YEARS, calendarDays } from "../core/calendar/days.ts";
 import { type LoadedScheme, writeSchemeTables } from "./scheme/load.ts";
 import { METRICS } from "./scheme/metrics.ts";
+import { SCHEME_TABLE_COLUMNS } from "./scheme/tables.ts";
 
 const MODELS_DIR = path.join(import.meta.dirname, "models");
 const CHECKS_DIR = path.join(import.meta.dirname, "checks");
-export const LAYERS = ["staging", "metrics", "scores", "rankings", "trends", "rules"] as const;
+export const LAYERS = ["staging", "intermediate", "metrics", "scores", "rankings", "trends", "rules"] as const;
 
 export interface Model {
-  /** schema-qualified name: stg.tickets, mart.rankings */
+  /** schema-qualified name: stg.tickets, int.tickets_credited, mart.rankings */
   name: string;
   layer: (typeof LAYERS)[number];
   file: string;
   sql: string;
   dependsOn: string[];
-  /** staging models, and models whose first line is `-- materialized: view`, are views (computed when read) */
+  /** staging and intermediate models, and models whose first line is `-- materialized: view`, are views (computed when read) */
   kind: "VIEW" | "TABLE";
 }
 
 /**
- * The models, each named by its file: staging/stg_x.sql is the view stg.x, other layers' y.sql the table mart.y
+ * The models, each named by its file: staging/stg_x.sql is the view stg.x, intermediate/int_x.sql the view int.x (the
+ * rules of METRICS.md that several metrics share: credit and appeal corrections), other layers' y.sql the table mart.y
  * (or the view mart.y when its first line is `-- materialized: view`: for wide per-ticket detail that only a few
  * readers need, such as the input links, so that a run does not pay for writing it).
  */
@@ -41,12 +45,12 @@ export function listModels(): Model[] {
   for (const layer of LAYERS) {
     for (const f of readdirSync(path.join(MODELS_DIR, layer)).filter((x) => x.endsWith(".sql")).sort()) {
       const base = f.replace(/\.sql$/, "");
-      const name = layer === "staging" ? `stg.${base.replace(/^stg_/, "")}` : `mart.${base}`;
+      const name = layer === "staging" ? `stg.${base.replace(/^stg_/, "")}` : layer === "intermediate" ? `int.${base.replace(/^int_/, "")}` : `mart.${base}`;
       const file = path.join(MODELS_DIR, layer, f);
       const sql = readFileSync(file, "utf8");
-      const refs = new Set([...sql.matchAll(/\b(stg|mart)\.([a-z_0-9]+)\b/g)].map((m) => `${m[1]}.${m[2]}`));
+      const refs = new Set([...sql.matchAll(/\b(stg|int|mart)\.([a-z_0-9]+)\b/g)].map((m) => `${m[1]}.${m[2]}`));
       refs.delete(name);
-      const kind = layer === "staging" || /^--\s*materialized:\s*view\b/.test(sql) ? "VIEW" : "TABLE";
+      const kind = layer === "staging" || layer === "intermediate" || /^--\s*materialized:\s*view\b/.test(sql) ? "VIEW" : "TABLE";
       models.push({ name, layer, file, sql, dependsOn: [...refs], kind });
     }
   }
@@ -81,11 +85,14 @@ export interface Check {
   sql: string;
 }
 
+/** The checks: pipelines/checks/*.sql, and unique_current_keys generated from the contracts' keys. */
 export function listChecks(): Check[] {
-  return readdirSync(CHECKS_DIR)
-    .filter((f) => f.endsWith(".sql"))
-    .sort()
-    .map((f) => ({ name: f.replace(/\.sql$/, ""), sql: readFileSync(path.join(CHECKS_DIR, f), "utf8") }));
+  return [
+    ...readdirSync(CHECKS_DIR)
+      .filter((f) => f.endsWith(".sql"))
+      .map((f) => ({ name: f.replace(/\.sql$/, ""), sql: readFileSync(path.join(CHECKS_DIR, f), "utf8") })),
+    { name: "unique_current_keys", sql: uniqueCurrentKeysSql(Object.values(CONTRACTS)) },
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 export interface RunReporter {
@@ -143,15 +150,15 @@ export async function unscoredPeriods(wh: Warehouse, build: string): Promise<str
   return rows.sort((a, b) => order(a).localeCompare(order(b))).map((r) => msg.periodsBeforeSchemeStart(r.scheme_id, r.start, Number(r.n), r.period_type, r.first, r.last));
 }
 
-/** Point a model's or check's SQL at the build schema: mart.x -> build.x, stg.x -> build.stg__x, scheme.x -> build.scheme__x,
- *  calendar.x -> build.calendar__x. */
+/** Point a model's or check's SQL at the build schema: mart.x -> build.x, stg.x -> build.stg__x, int.x -> build.int__x,
+ *  scheme.x -> build.scheme__x, calendar.x -> build.calendar__x. */
 export function inBuild(sql: string, build: string): string {
-  return sql.replace(/\b(mart|stg|scheme|calendar)\.([a-z_0-9]+)\b/g, (_m, schema: string, name: string) =>
+  return sql.replace(/\b(mart|stg|int|scheme|calendar)\.([a-z_0-9]+)\b/g, (_m, schema: string, name: string) =>
     schema === "mart" ? `${build}.${name}` : `${build}.${schema}__${name}`,
   );
 }
 
-const SCHEME_TABLES = ["versions", "dimensions", "indicators", "grades"];
+const SCHEME_TABLES = Object.keys(SCHEME_TABLE_COLUMNS);
 const CALENDAR_TABLES = ["days", "schedules", "sla_targets"];
 
 /** The department's working calendar for a run (config business_hours, timezone, holidays). */
@@ -283,7 +290,7 @@ export async function runModels(
 
     reporter.step("publish");
     await wh.transaction(async () => {
-      await wh.run("CREATE SCHEMA IF NOT EXISTS stg; CREATE SCHEMA IF NOT EXISTS mart; CREATE SCHEMA IF NOT EXISTS scheme; CREATE SCHEMA IF NOT EXISTS calendar");
+      await wh.run("CREATE SCHEMA IF NOT EXISTS stg; CREATE SCHEMA IF NOT EXISTS int; CREATE SCHEMA IF NOT EXISTS mart; CREATE SCHEMA IF NOT EXISTS scheme; CREATE SCHEMA IF NOT EXISTS calendar");
       const names = [...models.map((m) => m.name), ...SCHEME_TABLES.map((t) => `scheme.${t}`), ...CALENDAR_TABLES.map((t) => `calendar.${t}`)];
       for (const name of names) {
         const [schema, table] = name.split(".") as [string, string];

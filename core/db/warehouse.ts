@@ -137,11 +137,7 @@ export async function withWarehouse<T>(file: string, opts: OpenOptions, fn: (wh:
   }
 }
 
-/** Quote a SQL string literal. */
-export const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
-/** Quote an identifier (a column name from an export file). */
-export const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+export { ident, lit } from "./quote.ts";
 
 function toPlain(v: unknown): unknown {
   if (typeof v === "bigint") return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;

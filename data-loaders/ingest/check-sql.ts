@@ -2,8 +2,8 @@
  * The bulk check of one file, as SQL derived from the canonical contract.
  */
 import { ident, lit } from "../../core/db/warehouse.ts";
-import { castExpr, defaultLiteral, type FieldSpec, localTime, problemCases } from "../contracts/to-sql.ts";
-import type { Contract } from "../contracts/tables.ts";
+import { castExpr, defaultLiteral, type FieldSpec, localTime, problemCases } from "../../core/contracts/to-sql.ts";
+import type { Contract } from "../../core/contracts/tables.ts";
 import type { SourceFile } from "../files/read.ts";
 import type { Mapping } from "../mappings/schema.ts";
 import { agentLevels, type FieldPlan, VERSION_DEFAULT } from "./plan.ts";

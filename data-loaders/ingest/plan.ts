@@ -3,7 +3,7 @@
  * CSV reader converts it itself, and derived values (plus_minutes, defaults).
  */
 import { ident, lit } from "../../core/db/warehouse.ts";
-import type { FieldSpec } from "../contracts/to-sql.ts";
+import type { FieldSpec } from "../../core/contracts/to-sql.ts";
 import type { ReaderTypes } from "../files/read.ts";
 import { sourceValue } from "../files/read.ts";
 import { nullTokens } from "../mappings/null-tokens.ts";

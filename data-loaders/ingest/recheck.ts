@@ -10,8 +10,8 @@
  * problem left is settled like a newly loaded one (versions, duplicates) and may come into force.
  */
 import { ident, lit, type Warehouse } from "../../core/db/warehouse.ts";
-import { fieldSpecs } from "../contracts/to-sql.ts";
-import { CONTRACTS, type Contract } from "../contracts/tables.ts";
+import { fieldSpecs } from "../../core/contracts/to-sql.ts";
+import { CONTRACTS, type Contract } from "../../core/contracts/tables.ts";
 import { AgentMatch } from "../mappings/schema.ts";
 import { buildAgentLookup, dropAgentLookup } from "./agent-lookup.ts";
 import { correctQuarantined, resettleKeys } from "./settle.ts";

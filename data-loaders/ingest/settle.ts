@@ -17,8 +17,8 @@
  * least as new corrects it: its quarantine lines are resolved and the bad copy goes.
  */
 import { ident, lit, type Warehouse } from "../../core/db/warehouse.ts";
-import type { FieldSpec } from "../contracts/to-sql.ts";
-import type { Contract } from "../contracts/tables.ts";
+import type { FieldSpec } from "../../core/contracts/to-sql.ts";
+import type { Contract } from "../../core/contracts/tables.ts";
 
 /** The quarantine's columns, named in every insert (the table grows columns over migrations). */
 export const QUARANTINE_COLUMNS = "batch_id, source, file, target_table, record, line, field, value, reason, related_record, related_line";

@@ -7,8 +7,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { ident, lit, Warehouse } from "../../core/db/warehouse.ts";
-import { fieldSpecs } from "../contracts/to-sql.ts";
-import { contractFor } from "../contracts/tables.ts";
+import { fieldSpecs } from "../../core/contracts/to-sql.ts";
+import { contractFor } from "../../core/contracts/tables.ts";
 import { openSource, sourceValue } from "../files/read.ts";
 import { checkedSelectSql } from "../ingest/check-sql.ts";
 import { buildAgentLookup, buildAgentLookupLists, dropAgentLookup } from "../ingest/agent-lookup.ts";

@@ -9,7 +9,7 @@ import YAML from "yaml";
 import { z } from "zod";
 import { formatZodError } from "../../core/messages.ts";
 import { AgentMatch, ColumnSpec } from "../../core/config/column-spec.ts";
-import { contractFor, TableName } from "../contracts/tables.ts";
+import { contractFor, TableName } from "../../core/contracts/tables.ts";
 
 export const MAPPINGS_DIR = import.meta.dirname;
 

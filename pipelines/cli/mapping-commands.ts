@@ -5,7 +5,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
-import { TABLE_NAMES } from "../../data-loaders/contracts/tables.ts";
+import { TABLE_NAMES } from "../../core/contracts/tables.ts";
 import { resolvePath } from "../../core/config/app.ts";
 import { formatZodError } from "../../core/messages.ts";
 import type { RulesDeps } from "./deps.ts";

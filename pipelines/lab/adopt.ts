@@ -41,7 +41,7 @@ export function periodStart(label: string): string {
 }
 
 /** The scheme file's text with `v` appended to its versions list, indented as the list's items are. */
-export function appendVersion(text: string, v: SchemeVersion, file: string): string {
+export function appendVersion(text: string, v: SchemeVersion | Record<string, unknown>, file: string): string {
   const doc = YAML.parseDocument(text);
   const versions = doc.get("versions", true);
   if (!YAML.isSeq(versions) || !versions.items.length || !versions.range) throw new DraftError(`${file} has no versions: list to add to`);
@@ -88,7 +88,8 @@ export async function adopt(wh: Warehouse, o: AdoptOptions): Promise<AdoptResult
   // the scheme's file, with the version appended to its versions: the text is added after the last version, so the
   // rest of the file (comments, anchors, layout) stays byte for byte
   const file = draft.inForce.file;
-  const updated = appendVersion(readFileSync(file, "utf8"), v, file);
+  // (a draft that extends a version is written as its changes: extends and only what changes)
+  const updated = appendVersion(readFileSync(file, "utf8"), draft.changes ?? v, file);
   const check = parseScheme(updated, file);
   const sha256 = check.hashes[v.version];
   if (sha256 !== draft.versionSha256) throw new DraftError(`the version written to ${file} does not hash as the draft does (${sha256} vs ${draft.versionSha256}); nothing was changed`);

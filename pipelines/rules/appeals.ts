@@ -1,7 +1,7 @@
 /**
  * Appeals (申诉): filed from the command line or imported from a CSV/JSON file, each checked (the agent exists and
  * was scored, the period is provisional, the window is open, the indicator belongs to the scheme, no duplicate);
- * decided with a reason; an accepted appeal carries its correction as data (meta.corrections), which the staging
+ * decided with a reason; an accepted appeal carries its correction as data (meta.corrections), which the intermediate
  * models apply to the inputs at the next run. No score is ever typed in.
  */
 import { readFileSync } from "node:fs";
@@ -132,7 +132,7 @@ async function checkCorrection(ctx: RulesContext, appeal: Appeal, c: Correction)
   const agentExists = async (id: string) => Boolean(await wh.one("SELECT 1 FROM stg.agents WHERE agent_id = $a", { a: id }));
   if (c.kind === "exclude_ticket" || c.kind === "reattribute_ticket") {
     const t = await wh.one<{ credited: boolean }>(
-      `SELECT $a IN (resolver_id, responder_id, complaint_agent_id, assignee_id) AS credited FROM stg.tickets WHERE ticket_id = $t`,
+      `SELECT $a IN (resolver_id, responder_id, complaint_agent_id, assignee_id) AS credited FROM int.tickets_credited WHERE ticket_id = $t`,
       { a: appeal.agent_id, t: c.ticket },
     );
     if (!t) throw new RuleError(`ticket '${c.ticket}' is not in the warehouse`);
@@ -143,12 +143,12 @@ async function checkCorrection(ctx: RulesContext, appeal: Appeal, c: Correction)
     if (!(await agentExists(c.to_agent))) throw new RuleError(`no agent '${c.to_agent}' in the roster to reattribute to`);
   }
   if (c.kind === "reattribute_csat") {
-    const r = await wh.one<{ agent_id: string }>("SELECT agent_id FROM stg.csat WHERE response_id = $r", { r: c.response });
+    const r = await wh.one<{ agent_id: string }>("SELECT agent_id FROM int.csat_credited WHERE response_id = $r", { r: c.response });
     if (!r) throw new RuleError(`CSAT response '${c.response}' is not in the warehouse`);
     if (r.agent_id !== appeal.agent_id) throw new RuleError(`CSAT response '${c.response}' is credited to ${r.agent_id}, not ${appeal.agent_id}`);
   }
   if (c.kind === "correct_audit_score") {
-    const a = await wh.one<{ agent_id: string }>("SELECT agent_id FROM stg.quality_audits WHERE audit_id = $x", { x: c.audit });
+    const a = await wh.one<{ agent_id: string }>("SELECT agent_id FROM int.quality_audits_corrected WHERE audit_id = $x", { x: c.audit });
     if (!a) throw new RuleError(`quality audit '${c.audit}' is not in the warehouse`);
     if (a.agent_id !== appeal.agent_id) throw new RuleError(`quality audit '${c.audit}' is credited to ${a.agent_id}, not ${appeal.agent_id}`);
   }

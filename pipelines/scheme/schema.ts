@@ -60,8 +60,10 @@ export const Dimension = z.object({
   weight: Weight,
   indicators: z.array(Indicator).min(1),
 });
+export type Dimension = z.infer<typeof Dimension>;
 
 export const Grade = z.object({ grade: z.string().min(1).max(4), min: z.number().min(0).max(100), name: Label });
+export type Grade = z.infer<typeof Grade>;
 
 const PerPeriod = z.object({ month: z.int().min(0), quarter: z.int().min(0), year: z.int().min(0) }).partial();
 

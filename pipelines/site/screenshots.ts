@@ -90,7 +90,7 @@ async function prepare(): Promise<string> {
   try {
     await finalDemoPeriod(wh, { scheme: SCHEME, period: "2026-Q2", timezone: "Asia/Shanghai", publishedAt: new Date("2026-07-06T02:00:00Z"), acknowledgedBy: [declining, planted.improving ?? "E1007", "E1001", "E1002"] });
     ticket = await wh.value<string>(
-      "SELECT min(ticket_id) FROM stg.tickets WHERE resolver_id = $a AND resolved_at >= '2026-07-01' AND resolved_at < '2026-10-01'",
+      "SELECT min(ticket_id) FROM int.tickets_credited WHERE resolver_id = $a AND resolved_at >= '2026-07-01' AND resolved_at < '2026-10-01'",
       { a: declining },
     );
     reviewed = await wh.one<{ agent_id: string; quarter: string }>(

@@ -19,7 +19,7 @@ const HEAD = ["ticket_id", "created_at", "resolved_at", "updated_at", "status", 
 
 async function counted(wh: Warehouse): Promise<string[]> {
   await runModels(wh, loadSchemes(GOLDEN_SCHEME));
-  return (await wh.all<{ ticket_id: string }>("SELECT ticket_id FROM stg.tickets ORDER BY ticket_id")).map((r) => r.ticket_id);
+  return (await wh.all<{ ticket_id: string }>("SELECT ticket_id FROM int.tickets_credited ORDER BY ticket_id")).map((r) => r.ticket_id);
 }
 
 async function publishedSources(wh: Warehouse): Promise<Array<{ source: string; rows_quarantined: number; tickets_held_out: number | null }>> {
@@ -84,7 +84,7 @@ it("holds a ticket out while its newest version is quarantined, counts it, and l
 }, 60_000);
 
 it("orders statuses in the held-out model as the contract does", async () => {
-  const { TICKET_STATUS_RANK } = await import("../../data-loaders/contracts/tables.ts");
+  const { TICKET_STATUS_RANK } = await import("../../core/contracts/tables.ts");
   const { heldTicketsSql } = await import("../../pipelines/status.ts");
   const sql = heldTicketsSql();
   for (const [status, rank] of Object.entries(TICKET_STATUS_RANK)) expect(sql).toContain(`when '${status}' then ${rank}`);

@@ -17,7 +17,7 @@ const FIXTURE = path.join(import.meta.dirname, "..", "fixtures", "zendesk");
 async function counted(wh: Warehouse) {
   await runModels(wh, loadSchemes(GOLDEN_SCHEME));
   return {
-    staged: (await wh.all<{ ticket_id: string }>("SELECT ticket_id FROM stg.tickets ORDER BY ticket_id")).map((r) => r.ticket_id),
+    staged: (await wh.all<{ ticket_id: string }>("SELECT ticket_id FROM int.tickets_credited ORDER BY ticket_id")).map((r) => r.ticket_id),
     resolved: Number(await wh.value("SELECT coalesce(sum(value), 0) FROM mart.agent_metrics WHERE metric = 'tickets_resolved' AND period = '2026-03'")),
   };
 }

@@ -83,7 +83,7 @@ async function tableHashes(wh: Warehouse): Promise<Record<string, string>> {
   const hashOf = async (rel: string) =>
     String(await wh.value(`SELECT md5(coalesce(string_agg(r, chr(10) ORDER BY r), '')) FROM (SELECT CAST(x AS VARCHAR) AS r FROM (${rel}) x)`));
   const tables = await wh.all<{ s: string; t: string }>(
-    "SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_schema IN ('raw', 'mart', 'stg') ORDER BY 1, 2",
+    "SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_schema IN ('raw', 'mart', 'stg', 'int') ORDER BY 1, 2",
   );
   for (const { s, t } of tables) {
     // rows name the batches (files) they came from, which differ when the files differ

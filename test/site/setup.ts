@@ -147,7 +147,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     "SELECT agent_id, quarter FROM mart.bottom_tracker WHERE scheme_id = 'support-weighted' AND state = 'review' ORDER BY quarter DESC, agent_id LIMIT 1",
   );
   const ticket = await wh.value<string>(
-    "SELECT min(ticket_id) FROM stg.tickets WHERE resolver_id = $a AND resolved_at >= '2026-07-01' AND resolved_at < '2026-10-01'",
+    "SELECT min(ticket_id) FROM int.tickets_credited WHERE resolver_id = $a AND resolved_at >= '2026-07-01' AND resolved_at < '2026-10-01'",
     { a: appeal.agent },
   );
   wh.close();

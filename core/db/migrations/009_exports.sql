@@ -8,16 +8,8 @@ ALTER TABLE meta.quarantine ADD COLUMN resolution VARCHAR;
 
 -- A quarantined row stays in its raw table (_bad, never _current) with its typed values, so that it can hold its
 -- ticket out of the metrics while it is the newest version, and be re-checked when the roster changes. An agent
--- reference the roster did not resolve keeps the texts it was matched on: roster column -> text.
-ALTER TABLE raw.agents ALTER _problems SET DATA TYPE STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR, "match" MAP(VARCHAR, VARCHAR))[];
-ALTER TABLE raw.tickets ALTER _problems SET DATA TYPE STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR, "match" MAP(VARCHAR, VARCHAR))[];
-ALTER TABLE raw.csat ALTER _problems SET DATA TYPE STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR, "match" MAP(VARCHAR, VARCHAR))[];
-ALTER TABLE raw.reviews_360 ALTER _problems SET DATA TYPE STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR, "match" MAP(VARCHAR, VARCHAR))[];
-ALTER TABLE raw.trainings ALTER _problems SET DATA TYPE STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR, "match" MAP(VARCHAR, VARCHAR))[];
-ALTER TABLE raw.certifications ALTER _problems SET DATA TYPE STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR, "match" MAP(VARCHAR, VARCHAR))[];
-ALTER TABLE raw.contributions ALTER _problems SET DATA TYPE STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR, "match" MAP(VARCHAR, VARCHAR))[];
-ALTER TABLE raw.quality_audits ALTER _problems SET DATA TYPE STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR, "match" MAP(VARCHAR, VARCHAR))[];
-ALTER TABLE raw.collab_survey ALTER _problems SET DATA TYPE STRUCT(field VARCHAR, value VARCHAR, reason VARCHAR, "match" MAP(VARCHAR, VARCHAR))[];
+-- reference the roster did not resolve keeps the texts it was matched on (the "match" of _problems: roster column ->
+-- text; the raw tables are generated from the contracts with it, pipelines/db/raw-tables.ts).
 
 -- (meta.batches.rows_superseded now counts the rows of a batch kept as history because a newer version of their
 -- record is in force, whichever load brought it; rows_quarantined stays what the load found, the open count is in

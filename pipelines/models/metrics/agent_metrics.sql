@@ -10,7 +10,7 @@ with resolved as (
     select resolver_id as agent_id,
         month_key(resolved_at) as m, quarter_key(resolved_at) as q, year_key(resolved_at) as y,
         resolution_hours, resolution_ms, reopened, sla_met
-    from stg.tickets
+    from int.tickets_credited
     where resolved_at is not null and resolver_id is not null
 ),
 resolved_agg as (
@@ -31,7 +31,7 @@ responded as (
     select responder_id as agent_id,
         month_key(first_response_at) as m, quarter_key(first_response_at) as q, year_key(first_response_at) as y,
         first_response_minutes, first_response_ms
-    from stg.tickets
+    from int.tickets_credited
     where first_response_at is not null and responder_id is not null
 ),
 responded_agg as (
@@ -73,7 +73,7 @@ business_responded_agg as (
 ),
 complaints as (
     select complaint_agent_id as agent_id, coalesce(resolved_at, created_at) as ts
-    from stg.tickets
+    from int.tickets_credited
     where complaint and complaint_agent_id is not null
 ),
 complaints_agg as (
@@ -91,7 +91,7 @@ csat_agg as (
         count(*) as responses,
         count_if(satisfied) as satisfied
     from (select agent_id, satisfied, month_key(submitted_at) as m, quarter_key(submitted_at) as q, year_key(submitted_at) as y
-          from stg.csat where agent_id is not null)
+          from int.csat_credited where agent_id is not null)
     group by grouping sets ((agent_id, m), (agent_id, q), (agent_id, y))
 ),
 audits_agg as (
@@ -103,7 +103,7 @@ audits_agg as (
         sd_from_sums(det_sum(score), det_sum(score * score), count(*)) as sd_score,
         count_if(serious) as serious
     from (select agent_id, score, serious, month_key(audited_at) as m, quarter_key(audited_at) as q, year_key(audited_at) as y
-          from stg.quality_audits where agent_id is not null)
+          from int.quality_audits_corrected where agent_id is not null)
     group by grouping sets ((agent_id, m), (agent_id, q), (agent_id, y))
 ),
 growth_events as (
@@ -174,76 +174,99 @@ counted as (
     left join growth_agg g on g.period_type = ap.period_type and g.period = ap.period and g.agent_id = ap.agent_id
         and g.metric = c.metric
 )
+-- One row per agent, period and metric, in the columns below. Each family's rows name their columns (union by name):
+-- value, n (the sample), numerator and denominator of a rate, p90 and mean beside a median, se; a column a family does
+-- not name is NULL. The first branch fixes the columns and their order.
 select period_type, period, agent_id, metric, cast(value as double) as value, cast(value as bigint) as n,
     null::double as numerator, null::double as denominator, null::double as p90, null::double as mean,
     case when metric in ('tickets_resolved', 'tickets_held', 'complaints', 'serious_errors') then count_se(value) end as se
 from counted
-union all
-select r.period_type, r.period, r.agent_id, 'resolution_rate', r.resolved / h.tickets_held, h.tickets_held,
-    r.resolved, h.tickets_held, null, null, share_se(r.resolved, h.tickets_held)
+
+-- tickets resolved (by the resolver): rate of the tickets held, median hours, reopen, SLA, complaints
+union all by name
+select r.period_type, r.period, r.agent_id, 'resolution_rate' as metric,
+    r.resolved / h.tickets_held as value, h.tickets_held as n, r.resolved as numerator, h.tickets_held as denominator,
+    share_se(r.resolved, h.tickets_held) as se
 from resolved_agg r
 join mart.agent_tickets_held h using (period_type, period, agent_id)
 where h.tickets_held > 0
-union all
-select period_type, period, agent_id, 'resolution_hours_median', res_q[2], resolved, null, null, res_q[4], res_mean,
-    median_se(res_q[1], res_q[3], resolved)
+union all by name
+select period_type, period, agent_id, 'resolution_hours_median' as metric,
+    res_q[2] as value, resolved as n, res_q[4] as p90, res_mean as mean, median_se(res_q[1], res_q[3], resolved) as se
 from resolved_agg
-union all
-select period_type, period, agent_id, 'reopen_rate', reopened / resolved, resolved, reopened, resolved, null, null,
-    share_se(reopened, resolved)
+union all by name
+select period_type, period, agent_id, 'reopen_rate' as metric,
+    reopened / resolved as value, resolved as n, reopened as numerator, resolved as denominator, share_se(reopened, resolved) as se
 from resolved_agg
-union all
-select period_type, period, agent_id, 'sla_attainment', sla_ok / sla_n, sla_n, sla_ok, sla_n, null, null, share_se(sla_ok, sla_n)
+union all by name
+select period_type, period, agent_id, 'sla_attainment' as metric,
+    sla_ok / sla_n as value, sla_n as n, sla_ok as numerator, sla_n as denominator, share_se(sla_ok, sla_n) as se
 from resolved_agg where sla_n > 0
-union all
-select r.period_type, r.period, r.agent_id, 'complaint_rate', 100.0 * coalesce(k.complaints, 0) / r.resolved, r.resolved,
-    coalesce(k.complaints, 0), r.resolved, null, null, 100.0 * count_se(coalesce(k.complaints, 0)) / r.resolved
+union all by name
+select r.period_type, r.period, r.agent_id, 'complaint_rate' as metric,
+    100.0 * coalesce(k.complaints, 0) / r.resolved as value, r.resolved as n, coalesce(k.complaints, 0) as numerator,
+    r.resolved as denominator, 100.0 * count_se(coalesce(k.complaints, 0)) / r.resolved as se
 from resolved_agg r
 left join complaints_agg k using (period_type, period, agent_id)
-union all
-select period_type, period, agent_id, 'first_response_minutes_median', frt_q[2], responses, null, null, frt_q[4], frt_mean,
-    median_se(frt_q[1], frt_q[3], responses)
+
+-- first responses (by the first responder)
+union all by name
+select period_type, period, agent_id, 'first_response_minutes_median' as metric,
+    frt_q[2] as value, responses as n, frt_q[4] as p90, frt_mean as mean, median_se(frt_q[1], frt_q[3], responses) as se
 from responded_agg
-union all
-select period_type, period, agent_id, 'csat', satisfied / responses, responses, satisfied, responses, null, null,
-    share_se(satisfied, responses)
+
+-- customer satisfaction, quality audits, proposals, the cross-department survey
+union all by name
+select period_type, period, agent_id, 'csat' as metric,
+    satisfied / responses as value, responses as n, satisfied as numerator, responses as denominator,
+    share_se(satisfied, responses) as se
 from csat_agg
-union all
-select period_type, period, agent_id, 'quality_score', mean_score, audits, null, null, null, null, sd_score / sqrt(audits)
+union all by name
+select period_type, period, agent_id, 'quality_score' as metric, mean_score as value, audits as n, sd_score / sqrt(audits) as se
 from audits_agg
-union all
-select period_type, period, agent_id, 'proposal_quality', mean_quality, rated, null, null, null, null, null
+union all by name
+select period_type, period, agent_id, 'proposal_quality' as metric, mean_quality as value, rated as n
 from growth_agg where metric = 'proposals' and rated > 0
-union all
-select period_type, period, agent_id, 'collab_satisfaction', satisfied / responses, responses, satisfied, responses, null, null,
-    share_se(satisfied, responses)
+union all by name
+select period_type, period, agent_id, 'collab_satisfaction' as metric,
+    satisfied / responses as value, responses as n, satisfied as numerator, responses as denominator,
+    share_se(satisfied, responses) as se
 from collab_agg
-union all
-select period_type, period, agent_id, metric, value, raters, null, null, null, null, null from r360_dimension
-union all
-select period_type, period, agent_id, metric, value, raters, null, null, null, null, null from r360_customer
-union all
-select period_type, period, agent_id, 'resolution_business_hours_median', res_q[2], resolved, null, null, res_q[4], res_mean,
-    median_se(res_q[1], res_q[3], resolved)
+
+-- 360 reviews: each dimension's mean, and the customers' rating
+union all by name
+select period_type, period, agent_id, metric, value, raters as n from r360_dimension
+union all by name
+select period_type, period, agent_id, metric, value, raters as n from r360_customer
+
+-- the business-hours variants
+union all by name
+select period_type, period, agent_id, 'resolution_business_hours_median' as metric,
+    res_q[2] as value, resolved as n, res_q[4] as p90, res_mean as mean, median_se(res_q[1], res_q[3], resolved) as se
 from business_resolved_agg where resolved > 0
-union all
-select period_type, period, agent_id, 'sla_attainment_business', sla_ok / sla_n, sla_n, sla_ok, sla_n, null, null, share_se(sla_ok, sla_n)
+union all by name
+select period_type, period, agent_id, 'sla_attainment_business' as metric,
+    sla_ok / sla_n as value, sla_n as n, sla_ok as numerator, sla_n as denominator, share_se(sla_ok, sla_n) as se
 from business_resolved_agg where sla_n > 0
-union all
-select period_type, period, agent_id, 'first_response_business_minutes_median', frt_q[2], responses, null, null, frt_q[4], frt_mean,
-    median_se(frt_q[1], frt_q[3], responses)
+union all by name
+select period_type, period, agent_id, 'first_response_business_minutes_median' as metric,
+    frt_q[2] as value, responses as n, frt_q[4] as p90, frt_mean as mean, median_se(frt_q[1], frt_q[3], responses) as se
 from business_responded_agg where responses > 0
-union all
+
 -- the workload-mix adjusted metrics (agent_workload): numerator observed, denominator expected
-select period_type, period, agent_id, 'resolution_time_vs_expected', exp(sum_log_ratio / resolved), resolved,
-    exp(mean_log_hours), exp(mean_log_hours - sum_log_ratio / resolved), null, null,
-    exp(sum_log_ratio / resolved) * sd_from_sums(sum_log_ratio, sum_sq_log_ratio, resolved) / sqrt(resolved)
+union all by name
+select period_type, period, agent_id, 'resolution_time_vs_expected' as metric,
+    exp(sum_log_ratio / resolved) as value, resolved as n,
+    exp(mean_log_hours) as numerator, exp(mean_log_hours - sum_log_ratio / resolved) as denominator,
+    exp(sum_log_ratio / resolved) * sd_from_sums(sum_log_ratio, sum_sq_log_ratio, resolved) / sqrt(resolved) as se
 from mart.agent_workload where resolved > 0
-union all
-select period_type, period, agent_id, 'resolution_vs_expected', resolved / expected_resolved, held, resolved, expected_resolved, null, null,
-    share_se(resolved, held) * held / expected_resolved
+union all by name
+select period_type, period, agent_id, 'resolution_vs_expected' as metric,
+    resolved / expected_resolved as value, held as n, resolved as numerator, expected_resolved as denominator,
+    share_se(resolved, held) * held / expected_resolved as se
 from mart.agent_workload where expected_resolved > 0
-union all
-select period_type, period, agent_id, 'sla_vs_expected', sla_met / expected_sla_met, sla_n, sla_met, expected_sla_met, null, null,
-    share_se(sla_met, sla_n) * sla_n / expected_sla_met
+union all by name
+select period_type, period, agent_id, 'sla_vs_expected' as metric,
+    sla_met / expected_sla_met as value, sla_n as n, sla_met as numerator, expected_sla_met as denominator,
+    share_se(sla_met, sla_n) * sla_n / expected_sla_met as se
 from mart.agent_workload where expected_sla_met > 0

@@ -5,7 +5,7 @@ with flow as (
     select holder_id as agent_id,
         cast(date_trunc('month', created_at) as date) as created_month,
         cast(date_trunc('month', resolved_at) as date) as resolved_month
-    from stg.tickets
+    from int.tickets_credited
     where holder_id is not null
 ),
 created as (select agent_id, created_month as month, count(*) as n from flow group by all),

@@ -22,17 +22,17 @@ dated as (
 timed as (
     -- records with a moment, placed in the period that contains it
     select responder_id as agent_id, first_response_at as ts, 'responded' as input_set, 'ticket' as input_kind, ticket_id as input_id, batch_id
-    from stg.tickets where first_response_at is not null and responder_id is not null
+    from int.tickets_credited where first_response_at is not null and responder_id is not null
     union all
     select complaint_agent_id, coalesce(resolved_at, created_at), 'complaints', 'ticket', ticket_id, batch_id
-    from stg.tickets where complaint and complaint_agent_id is not null
+    from int.tickets_credited where complaint and complaint_agent_id is not null
     union all
-    select agent_id, submitted_at, 'csat_responses', 'csat_response', response_id, batch_id from stg.csat where agent_id is not null
+    select agent_id, submitted_at, 'csat_responses', 'csat_response', response_id, batch_id from int.csat_credited where agent_id is not null
     union all
-    select agent_id, audited_at, 'audits', 'quality_audit', audit_id, batch_id from stg.quality_audits where agent_id is not null
+    select agent_id, audited_at, 'audits', 'quality_audit', audit_id, batch_id from int.quality_audits_corrected where agent_id is not null
     union all
     select agent_id, audited_at, 'serious_audits', 'quality_audit', audit_id, batch_id
-    from stg.quality_audits where agent_id is not null and serious
+    from int.quality_audits_corrected where agent_id is not null and serious
 )
 select period_type, period, agent_id, 'held' as input_set, 'ticket' as input_kind, ticket_id as input_id, batch_id from tickets
 union all

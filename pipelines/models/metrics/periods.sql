@@ -18,7 +18,7 @@ cursors as (
 ),
 coverage as (
     select s.source, cast(greatest(s.covers_to, coalesce(c.cursor_to, s.covers_to)) as date) as covered_until,
-        (select max(cast(t.created_at as date)) from stg.tickets t join meta.batches b2 on b2.batch_id = t.batch_id where b2.source = s.source) as last_event
+        (select max(cast(t.created_at as date)) from int.tickets_credited t join meta.batches b2 on b2.batch_id = t.batch_id where b2.source = s.source) as last_event
     from sources s left join cursors c using (source)
 ),
 bounds as (
@@ -26,7 +26,7 @@ bounds as (
         cast(date_trunc('month', min(created_at)) as date) as first_month,
         cast(date_trunc('month', max(coalesce(resolved_at, created_at))) as date) as last_month,
         cast(min(created_at) as date) as data_start
-    from stg.tickets
+    from int.tickets_credited
 ),
 months as (
     select cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date) as month_start, data_start

@@ -19,11 +19,11 @@ loads as (
 ),
 records as (
     select 'tickets' as source_table, cast(min(created_at) as date) as first_day, cast(max(coalesce(resolved_at, created_at)) as date) as last_day
-    from stg.tickets
+    from int.tickets_credited
     union all
-    select 'csat', cast(min(submitted_at) as date), cast(max(submitted_at) as date) from stg.csat
+    select 'csat', cast(min(submitted_at) as date), cast(max(submitted_at) as date) from int.csat_credited
     union all
-    select 'quality_audits', cast(min(audited_at) as date), cast(max(audited_at) as date) from stg.quality_audits
+    select 'quality_audits', cast(min(audited_at) as date), cast(max(audited_at) as date) from int.quality_audits_corrected
     union all
     select 'trainings', min(completed_on), max(completed_on) from stg.trainings
     union all

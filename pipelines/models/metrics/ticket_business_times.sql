@@ -17,7 +17,7 @@ tickets as (
     select t.ticket_id, t.created_at, t.first_response_at, t.resolved_at, t.priority, t.resolver_id, t.responder_id,
         coalesce(rs.schedule, (select schedule from default_schedule)) as resolver_schedule,
         coalesce(ps.schedule, (select schedule from default_schedule)) as responder_schedule
-    from stg.tickets t
+    from int.tickets_credited t
     left join mart.agent_history hr on hr.agent_id = t.resolver_id
         and cast(t.created_at as date) >= hr.valid_from and cast(t.created_at as date) < hr.valid_to
     left join team_schedule rs on rs.team = hr.team

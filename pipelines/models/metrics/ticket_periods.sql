@@ -2,7 +2,7 @@
 -- Every ticket in every period in which its holder held it open (created before the period ends and not resolved
 -- before it starts: METRICS.md, resolution_rate), with what happened to it in that period and the kind of ticket it
 -- is (category, priority, channel; '(none)' where the export has no value). The holder is the resolver, else the
--- assignee (the credit rules of stg.tickets), and the department is the holder's in that period (agent_periods: roster
+-- assignee (the credit rules of int.tickets_credited), and the department is the holder's in that period (agent_periods: roster
 -- history), else the roster's. A view: the workload models and the input links read it, nothing stores it.
 select
     p.period_type,
@@ -18,7 +18,7 @@ select
     case when t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts then t.sla_met end as sla_met,
     case when t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts then t.reopened end as reopened,
     t.batch_id
-from stg.tickets t
+from int.tickets_credited t
 join stg.agents a on a.agent_id = t.holder_id
 join mart.periods p
     on t.created_at < p.end_ts

@@ -1,25 +1,12 @@
--- CSAT responses credited to the agent named on the rating, else the ticket's resolver; an accepted appeal may
--- reattribute a response to another agent (meta.corrections). Satisfied: 4-5 on a 1-5 scale, or good on good/bad.
-with corrections as (
-    select response_id, arg_max(agent_id, correction_id) as appellant, arg_max(to_agent_id, correction_id) as to_agent_id
-    from meta.corrections
-    where kind = 'reattribute_csat'
-    group by response_id
-),
-credited as (
-    select c.*, coalesce(c.agent_id, t.resolver_id) as credited_to
-    from raw.csat c
-    left join stg.tickets t on t.ticket_id = c.ticket_id
-    where c._current
-)
+-- CSAT responses in force, renamed and cast: named_agent_id is the agent the rating names (often none). Who is
+-- credited, and what counts as satisfied, is int_csat_credited.
 select
-    c.response_id,
-    c.ticket_id,
-    case when c.credited_to = x.appellant then x.to_agent_id else c.credited_to end as agent_id,
-    c.submitted_at,
-    c.score,
-    c.scale,
-    (c.scale = '1-5' and c.score >= 4) or (c.scale = 'good_bad' and c.score = 1) as satisfied,
-    c._batch_id as batch_id
-from credited c
-left join corrections x using (response_id)
+    response_id,
+    ticket_id,
+    agent_id as named_agent_id,
+    submitted_at,
+    score,
+    scale,
+    _batch_id as batch_id
+from raw.csat
+where _current

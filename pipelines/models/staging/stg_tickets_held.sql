@@ -2,7 +2,7 @@
 -- a quarantined version newer than the version in force, or one that cannot be ordered against it (its updated_at
 -- or its status could not be read), keeps an older version from counting as if nothing had happened. Loading a
 -- corrected version at least as new (or a roster that names its agent) releases the ticket: ingest resolves the
--- quarantined copy then. The status order is the contract's (data-loaders/contracts/tables.ts, TICKET_STATUS_RANK).
+-- quarantined copy then. The status order is the contract's (core/contracts/tables.ts, TICKET_STATUS_RANK).
 with versions as (
     select ticket_id, updated_at, _batch_id, _record, _bad, _current,
         case status when 'deleted' then 7 when 'spam' then 7 when 'merged' then 7 when 'closed' then 6 when 'resolved' then 5

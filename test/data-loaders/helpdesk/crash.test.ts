@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:
 import path from "node:path";
 import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contractFor, TABLE_NAMES } from "../../../data-loaders/contracts/tables.ts";
+import { contractFor, TABLE_NAMES } from "../../../core/contracts/tables.ts";
 import { Warehouse } from "../../../core/db/warehouse.ts";
 import { runCli, seeded, sleep } from "../../helpers/cli.ts";
 import { type FakeHelpdesk, startFakeHelpdesk } from "../../helpers/fake-helpdesk.ts";

@@ -41,7 +41,7 @@ weights: { certifications: 10, training_hours: 30, skill_rating_360: 60 }
 async function fingerprint(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const tables = await wh.all<{ s: string; t: string }>(
-    "SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_schema IN ('mart', 'stg', 'scheme') OR (table_schema = 'meta' AND table_name IN ('scheme_versions', 'published_results', 'period_states', 'manifests')) ORDER BY 1, 2",
+    "SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_schema IN ('mart', 'stg', 'int', 'scheme') OR (table_schema = 'meta' AND table_name IN ('scheme_versions', 'published_results', 'period_states', 'manifests')) ORDER BY 1, 2",
   );
   for (const { s, t } of tables) {
     if (s === "mart" && ["rank_replicates", "input_records", "indicator_inputs", "ticket_expectations"].includes(t)) continue; // wide views

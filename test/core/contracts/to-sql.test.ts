@@ -4,8 +4,8 @@
  * by the SQL side on purpose: exports rarely write ISO 8601).
  */
 import { describe, expect, it } from "vitest";
-import { castExpr, fieldSpecs, problemCases } from "../../../data-loaders/contracts/to-sql.ts";
-import { CONTRACTS } from "../../../data-loaders/contracts/tables.ts";
+import { castExpr, fieldSpecs, problemCases } from "../../../core/contracts/to-sql.ts";
+import { CONTRACTS } from "../../../core/contracts/tables.ts";
 import { lit } from "../../../core/db/warehouse.ts";
 import { withWarehouse } from "../../helpers/warehouse.ts";
 

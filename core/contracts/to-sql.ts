@@ -4,10 +4,10 @@
  * Millions of rows are not parsed one by one in JavaScript (see ../shared/PERFORMANCE.md): the zod schema is
  * turned into JSON Schema (`z.toJSONSchema`, the documented route), and from it into SQL that casts each text
  * value to its type and names every problem. The same contract validates single records with `safeParse`;
- * test/data-loaders/contracts/to-sql.test.ts checks that the two agree.
+ * test/core/contracts/to-sql.test.ts checks that the two agree.
  */
 import { z } from "zod";
-import { lit } from "../../core/db/warehouse.ts";
+import { ident, lit } from "../db/quote.ts";
 import type { Contract } from "./tables.ts";
 
 export interface FieldSpec {
@@ -208,4 +208,46 @@ export function defaultLiteral(f: FieldSpec): string | undefined {
 /** Column definitions of the raw table for a contract, in contract order. */
 export function rawColumns(contract: Contract): Array<{ name: string; type: string }> {
   return fieldSpecs(contract.schema).map((f) => ({ name: f.name, type: SQL_TYPE[f.kind] }));
+}
+
+/**
+ * The columns every raw table has after the contract's fields: the batch (file) a row came from, its record in the
+ * file, whether it is the version in force, whether it was quarantined, and what was wrong with it (an agent reference
+ * the roster did not resolve keeps the texts it was matched on: roster column -> text).
+ */
+export const RAW_BOOKKEEPING: Array<{ name: string; type: string; notNull: boolean }> = [
+  { name: "_batch_id", type: "BIGINT", notNull: true },
+  { name: "_record", type: "BIGINT", notNull: false },
+  { name: "_current", type: "BOOLEAN", notNull: true },
+  { name: "_bad", type: "BOOLEAN", notNull: true },
+  { name: "_problems", type: 'STRUCT(field VARCHAR, "value" VARCHAR, reason VARCHAR, "match" MAP(VARCHAR, VARCHAR))[]', notNull: false },
+];
+
+/**
+ * Every column of a contract's raw table (schema raw): the contract's fields typed by their kind, then the bookkeeping
+ * columns. No primary key and no NOT NULL on the fields: the contract is enforced by the loader, and the unique-key
+ * check (uniqueCurrentKeysSql) asserts that current keys are unique.
+ */
+export function rawTableColumns(contract: Contract): Array<{ name: string; type: string; notNull: boolean }> {
+  return [...rawColumns(contract).map((c) => ({ ...c, notNull: false })), ...RAW_BOOKKEEPING];
+}
+
+/** CREATE TABLE IF NOT EXISTS for a contract's raw table. */
+export function rawTableDdl(contract: Contract): string {
+  const cols = rawTableColumns(contract).map((c) => `${ident(c.name)} ${c.type}${c.notNull ? " NOT NULL" : ""}`);
+  return `CREATE TABLE IF NOT EXISTS raw.${ident(contract.table)} (${cols.join(", ")})`;
+}
+
+/**
+ * The check that every canonical key is in force once (no two current rows share a key), from the contracts' keys:
+ * one row per duplicated key, with the table, the key (its parts joined by /) and the number of copies.
+ */
+export function uniqueCurrentKeysSql(contracts: Contract[]): string {
+  return contracts
+    .map((c) => {
+      const key = c.key.map(ident).join(", ");
+      const shown = c.key.length === 1 ? ident(c.key[0]!) : `concat_ws('/', ${key})`;
+      return `select ${lit(`raw.${c.table}`)} as tbl, ${shown} as key, count(*) as copies from raw.${ident(c.table)} where _current group by ${key} having count(*) > 1`;
+    })
+    .join("\nunion all\n");
 }
