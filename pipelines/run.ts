@@ -10,6 +10,7 @@ import { writeTable } from "./db/write-table.ts";
 import { msg } from "./messages.ts";
 import { appendAudit } from "./rules/audit.ts";
 import { type PendingSummary, recordPendingChanges } from "./rules/frozen.ts";
+import { currentInputs, inputChanges } from "./run-changes.ts";
 import { type RunMeta, startRun } from "./schedule/runs.ts";
 import { BusinessHours } from "./calendar/config.ts";
 import { CN_VERSION, CN_YEARS, calendarDays } from "./calendar/days.ts";
@@ -263,6 +264,9 @@ export async function runModels(
   const build = `build_${runId}`;
   // the corrections of decided appeals this run includes: publication refuses results older than a correction
   const correctionsUpto = Number(await wh.value("SELECT coalesce(max(correction_id), 0) FROM meta.corrections"));
+  // what changed since the last successful run, and which periods it touches (`appraisal status` says it)
+  const inputs = await currentInputs(wh, schemes);
+  const changes = await inputChanges(wh, inputs);
   reporter.start(models.length + checks.length + 2);
   try {
     const modelSeconds = await buildModels(wh, schemes, build, reporter, models, calendar);
@@ -305,6 +309,8 @@ export async function runModels(
           build,
           corrections_upto: correctionsUpto,
           model_seconds: modelSeconds,
+          inputs,
+          changes,
           ...(warnings.length ? { warnings } : {}),
         }),
       });
