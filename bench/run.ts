@@ -16,6 +16,7 @@ import path from "node:path";
 import { z } from "zod";
 import { Warehouse } from "../pipelines/db/warehouse.ts";
 import { formatZodError } from "../pipelines/messages.ts";
+import { describeChanges, type InputChanges } from "../pipelines/run-changes.ts";
 import { writeDelta } from "./delta.ts";
 import { formatSlowest, profileModels, slowestModels } from "./profile.ts";
 import { benchSite, formatSiteFigures } from "./site.ts";
@@ -139,7 +140,8 @@ export async function main(argv: string[]): Promise<number> {
   const ingestDelta = timed(a.out, "ingest-delta", [BIN, "--config", config, "ingest"]);
   const runDelta = timed(a.out, "run-delta", [BIN, "--config", config, "run"]);
   wh = await Warehouse.open(warehouse, { timezone: "Asia/Shanghai", readOnly: true });
-  const rebuilt = await wh.value<string | null>("SELECT (detail->'rebuilt')::VARCHAR FROM meta.runs WHERE kind = 'run' ORDER BY run_id DESC LIMIT 1");
+  const changes = await wh.value<string | null>("SELECT (detail->'changes')::VARCHAR FROM meta.runs WHERE kind = 'run' ORDER BY run_id DESC LIMIT 1");
+  const rebuilt = describeChanges(changes ? (JSON.parse(changes) as InputChanges) : null);
   wh.close();
   writeConfig();
 
@@ -170,7 +172,8 @@ export async function main(argv: string[]): Promise<number> {
   const fullX = total / baseline.seconds;
   console.log(`target: ingest + run within 15x of the baseline at 1M: ${fullX.toFixed(1)}x ${met(fullX <= 15)}; ingest ${(ingest.seconds / baseline.seconds).toFixed(2)}x, run ${(run.seconds / baseline.seconds).toFixed(2)}x`);
   const share = refresh.seconds / total;
-  console.log(`target: one more day refreshed in at most 10% of the full ingest + run: ${(share * 100).toFixed(1)}% ${met(share <= 0.1)}${rebuilt ? `; the run rebuilt ${rebuilt}` : ""}`);
+  console.log(`target: one more day refreshed in at most 10% of the full ingest + run: ${(share * 100).toFixed(1)}% ${met(share <= 0.1)}`);
+  console.log(`  the refresh run rebuilt ${rebuilt}`);
   console.log(`target: publishing ${a.agents} agents under 2 s: ${publish.seconds.toFixed(2)} s ${met(publish.seconds < 2)}`);
   console.log(`reference: ingest is ${(ingest.seconds / load.seconds).toFixed(2)}x DuckDB alone loading the same file without checks`);
   console.log(`target: under 4 GiB: peak ${(mib(peak) / 1024).toFixed(2)} GiB ${met(peak < 4 * 1024 * 1024)}`);
