@@ -6,8 +6,10 @@
  *     the month each was created in and the month it was resolved in, old version and new (a late correction moves a
  *     ticket out of one period and into another);
  *   - an appeal correction on a ticket touches that ticket's periods;
- *   - anything else (a roster, a survey or another source, a scheme's text, a correction not on a ticket) is not
- *     traced to periods yet and touches every period.
+ *   - anything else is not traced to periods yet and touches every period: a roster, a survey or another source, a
+ *     scheme's text, a correction not on a ticket, the models' code, the working calendar, and the acts and records
+ *     the models read besides batches (committee decisions, tracker exclusions, API cursors, quarantine resolutions
+ *     and rechecks that change which rows are in force).
  * Periods depend on each other beyond that: the department-relative scores and ranks of a touched period, the next
  * period's changes (trends), and the bottom-20% tracker from the earliest touched quarter on.
  */
@@ -18,6 +20,11 @@ export interface RunInputs {
   corrections_upto: number;
   /** scheme id -> version -> sha256 of its text */
   schemes: Record<string, Record<string, string>>;
+  /** sha256 of the models' code and the calendar; md5 of the other records the models read (see above) */
+  code?: string;
+  records?: string;
+  /** rows set aside per raw table among the batches up to batches_upto */
+  set_aside?: string;
 }
 
 export interface InputChanges {
@@ -35,11 +42,38 @@ export interface InputChanges {
   tracker_from: string | null;
 }
 
-export async function currentInputs(wh: Warehouse, schemes: Array<{ scheme: { id: string }; hashes: Record<string, string> }>): Promise<RunInputs> {
+/** The small meta tables the models read besides batches (a cursor moves a source's coverage with no new batch). */
+const RECORDS_SQL = `SELECT md5(coalesce(string_agg(x, '|' ORDER BY x), '')) FROM (
+  SELECT 'c' || t::VARCHAR AS x FROM meta.committee_decisions t
+  UNION ALL SELECT 'e' || t::VARCHAR FROM meta.tracker_exclusions t
+  UNION ALL SELECT 's' || t::VARCHAR FROM meta.source_cursors t
+  UNION ALL SELECT 'o' || count(*)::VARCHAR FROM meta.opinion_terms)`;
+
+/** Rows set aside (quarantined, or let back in) among the rows of batches up to `upto`, per raw table: only a
+ *  quarantine act changes these, never a new batch. */
+async function setAside(wh: Warehouse, upto: number): Promise<string> {
+  const raw = await wh.all<{ t: string }>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'raw' ORDER BY 1");
+  if (!raw.length) return "";
+  return (
+    (await wh.value<string | null>(
+      `SELECT string_agg(x, ' ' ORDER BY x) FROM (${raw.map(({ t }) => `SELECT '${t}:' || count(*) FILTER (WHERE _bad)::VARCHAR AS x FROM raw.${t} WHERE _batch_id <= ${upto}`).join(" UNION ALL ")})`,
+    )) ?? ""
+  );
+}
+
+export async function currentInputs(
+  wh: Warehouse,
+  schemes: Array<{ scheme: { id: string }; hashes: Record<string, string> }>,
+  code: string,
+): Promise<RunInputs> {
+  const batchesUpto = Number(await wh.value("SELECT coalesce(max(batch_id), 0) FROM meta.batches"));
   return {
-    batches_upto: Number(await wh.value("SELECT coalesce(max(batch_id), 0) FROM meta.batches")),
+    batches_upto: batchesUpto,
     corrections_upto: Number(await wh.value("SELECT coalesce(max(correction_id), 0) FROM meta.corrections")),
     schemes: Object.fromEntries(schemes.map((s) => [s.scheme.id, s.hashes])),
+    code,
+    records: (await wh.value<string>(RECORDS_SQL)) ?? "",
+    set_aside: await setAside(wh, batchesUpto),
   };
 }
 
@@ -78,6 +112,9 @@ export async function inputChanges(wh: Warehouse, now: RunInputs): Promise<Input
   const reasons: string[] = [];
   for (const id of new Set([...Object.keys(before.schemes), ...Object.keys(now.schemes)]))
     if (JSON.stringify(before.schemes[id] ?? null) !== JSON.stringify(now.schemes[id] ?? null)) reasons.push(`scheme ${id} changed`);
+  if (before.code !== now.code) reasons.push("the models' code or the working calendar changed");
+  if (before.records !== now.records) reasons.push("committee decisions, tracker exclusions or API cursors changed");
+  if (before.set_aside !== (await setAside(wh, before.batches_upto))) reasons.push("quarantine acts changed which loaded rows are in force");
 
   const batches = await wh.all<{ source: string; table: string; batches: number; rows: number }>(
     `SELECT source, target_table AS "table", count(*) AS batches, sum(rows_inserted + rows_replaced) AS rows

@@ -3,6 +3,7 @@
  * trends -> rules) into a fresh build schema, run the checks there, and publish the build in one short transaction;
  * a failed model or check leaves the last good results, so readers only ever see a complete, checked set.
  */
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "./db/warehouse.ts";
@@ -265,7 +266,10 @@ export async function runModels(
   // the corrections of decided appeals this run includes: publication refuses results older than a correction
   const correctionsUpto = Number(await wh.value("SELECT coalesce(max(correction_id), 0) FROM meta.corrections"));
   // what changed since the last successful run, and which periods it touches (`appraisal status` says it)
-  const inputs = await currentInputs(wh, schemes);
+  const code = createHash("sha256")
+    .update(JSON.stringify({ models: models.map((m) => [m.name, m.sql]), macros: readFileSync(path.join(MODELS_DIR, "macros.sql"), "utf8"), calendar, tz: wh.timezone }))
+    .digest("hex");
+  const inputs = await currentInputs(wh, schemes, code);
   const changes = await inputChanges(wh, inputs);
   reporter.start(models.length + checks.length + 2);
   try {

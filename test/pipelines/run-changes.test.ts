@@ -9,6 +9,7 @@ import { ingestSources } from "../../data-loaders/ingest/ingest.ts";
 import { Warehouse } from "../../pipelines/db/warehouse.ts";
 import { decideAppeal, fileAppeal } from "../../pipelines/rules/appeals.ts";
 import { publish, type RulesContext } from "../../pipelines/rules/lifecycle.ts";
+import { recordExclusion } from "../../pipelines/rules/records.ts";
 import { describeChanges, type InputChanges } from "../../pipelines/run-changes.ts";
 import { runModels } from "../../pipelines/run.ts";
 import { loadSchemes } from "../../pipelines/scheme/load.ts";
@@ -98,6 +99,12 @@ describe("what a run rebuilt and why", () => {
     const again = await lastChanges();
     expect([again.periods, again.everything]).toEqual([[], null]);
     expect(describeChanges(again)).toMatch(/no input changed since run #\d+/);
+  });
+
+  it("an act the models read besides batches (a tracker exclusion) touches every period", async () => {
+    await recordExclusion(at("2026-02-06T03:00:00Z"), { agent: "A03", from: "2026-01-05", to: "2026-01-20", reason: "parental leave" });
+    await runModels(wh, schemes);
+    expect((await lastChanges()).everything).toBe("committee decisions, tracker exclusions or API cursors changed");
   });
 
   it("a scheme whose text changed touches every period", async () => {
