@@ -79,7 +79,7 @@ describe("what a run rebuilt and why", () => {
     expect(status).toContain("1 new batch(es) of tickets-daily (2 rows) touch 2026-01, 2026-02, 2026-Q1, 2026");
   });
 
-  it("an accepted appeal's correction touches its ticket's periods; a run with nothing new says so", async () => {
+  it("an accepted appeal's correction touches its ticket's periods", async () => {
     await publish(at("2026-02-02T02:00:00Z"), "golden", "2026-01", "provisional");
     const appeal = await fileAppeal(at("2026-02-03T03:00:00Z"), { period: "2026-01", agent: "A08", indicator: "resolved", reason: "not mine", evidence: "G-0055" }, "golden");
     await decideAppeal(at("2026-02-05T03:00:00Z"), {
@@ -94,7 +94,9 @@ describe("what a run rebuilt and why", () => {
     expect(c.sources).toEqual([]);
     expect(c.corrections).toEqual([{ correction_id: 1, kind: "reattribute_ticket", ticket_id: "G-0055", periods: ["2026-01", "2026-Q1", "2026"] }]);
     expect(describeChanges(c)).toContain("appeal correction #1 (reattribute_ticket, G-0055) touches 2026-01, 2026-Q1, 2026");
+  });
 
+  it("a run with nothing new says so", async () => {
     await runModels(wh, schemes);
     const again = await lastChanges();
     expect([again.periods, again.everything]).toEqual([[], null]);
