@@ -20,6 +20,7 @@ import { z } from "zod";
 import { DEMO_SOURCES } from "../core/config/app.ts";
 import { du } from "../pipelines/site/build.ts";
 import { serveDir } from "../pipelines/site/serve.ts";
+import { formatPhoneFigures, type PhoneFigure, phoneFirstContent } from "./phone.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT = path.join(ROOT, "bench", "out");
@@ -38,6 +39,8 @@ export interface SiteFigures {
   rankings_first_render_ms: number[] | null;
   rankings_first_render_median_ms: number | null;
   rankings_rows: number | null;
+  /** the chart boards on a throttled phone profile (bench/phone.ts); null without Chromium */
+  phone: PhoneFigure[] | null;
 }
 
 export const SiteBenchOptions = z.object({
@@ -139,6 +142,8 @@ export async function benchSite(options: z.input<typeof SiteBenchOptions> = {}):
     log(`site bench: ${size.agents} agents: first render of the rankings page ...`);
     const render = await firstRender(dist, o.renders);
     const sorted = render ? [...render.ms].sort((a, b) => a - b) : null;
+    log(`site bench: ${size.agents} agents: the chart boards on a phone profile ...`);
+    const phone = await phoneFirstContent(dist, o.renders);
     figures.push({
       agents: size.agents,
       tickets: size.tickets,
@@ -150,6 +155,7 @@ export async function benchSite(options: z.input<typeof SiteBenchOptions> = {}):
       rankings_first_render_ms: render?.ms ?? null,
       rankings_first_render_median_ms: sorted ? sorted[Math.floor(sorted.length / 2)]! : null,
       rankings_rows: render?.rows ?? null,
+      phone,
     });
   }
   return figures;
@@ -165,6 +171,12 @@ export function formatSiteFigures(figures: SiteFigures[]): string {
           : `median ${f.rankings_first_render_median_ms} ms of ${f.rankings_first_render_ms!.join(", ")} (${f.rankings_rows} rows)${f.rankings_first_render_median_ms < 1500 ? " ok" : " SLOW"}`
       }`,
     );
+  }
+  for (const f of figures) {
+    lines.push(
+      `${f.agents} agents: publish ${f.publish_s.toFixed(1)} s (target < 2 s: ${f.publish_s < 2 ? "met" : "missed"}), site ${(f.dist_bytes / 1024 / 1024).toFixed(1)} MiB (target < 60 MiB: ${f.dist_bytes < 60 * 1024 * 1024 ? "met" : "missed"})`,
+    );
+    lines.push(`${f.agents} agents, ${formatPhoneFigures(f.phone)}`);
   }
   return lines.join("\n");
 }

@@ -3,6 +3,7 @@
  * trends -> rules) into a fresh build schema, run the checks there, and publish the build in one short transaction;
  * a failed model or check leaves the last good results, so readers only ever see a complete, checked set.
  */
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { CONTRACTS } from "../core/contracts/tables.ts";
@@ -12,6 +13,7 @@ import { writeTable } from "../core/db/write-table.ts";
 import { msg } from "../core/messages.ts";
 import { appendAudit } from "../core/audit.ts";
 import { type PendingSummary, recordPendingChanges } from "./rules/frozen.ts";
+import { currentInputs, inputChanges } from "./run-changes.ts";
 import { type RunMeta, startRun } from "../core/runs.ts";
 import { BusinessHours } from "../core/calendar/config.ts";
 import { CN_VERSION, CN_YEARS, calendarDays } from "../core/calendar/days.ts";
@@ -270,6 +272,12 @@ export async function runModels(
   const build = `build_${runId}`;
   // the corrections of decided appeals this run includes: publication refuses results older than a correction
   const correctionsUpto = Number(await wh.value("SELECT coalesce(max(correction_id), 0) FROM meta.corrections"));
+  // what changed since the last successful run, and which periods it touches (`appraisal status` says it)
+  const code = createHash("sha256")
+    .update(JSON.stringify({ models: models.map((m) => [m.name, m.sql]), macros: readFileSync(path.join(MODELS_DIR, "macros.sql"), "utf8"), calendar, tz: wh.timezone }))
+    .digest("hex");
+  const inputs = await currentInputs(wh, schemes, code);
+  const changes = await inputChanges(wh, inputs);
   reporter.start(models.length + checks.length + 2);
   try {
     const modelSeconds = await buildModels(wh, schemes, build, reporter, models, calendar);
@@ -312,6 +320,8 @@ export async function runModels(
           build,
           corrections_upto: correctionsUpto,
           model_seconds: modelSeconds,
+          inputs,
+          changes,
           ...(warnings.length ? { warnings } : {}),
         }),
       });

@@ -7,6 +7,7 @@ import type { Warehouse } from "../core/db/warehouse.ts";
 import { SCHEMA_VERSION } from "../core/db/migrate.ts";
 import type { LockOwner } from "./schedule/lock.ts";
 import { type PendingSummary, pendingSummary } from "./rules/frozen.ts";
+import { describeChanges, type InputChanges } from "./run-changes.ts";
 import type { NextRun } from "./schedule/scheduler.ts";
 
 export interface Status {
@@ -37,6 +38,8 @@ export interface Status {
     error: string | null;
   }>;
   cursors: Array<{ source: string; stream: string; cursor: string; records: number; updated_at: string }>;
+  /** what the last successful scoring run rebuilt and why (pipelines/run-changes.ts) */
+  rebuilt: { run_id: number; what: string } | null;
   schedule: { next: NextRun[]; lock: LockOwner | null; /** a holder that died without releasing the lock (killed) */ dead_lock?: LockOwner | null };
   periods: { first_month: string | null; last_month: string | null; latest_complete: Record<string, string | null> } | null;
   /** how far each ticket source covers (what makes a period complete): its newest batch's coverage and cursor */
@@ -93,6 +96,10 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
       outcome, rows, error FROM meta.runs ORDER BY run_id DESC LIMIT 10`);
   // a run still 'running' while nobody holds the lock was interrupted (killed); its transaction was rolled back
   if (!extra.lock) for (const r of runs) if (r.outcome === "running") r.outcome = "interrupted";
+  const lastRun = await wh.one<{ run_id: number; changes: string | null }>(
+    "SELECT run_id, (detail->'changes')::VARCHAR AS changes FROM meta.runs WHERE kind = 'run' AND outcome = 'ok' ORDER BY run_id DESC LIMIT 1",
+  );
+  const rebuilt = lastRun ? { run_id: lastRun.run_id, what: describeChanges(lastRun.changes ? (JSON.parse(lastRun.changes) as InputChanges) : null) } : null;
   const cursors = await wh.all<Status["cursors"][number]>(
     "SELECT source, stream, cursor::VARCHAR AS cursor, records, strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at FROM meta.source_cursors ORDER BY source, stream",
   );
@@ -131,6 +138,7 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
     quarantine: { rows: qrows, resolved: qresolved, reasons },
     held: { tickets: heldBySource.reduce((a, b) => a + Number(b.tickets), 0), sources: heldBySource },
     runs,
+    rebuilt,
     cursors,
     schedule: { next: extra.next ?? [], lock: extra.lock ?? null, dead_lock: extra.deadLock ?? null },
     periods,
@@ -198,6 +206,7 @@ export function formatStatus(s: Status): string {
     out.push(
       `  #${r.run_id} ${r.kind}${r.job ? ` (${r.job})` : r.trigger ? ` (${r.trigger})` : ""} ${r.started_at} -> ${r.finished_at ?? "…"} ${r.outcome}${r.rows !== null && r.rows !== undefined ? `, ${r.rows} rows` : ""}${r.error ? `: ${r.error.split("\n")[0]}` : ""}`,
     );
+  if (s.rebuilt) out.push(`  the last scoring run #${s.rebuilt.run_id} rebuilt ${s.rebuilt.what}`);
   if (s.schedule.lock) out.push(`  now running: '${s.schedule.lock.command}' (pid ${s.schedule.lock.pid}, since ${s.schedule.lock.since})`);
   else if (s.schedule.dead_lock)
     out.push(

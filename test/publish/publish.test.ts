@@ -58,6 +58,20 @@ describe("publish", () => {
     expect(existsSync(path.join(staff.dir, "shards", "inputs"))).toBe(false);
   });
 
+  it("names each agent's latest team: of the periods ending last, the quarter's, not an arbitrary pick between it and the year", async () => {
+    const staff = await publish(wh, { root: path.join(t.dir, "latest-team"), audience: "staff", scheme: "support-weighted", language: "en" });
+    const rows = await wh.all<{ agent_id: string; published: string; latest: string }>(
+      `SELECT a.agent_id, a.team AS published, l.team AS latest
+       FROM read_parquet('${path.join(staff.dir, "tables", "agents.parquet")}') a
+       JOIN (SELECT r.agent_id, r.team,
+               row_number() OVER (PARTITION BY r.agent_id ORDER BY p.end_date DESC, CASE r.period_type WHEN 'month' THEN 0 WHEN 'quarter' THEN 1 ELSE 2 END) AS n
+             FROM mart.rankings r JOIN mart.periods p USING (period_type, period) WHERE r.scheme_id = 'support-weighted') l
+         ON l.agent_id = a.agent_id AND l.n = 1`,
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(40);
+    expect(rows.filter((r) => r.published !== r.latest)).toEqual([]);
+  });
+
   it("publishes quarantine counts by reason without the quarantined values", async () => {
     // a warehouse copy with quarantined rows whose values are private
     const file = path.join(t.dir, "q.duckdb");

@@ -1,0 +1,172 @@
+/**
+ * What changed since the last successful run, and which periods it touches: the first step of an incremental
+ * refresh, and what `appraisal status` says about the last run. Each run records the inputs it includes (the last
+ * batch, the last appeal correction, the hash of every scheme version) in meta.runs.detail; the next run compares.
+ *   - a ticket batch touches the months (and their quarters and years) of every version of the tickets it carries:
+ *     the month each was created in and the month it was resolved in, old version and new (a late correction moves a
+ *     ticket out of one period and into another);
+ *   - an appeal correction on a ticket touches that ticket's periods;
+ *   - anything else is not traced to periods yet and touches every period: a roster, a survey or another source, a
+ *     scheme's text, a correction not on a ticket, the models' code, the working calendar, and the acts and records
+ *     the models read besides batches (committee decisions, tracker exclusions, API cursors, quarantine resolutions
+ *     and rechecks that change which rows are in force).
+ * Periods depend on each other beyond that: the department-relative scores and ranks of a touched period, the next
+ * period's changes (trends), and the bottom-20% tracker from the earliest touched quarter on.
+ */
+import type { Warehouse } from "../core/db/warehouse.ts";
+
+export interface RunInputs {
+  batches_upto: number;
+  corrections_upto: number;
+  /** scheme id -> version -> sha256 of its text */
+  schemes: Record<string, Record<string, string>>;
+  /** sha256 of the models' code and the calendar; md5 of the other records the models read (see above) */
+  code?: string;
+  records?: string;
+  /** rows set aside per raw table among the batches up to batches_upto */
+  set_aside?: string;
+}
+
+export interface InputChanges {
+  /** the run compared with, or null (the first run) */
+  since_run: number | null;
+  /** why every period counts as touched, or null when the changes were traced to periods */
+  everything: string | null;
+  /** per source: the new batches and the periods their rows touch */
+  sources: Array<{ source: string; table: string; batches: number; rows: number; periods: string[] }>;
+  /** new appeal corrections on tickets and the periods they touch */
+  corrections: Array<{ correction_id: number; kind: string; ticket_id: string | null; periods: string[] }>;
+  /** every touched period: months, quarters and years, in order */
+  periods: string[];
+  /** periods after the touched ones whose results read them: the tracker from this quarter on, trends */
+  tracker_from: string | null;
+}
+
+/** The small meta tables the models read besides batches (a cursor moves a source's coverage with no new batch). */
+const RECORDS_SQL = `SELECT md5(coalesce(string_agg(x, '|' ORDER BY x), '')) FROM (
+  SELECT 'c' || t::VARCHAR AS x FROM meta.committee_decisions t
+  UNION ALL SELECT 'e' || t::VARCHAR FROM meta.tracker_exclusions t
+  UNION ALL SELECT 's' || t::VARCHAR FROM meta.source_cursors t
+  UNION ALL SELECT 'o' || count(*)::VARCHAR FROM meta.opinion_terms)`;
+
+/** Rows set aside (quarantined, or let back in) among the rows of batches up to `upto`, per raw table: only a
+ *  quarantine act changes these, never a new batch. */
+async function setAside(wh: Warehouse, upto: number): Promise<string> {
+  const raw = await wh.all<{ t: string }>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'raw' ORDER BY 1");
+  if (!raw.length) return "";
+  return (
+    (await wh.value<string | null>(
+      `SELECT string_agg(x, ' ' ORDER BY x) FROM (${raw.map(({ t }) => `SELECT '${t}:' || count(*) FILTER (WHERE _bad)::VARCHAR AS x FROM raw.${t} WHERE _batch_id <= ${upto}`).join(" UNION ALL ")})`,
+    )) ?? ""
+  );
+}
+
+export async function currentInputs(
+  wh: Warehouse,
+  schemes: Array<{ scheme: { id: string }; hashes: Record<string, string> }>,
+  code: string,
+): Promise<RunInputs> {
+  const batchesUpto = Number(await wh.value("SELECT coalesce(max(batch_id), 0) FROM meta.batches"));
+  return {
+    batches_upto: batchesUpto,
+    corrections_upto: Number(await wh.value("SELECT coalesce(max(correction_id), 0) FROM meta.corrections")),
+    schemes: Object.fromEntries(schemes.map((s) => [s.scheme.id, s.hashes])),
+    code,
+    records: (await wh.value<string>(RECORDS_SQL)) ?? "",
+    set_aside: await setAside(wh, batchesUpto),
+  };
+}
+
+const expand = (months: string[]): string[] => {
+  const out = new Set<string>();
+  for (const m of months) {
+    out.add(m);
+    out.add(`${m.slice(0, 4)}-Q${Math.ceil(Number(m.slice(5, 7)) / 3)}`);
+    out.add(m.slice(0, 4));
+  }
+  const rank = (p: string) => (p.includes("-Q") ? 1 : p.length === 4 ? 2 : 0);
+  return [...out].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+};
+
+/** The months of every version of the given tickets (created and resolved), in the warehouse's time zone. */
+async function ticketMonths(wh: Warehouse, ticketIds: string): Promise<string[]> {
+  const rows = await wh.all<{ m: string }>(
+    `SELECT DISTINCT m FROM (
+       SELECT strftime(created_at, '%Y-%m') AS m FROM raw.tickets WHERE ticket_id IN (${ticketIds}) AND NOT _bad
+       UNION ALL
+       SELECT strftime(resolved_at, '%Y-%m') FROM raw.tickets WHERE ticket_id IN (${ticketIds}) AND NOT _bad
+     ) WHERE m IS NOT NULL ORDER BY m`,
+  );
+  return rows.map((r) => r.m);
+}
+
+/** Compare the inputs of this run with those the last successful run recorded. */
+export async function inputChanges(wh: Warehouse, now: RunInputs): Promise<InputChanges> {
+  const prev = await wh.one<{ run_id: number; inputs: string | null }>(
+    "SELECT run_id, (detail->'inputs')::VARCHAR AS inputs FROM meta.runs WHERE kind = 'run' AND outcome = 'ok' ORDER BY run_id DESC LIMIT 1",
+  );
+  const result: InputChanges = { since_run: prev?.run_id ?? null, everything: null, sources: [], corrections: [], periods: [], tracker_from: null };
+  if (!prev) return { ...result, everything: "the first run" };
+  if (!prev.inputs) return { ...result, everything: `run #${prev.run_id} did not record its inputs` };
+  const before = JSON.parse(prev.inputs) as RunInputs;
+  const reasons: string[] = [];
+  for (const id of new Set([...Object.keys(before.schemes), ...Object.keys(now.schemes)]))
+    if (JSON.stringify(before.schemes[id] ?? null) !== JSON.stringify(now.schemes[id] ?? null)) reasons.push(`scheme ${id} changed`);
+  if (before.code !== now.code) reasons.push("the models' code or the working calendar changed");
+  if (before.records !== now.records) reasons.push("committee decisions, tracker exclusions or API cursors changed");
+  if (before.set_aside !== (await setAside(wh, before.batches_upto))) reasons.push("quarantine acts changed which loaded rows are in force");
+
+  const batches = await wh.all<{ source: string; table: string; batches: number; rows: number }>(
+    `SELECT source, target_table AS "table", count(*) AS batches, sum(rows_inserted + rows_replaced) AS rows
+     FROM meta.batches WHERE batch_id > $since AND batch_id <= $upto GROUP BY ALL ORDER BY source`,
+    { since: before.batches_upto, upto: now.batches_upto },
+  );
+  const months = new Set<string>();
+  for (const b of batches) {
+    if (b.table !== "tickets") {
+      reasons.push(`source ${b.source} (${b.table}) has new rows, not traced to periods yet`);
+      result.sources.push({ ...b, rows: Number(b.rows), periods: [] });
+      continue;
+    }
+    const m = await ticketMonths(
+      wh,
+      `SELECT t.ticket_id FROM raw.tickets t JOIN meta.batches b ON b.batch_id = t._batch_id
+       WHERE b.source = ${`'${b.source.replaceAll("'", "''")}'`} AND t._batch_id > ${before.batches_upto} AND t._batch_id <= ${now.batches_upto}`,
+    );
+    for (const x of m) months.add(x);
+    result.sources.push({ ...b, rows: Number(b.rows), periods: expand(m) });
+  }
+  const corrections = await wh.all<{ correction_id: number; kind: string; ticket_id: string | null }>(
+    "SELECT correction_id, kind, ticket_id FROM meta.corrections WHERE correction_id > $since AND correction_id <= $upto ORDER BY correction_id",
+    { since: before.corrections_upto, upto: now.corrections_upto },
+  );
+  for (const c of corrections) {
+    if (!c.ticket_id) {
+      reasons.push(`appeal correction #${c.correction_id} (${c.kind}) is not on a ticket`);
+      result.corrections.push({ ...c, periods: [] });
+      continue;
+    }
+    const m = await ticketMonths(wh, `'${c.ticket_id.replaceAll("'", "''")}'`);
+    for (const x of m) months.add(x);
+    result.corrections.push({ ...c, periods: expand(m) });
+  }
+  result.periods = expand([...months]);
+  result.tracker_from = result.periods.find((p) => p.includes("-Q")) ?? null;
+  if (reasons.length) result.everything = reasons.join("; ");
+  return result;
+}
+
+/** One line for `appraisal status`: what the run rebuilt and why. */
+export function describeChanges(c: InputChanges | null | undefined): string {
+  if (!c) return "every period (the run did not record what changed)";
+  const traced = [
+    ...c.sources.filter((s) => s.periods.length).map((s) => `${s.batches} new batch(es) of ${s.source} (${s.rows} rows) touch ${list(s.periods)}`),
+    ...c.corrections.filter((x) => x.periods.length).map((x) => `appeal correction #${x.correction_id} (${x.kind}, ${x.ticket_id}) touches ${list(x.periods)}`),
+  ];
+  const since = c.since_run === null ? "" : ` since run #${c.since_run}`;
+  const why = c.everything ? `${c.everything}` : traced.length ? `inputs changed${since}: ${traced.join("; ")}` : `no input changed${since}`;
+  const dependents = !c.everything && c.tracker_from ? `; with them the department-relative ranks of those periods, the next periods' changes and the tracker from ${c.tracker_from} on` : "";
+  return `every period, a full rebuild (${why}${dependents})`;
+}
+
+const list = (periods: string[]) => (periods.length > 8 ? `${periods.slice(0, 8).join(", ")} and ${periods.length - 8} more` : periods.join(", "));
