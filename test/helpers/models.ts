@@ -36,7 +36,7 @@ export function modelsFor(target: string, given: Iterable<string>): Model[] {
   const all = listModels();
   const byName = new Map(all.map((m) => [m.name, m]));
   const have = new Set(given);
-  if (!byName.has(target)) throw new Error(`no model ${target}: models are named stg.x (staging/stg_x.sql) or mart.y (<layer>/y.sql)`);
+  if (!byName.has(target)) throw new Error(`no model ${target}: models are named stg.x (staging/stg_x.sql), int.x (intermediate/int_x.sql) or mart.y (<layer>/y.sql)`);
   const need = new Set<string>();
   const visit = (name: string) => {
     if (need.has(name) || have.has(name)) return;
@@ -63,7 +63,7 @@ function modelShapes(): Promise<Map<string, Array<{ name: string; type: string }
       );
       const out = new Map<string, Array<{ name: string; type: string }>>();
       for (const r of rows) {
-        // shape.x is mart.x, shape.stg__x is stg.x, shape.scheme__x is scheme.x; raw and meta are themselves
+        // shape.x is mart.x, shape.stg__x is stg.x, shape.int__x is int.x, shape.scheme__x is scheme.x; raw and meta are themselves
         const name = r.schema === "shape" ? (r.table.includes("__") ? r.table.replace("__", ".") : `mart.${r.table}`) : `${r.schema}.${r.table}`;
         out.set(name, [...(out.get(name) ?? []), { name: r.name, type: r.type }]);
       }
@@ -103,7 +103,7 @@ export async function modelRows(target: string, example: ModelExample): Promise<
   const build = "example";
   try {
     const models = modelsFor(target, Object.keys(example.given));
-    const inBuildSchema = (table: string) => ["mart", "stg", "scheme", "calendar"].includes(table.split(".")[0]!);
+    const inBuildSchema = (table: string) => ["mart", "stg", "int", "scheme", "calendar"].includes(table.split(".")[0]!);
     const give = async (table: string, rows: Rows) => {
       const columns = shape.get(table);
       if (!columns) throw new Error(`the test gives rows for ${table}, which is neither a model nor a warehouse table`);

@@ -1,6 +1,6 @@
 /**
  * mart.agent_metrics by example: three resolved tickets of one agent in January 2026 (one reopened, one over its SLA),
- * given as stg.tickets rows, and E2, active with none; the other sources are given empty, so only this model is built.
+ * given as int.tickets_credited rows (credited, as the intermediate model writes them), and E2, active with none; the other sources are given empty, so only this model is built.
  * Each metric is a row with its value, its sample and the inputs behind it. Missing is not zero: E2 resolved 0 tickets
  * (a count), but has no reopen rate (a rate needs events).
  */
@@ -14,7 +14,7 @@ const ticket = (ticket_id: string, resolved_at: string, resolution_hours: number
 
 // every other table the model reads: none of these sources has rows in the example
 const NOTHING_ELSE = Object.fromEntries(
-  ["stg.csat", "stg.quality_audits", "stg.certifications", "stg.collab_survey", "stg.contributions", "stg.trainings", "stg.reviews_360",
+  ["int.csat_credited", "int.quality_audits_corrected", "stg.certifications", "stg.collab_survey", "stg.contributions", "stg.trainings", "stg.reviews_360",
     "mart.agent_360_groups", "mart.ticket_business_times", "mart.agent_workload", "mart.agent_tickets_held", "mart.periods"].map((t) => [t, []]),
 );
 
@@ -22,7 +22,7 @@ const PERIODS = [["month", "2026-01"], ["quarter", "2026-Q1"], ["year", "2026"]]
 
 it("counts resolved tickets, the reopen rate and the median resolution time per period", async () => {
   const given = {
-    "stg.tickets": [
+    "int.tickets_credited": [
       ticket("T1", "2026-01-05 11:00:00+08", 2, false, true),
       ticket("T2", "2026-01-06 15:00:00+08", 6, true, true),
       ticket("T3", "2026-01-20 18:00:00+08", 10, false, false),
