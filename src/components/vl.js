@@ -40,6 +40,9 @@ export async function chart(spec, { name, width = 640, summary, key } = {}) {
   const narrow = available < 560;
   // description: the drawing's own label (Vega writes "Vega visualization" otherwise)
   const full = { $schema: undefined, width: available, autosize: { type: "fit-x", contains: "padding" }, config: config(narrow, available), description: summary, ...spec };
+  // a faceted chart (facet, or a row/column channel) sizes each cell itself: fit-x would draw it 0 px wide
+  const faceted = spec.encoding?.row || spec.encoding?.column || spec.encoding?.facet;
+  if (faceted) delete full.autosize;
   if (spec.facet || spec.hconcat || spec.vconcat || spec.width === null) {
     delete full.width;
     delete full.autosize;

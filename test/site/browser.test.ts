@@ -212,6 +212,12 @@ async function latinWords(page: Page): Promise<string[]> {
     for (const el of document.querySelectorAll("[aria-label], [title], [placeholder]"))
       if (!el.closest('[translate="no"]')) for (const a of ["aria-label", "title", "placeholder"]) out.push(el.getAttribute(a) ?? "");
     for (const o of document.querySelectorAll("option")) out.push(o.textContent ?? "");
+    // words a stylesheet writes (a callout's title in ::before) are text a reader sees too
+    for (const el of document.body.querySelectorAll("*"))
+      for (const pseudo of ["::before", "::after"]) {
+        const c = getComputedStyle(el, pseudo).content;
+        if (c && c !== "none" && c !== "normal" && c.startsWith('"')) out.push(c.slice(1, -1));
+      }
     return out;
   });
   const words = new Set<string>();
