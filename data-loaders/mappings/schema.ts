@@ -7,23 +7,15 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
 import { z } from "zod";
-import { formatZodError } from "../../core/messages.ts";
 import { AgentMatch, ColumnSpec } from "../../core/config/column-spec.ts";
+import { TimeZone } from "../../core/config/zone.ts";
 import { contractFor, TableName } from "../../core/contracts/tables.ts";
+import { formatZodError } from "../../core/messages.ts";
 
 export const MAPPINGS_DIR = import.meta.dirname;
 
 // the column spec is part of the config file too (an inline mapping of an API source): it lives in core
 export { AgentMatch, ColumnSpec };
-
-const isTimeZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 export const Mapping = z
   .object({
@@ -45,10 +37,7 @@ export const Mapping = z
      *  `?`, `NULL`, `-`, `N/A`. Applied before value maps and defaults */
     null_tokens: z.array(z.string().min(1).max(20)).max(20).default([]),
     /** the zone of this file's times that carry no offset (default: the department's, config `timezone`) */
-    timezone: z
-      .string()
-      .refine(isTimeZone, { message: "not an IANA time zone (for example Asia/Shanghai or Europe/Berlin)" })
-      .optional(),
+    timezone: TimeZone.optional(),
     timestamp_formats: z.array(z.string()).default([]),
     date_formats: z.array(z.string()).default([]),
     /** 'null': a column mapped to an optional field may be absent from the file (read as empty);
