@@ -55,6 +55,12 @@ export async function chart(spec, { name, width = 640, summary, key } = {}) {
   caption.textContent = summary;
   figure.appendChild(caption);
   const result = await embed(view, full, { actions: false, renderer: "svg", tooltip: { theme: "light" } });
+  // Vega still labels some groups for assistive technology (a facet header: "Title text ..."), in English; the
+  // drawing is hidden from it (aria-hidden above) and the caption says what it shows, so the labels go
+  for (const el of view.querySelectorAll("[aria-label], [aria-roledescription]")) {
+    el.removeAttribute("aria-label");
+    el.removeAttribute("aria-roledescription");
+  }
   figure.dataset.rendered = String(result.view.scenegraph().root.items.length > 0);
   return figure;
 }
