@@ -16,7 +16,7 @@ import path from "node:path";
 import { z } from "zod";
 import { Warehouse } from "../core/db/warehouse.ts";
 import { formatZodError } from "../core/messages.ts";
-import { describeChanges, type InputChanges } from "../pipelines/run-changes.ts";
+import { describeChanges, type InputChanges, type Rebuilt } from "../pipelines/run-changes.ts";
 import { writeDelta } from "./delta.ts";
 import { formatSlowest, profileModels, slowestModels } from "./profile.ts";
 import { benchSite, formatSiteFigures } from "./site.ts";
@@ -140,8 +140,10 @@ export async function main(argv: string[]): Promise<number> {
   const ingestDelta = timed(a.out, "ingest-delta", [BIN, "--config", config, "ingest"]);
   const runDelta = timed(a.out, "run-delta", [BIN, "--config", config, "run"]);
   wh = await Warehouse.open(warehouse, { timezone: "Asia/Shanghai", readOnly: true });
-  const changes = await wh.value<string | null>("SELECT (detail->'changes')::VARCHAR FROM meta.runs WHERE kind = 'run' ORDER BY run_id DESC LIMIT 1");
-  const rebuilt = describeChanges(changes ? (JSON.parse(changes) as InputChanges) : null);
+  const last = await wh.one<{ changes: string | null; rebuilt: string | null }>(
+    "SELECT (detail->'changes')::VARCHAR AS changes, (detail->'rebuilt')::VARCHAR AS rebuilt FROM meta.runs WHERE kind = 'run' ORDER BY run_id DESC LIMIT 1",
+  );
+  const rebuilt = describeChanges(last?.changes ? (JSON.parse(last.changes) as InputChanges) : null, last?.rebuilt ? (JSON.parse(last.rebuilt) as Rebuilt) : null);
   wh.close();
   writeConfig();
 

@@ -88,14 +88,23 @@ const expand = (months: string[]): string[] => {
   return [...out].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 };
 
-/** The months of every version of the given tickets (created and resolved), in the warehouse's time zone. */
+/**
+ * The months the given tickets' versions touch: a ticket counts in every month it was held open (created before the
+ * month ends, not resolved before it starts: ticket_periods), so a version that moves its resolution (or its
+ * creation) touches every month between the old and the new one; a version still open touches every month from its
+ * creation to the newest month of the data. In the warehouse's time zone.
+ */
 async function ticketMonths(wh: Warehouse, ticketIds: string): Promise<string[]> {
   const rows = await wh.all<{ m: string }>(
-    `SELECT DISTINCT m FROM (
-       SELECT strftime(created_at, '%Y-%m') AS m FROM raw.tickets WHERE ticket_id IN (${ticketIds}) AND NOT _bad
-       UNION ALL
-       SELECT strftime(resolved_at, '%Y-%m') FROM raw.tickets WHERE ticket_id IN (${ticketIds}) AND NOT _bad
-     ) WHERE m IS NOT NULL ORDER BY m`,
+    `WITH v AS (
+       SELECT ticket_id, created_at, coalesce(resolved_at, 'infinity'::TIMESTAMPTZ) AS resolved_at
+       FROM raw.tickets WHERE ticket_id IN (${ticketIds}) AND NOT _bad AND created_at IS NOT NULL),
+     last AS (SELECT max(greatest(created_at, coalesce(resolved_at, created_at))) AS last_at FROM raw.tickets WHERE NOT _bad),
+     spans AS (
+       SELECT date_trunc('month', min(least(created_at, resolved_at))) AS first,
+         date_trunc('month', least(max(greatest(created_at, resolved_at)), (SELECT last_at FROM last))) AS upto
+       FROM v GROUP BY ticket_id)
+     SELECT DISTINCT strftime(unnest(generate_series(first, upto, INTERVAL 1 MONTH)), '%Y-%m') AS m FROM spans ORDER BY m`,
   );
   return rows.map((r) => r.m);
 }
@@ -156,8 +165,19 @@ export async function inputChanges(wh: Warehouse, now: RunInputs): Promise<Input
   return result;
 }
 
+/** What a run rebuilt (meta.runs.detail.rebuilt): the touched periods only, or every period and why. */
+export interface Rebuilt {
+  mode: "periods" | "full";
+  /** mode periods: every period recomputed, those traced to the inputs and those that joined */
+  periods?: string[];
+  /** mode periods: periods that joined because a table built in full changed there (model -> periods) */
+  grown?: Record<string, string[]>;
+  /** mode full: why */
+  why?: string;
+}
+
 /** One line for `appraisal status`: what the run rebuilt and why. */
-export function describeChanges(c: InputChanges | null | undefined): string {
+export function describeChanges(c: InputChanges | null | undefined, rebuilt?: Rebuilt | null): string {
   if (!c) return "every period (the run did not record what changed)";
   const traced = [
     ...c.sources.filter((s) => s.periods.length).map((s) => `${s.batches} new batch(es) of ${s.source} (${s.rows} rows) touch ${list(s.periods)}`),
@@ -165,8 +185,14 @@ export function describeChanges(c: InputChanges | null | undefined): string {
   ];
   const since = c.since_run === null ? "" : ` since run #${c.since_run}`;
   const why = c.everything ? `${c.everything}` : traced.length ? `inputs changed${since}: ${traced.join("; ")}` : `no input changed${since}`;
+  if (rebuilt?.mode === "periods") {
+    const joined = Object.entries(rebuilt.grown ?? {}).map(([model, periods]) => `${list(periods)} because ${model} changed there`);
+    const what = rebuilt.periods?.length ? `only ${list(rebuilt.periods)}` : "no period rebuilt, every row kept from the last run";
+    return `${what} (${why}${joined.length ? `; joined: ${joined.join("; ")}` : ""}; trends, the tracker and the other small tables are rebuilt in full)`;
+  }
   const dependents = !c.everything && c.tracker_from ? `; with them the department-relative ranks of those periods, the next periods' changes and the tracker from ${c.tracker_from} on` : "";
-  return `every period, a full rebuild (${why}${dependents})`;
+  const whyFull = rebuilt?.why && rebuilt.why !== c.everything ? `; ${rebuilt.why}` : "";
+  return `every period, a full rebuild (${why}${dependents}${whyFull})`;
 }
 
 const list = (periods: string[]) => (periods.length > 8 ? `${periods.slice(0, 8).join(", ")} and ${periods.length - 8} more` : periods.join(", "));

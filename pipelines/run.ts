@@ -6,17 +6,18 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { appendAudit } from "../core/audit.ts";
+import { BusinessHours } from "../core/calendar/config.ts";
+import { CN_VERSION, CN_YEARS, calendarDays } from "../core/calendar/days.ts";
 import { CONTRACTS } from "../core/contracts/tables.ts";
 import { uniqueCurrentKeysSql } from "../core/contracts/to-sql.ts";
 import type { Warehouse } from "../core/db/warehouse.ts";
 import { writeTable } from "../core/db/write-table.ts";
 import { msg } from "../core/messages.ts";
-import { appendAudit } from "../core/audit.ts";
-import { type PendingSummary, recordPendingChanges } from "./rules/frozen.ts";
-import { currentInputs, inputChanges } from "./run-changes.ts";
 import { type RunMeta, startRun } from "../core/runs.ts";
-import { BusinessHours } from "../core/calendar/config.ts";
-import { CN_VERSION, CN_YEARS, calendarDays } from "../core/calendar/days.ts";
+import { IncrementalBuild, type IncrementalReport } from "./incremental.ts";
+import { type PendingSummary, recordPendingChanges } from "./rules/frozen.ts";
+import { currentInputs, inputChanges, type Rebuilt } from "./run-changes.ts";
 import { type LoadedScheme, writeSchemeTables } from "./scheme/load.ts";
 import { METRICS } from "./scheme/metrics.ts";
 import { SCHEME_TABLE_COLUMNS } from "./scheme/tables.ts";
@@ -34,6 +35,12 @@ export interface Model {
   dependsOn: string[];
   /** staging and intermediate models, and models whose first line is `-- materialized: view`, are views (computed when read) */
   kind: "VIEW" | "TABLE";
+  /**
+   * `-- incremental: by period` in its header: a table whose rows of a period depend only on that period's inputs
+   * (no previous period, no running total, no window across periods), so that a refresh recomputes only the touched
+   * periods and keeps the others' rows from the last build (pipelines/incremental.ts).
+   */
+  incremental: boolean;
 }
 
 /**
@@ -53,7 +60,9 @@ export function listModels(): Model[] {
       const refs = new Set([...sql.matchAll(/\b(stg|int|mart)\.([a-z_0-9]+)\b/g)].map((m) => `${m[1]}.${m[2]}`));
       refs.delete(name);
       const kind = layer === "staging" || layer === "intermediate" || /^--\s*materialized:\s*view\b/.test(sql) ? "VIEW" : "TABLE";
-      models.push({ name, layer, file, sql, dependsOn: [...refs], kind });
+      const incremental = /^--\s*incremental:\s*by period\s*$/m.test(sql);
+      if (incremental && kind !== "TABLE") throw new Error(`${path.relative(process.cwd(), file)} says 'incremental: by period' but is a view: only tables are kept between runs`);
+      models.push({ name, layer, file, sql, dependsOn: [...refs], kind, incremental });
     }
   }
   return models;
@@ -227,18 +236,24 @@ export async function buildModels(
   reporter: RunReporter = silentRunReporter,
   models: Model[] = orderModels(listModels()),
   calendar: CalendarInput = defaultCalendar(wh),
+  incremental?: IncrementalBuild,
 ): Promise<Record<string, number>> {
   reporter.step("schemes");
-  await wh.run(`DROP SCHEMA IF EXISTS ${build} CASCADE; CREATE SCHEMA ${build}`);
+  if (!incremental) await wh.run(`DROP SCHEMA IF EXISTS ${build} CASCADE; CREATE SCHEMA ${build}`);
   await writeSchemeTables(wh, schemes, (name) => `${build}.scheme__${name}`);
   await writeCalendarTables(wh, calendar, (name) => `${build}.calendar__${name}`);
   await wh.run(readFileSync(path.join(MODELS_DIR, "macros.sql"), "utf8"));
+  await incremental?.start();
   const seconds: Record<string, number> = {};
   for (const m of models) {
     reporter.step(m.name);
     const t0 = performance.now();
+    const create = (target = inBuild(m.name, build)) => wh.run(`CREATE ${m.kind} ${target} AS\n${inBuild(m.sql, build)}`);
     try {
-      await wh.run(`CREATE ${m.kind} ${inBuild(m.name, build)} AS\n${inBuild(m.sql, build)}`);
+      if (!incremental) await create();
+      // in place: the build's views stand (the models' code is the same); their scoped variants are made
+      else if (m.kind === "VIEW") await incremental.view(m);
+      else await incremental.table(m, create);
     } catch (e) {
       throw new Error(`model ${m.name} (${path.relative(process.cwd(), m.file)}) failed: ${(e as Error).message}`);
     }
@@ -269,7 +284,6 @@ export async function runModels(
   const models = orderModels(listModels());
   const checks = listChecks();
   const runId = await startRun(wh, "run", meta);
-  const build = `build_${runId}`;
   // the corrections of decided appeals this run includes: publication refuses results older than a correction
   const correctionsUpto = Number(await wh.value("SELECT coalesce(max(correction_id), 0) FROM meta.corrections"));
   // what changed since the last successful run, and which periods it touches (`appraisal status` says it)
@@ -279,8 +293,15 @@ export async function runModels(
   const inputs = await currentInputs(wh, schemes, code);
   const changes = await inputChanges(wh, inputs);
   reporter.start(models.length + checks.length + 2);
-  try {
-    const modelSeconds = await buildModels(wh, schemes, build, reporter, models, calendar);
+  // a refresh whose changes were traced to periods recomputes only those, in place, in one transaction
+  // (pipelines/incremental.ts); any other run builds every model into a fresh schema
+  const prev = await previousBuild(wh, changes.since_run);
+  const incremental = !changes.everything && prev ? new IncrementalBuild(wh, prev, changes.periods, models) : undefined;
+  const build = incremental?.build ?? `build_${runId}`;
+  let rebuilt: IncrementalReport | null = null;
+  const score = async (): Promise<RunResult> => {
+    const modelSeconds = await buildModels(wh, schemes, build, reporter, models, calendar, incremental);
+    if (incremental) rebuilt = await incremental.finish(models);
     const failures: CheckFailure[] = [];
     for (const c of checks) {
       reporter.step(`check ${c.name}`);
@@ -297,18 +318,8 @@ export async function runModels(
     const warnings = [...(await unscoredPeriods(wh, build)), ...calendarWarnings(schemes, calendar, span?.from && span.to ? { from: span.from, to: span.to } : null)];
 
     reporter.step("publish");
-    await wh.transaction(async () => {
-      await wh.run("CREATE SCHEMA IF NOT EXISTS stg; CREATE SCHEMA IF NOT EXISTS int; CREATE SCHEMA IF NOT EXISTS mart; CREATE SCHEMA IF NOT EXISTS scheme; CREATE SCHEMA IF NOT EXISTS calendar");
-      const names = [...models.map((m) => m.name), ...SCHEME_TABLES.map((t) => `scheme.${t}`), ...CALENDAR_TABLES.map((t) => `calendar.${t}`)];
-      for (const name of names) {
-        const [schema, table] = name.split(".") as [string, string];
-        const kind = await wh.value<string | null>(
-          "SELECT table_type FROM information_schema.tables WHERE table_schema = $s AND table_name = $t",
-          { s: schema, t: table },
-        );
-        if (kind === "BASE TABLE") await wh.run(`DROP TABLE ${name}`);
-        await wh.run(`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM ${inBuild(name, build)}`);
-      }
+    const publishBuild = async () => {
+      if (!incremental) await switchViews(build);
       await wh.run("UPDATE meta.runs SET finished_at = current_timestamp, outcome = 'ok', rows = $rows, detail = $d::JSON WHERE run_id = $id", {
         id: runId,
         rows: Object.values(tables).reduce((a, b) => a + b, 0),
@@ -322,6 +333,7 @@ export async function runModels(
           model_seconds: modelSeconds,
           inputs,
           changes,
+          rebuilt: (rebuilt ? { mode: "periods", periods: rebuilt.periods, grown: rebuilt.grown } : { mode: "full", why: changes.everything ?? "the last run's build is gone" }) satisfies Rebuilt,
           ...(warnings.length ? { warnings } : {}),
         }),
       });
@@ -335,15 +347,33 @@ export async function runModels(
           tables,
         },
       });
-    });
+    };
+    if (incremental) await publishBuild();
+    else await wh.transaction(publishBuild);
+    return { runId, models: models.length, checks: checks.length, tables, seconds: 0, warnings, pending: [] };
+  };
+  /** Point the published names (stg.*, int.*, mart.*, scheme.*, calendar.*, all views) at a fresh build. */
+  const switchViews = async (to: string) => {
+    await wh.run("CREATE SCHEMA IF NOT EXISTS stg; CREATE SCHEMA IF NOT EXISTS int; CREATE SCHEMA IF NOT EXISTS mart; CREATE SCHEMA IF NOT EXISTS scheme; CREATE SCHEMA IF NOT EXISTS calendar");
+    const names = [...models.map((m) => m.name), ...SCHEME_TABLES.map((t) => `scheme.${t}`), ...CALENDAR_TABLES.map((t) => `calendar.${t}`)];
+    for (const name of names) {
+      const [schema, table] = name.split(".") as [string, string];
+      const kind = await wh.value<string | null>("SELECT table_type FROM information_schema.tables WHERE table_schema = $s AND table_name = $t", { s: schema, t: table });
+      if (kind === "BASE TABLE") await wh.run(`DROP TABLE ${name}`);
+      await wh.run(`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM ${inBuild(name, to)}`);
+    }
+  };
+  try {
+    const result = incremental ? await incremental.inTransaction(score) : await score();
     await dropOtherBuilds(wh, build);
     // what this run would change in published periods: recorded, never shown until a new publication lets it in
     const pending = await recordPendingChanges(wh, runId);
     reporter.done();
-    return { runId, models: models.length, checks: checks.length, tables, seconds: (Date.now() - started) / 1000, warnings, pending };
+    return { ...result, seconds: (Date.now() - started) / 1000, pending };
   } catch (e) {
     reporter.done();
-    await wh.run(`DROP SCHEMA IF EXISTS ${build} CASCADE`).catch(() => {});
+    // a fresh build is dropped; an incremental one was rolled back inside the build in force, which stays
+    await wh.run(`DROP SCHEMA IF EXISTS ${build}_scope CASCADE${incremental ? "" : `; DROP SCHEMA IF EXISTS ${build} CASCADE`}`).catch(() => {});
     await wh.run("UPDATE meta.runs SET finished_at = current_timestamp, outcome = 'failed', error = $e WHERE run_id = $id", {
       id: runId,
       e: (e as Error).message.slice(0, 4000),
@@ -351,6 +381,15 @@ export async function runModels(
     await appendAudit(wh, { action: "run", subject: `run #${runId}`, detail: { outcome: "failed", error: (e as Error).message.slice(0, 2000) } });
     throw e;
   }
+}
+
+/** The build schema the last successful run published, when it still exists (a refresh updates it in place). */
+async function previousBuild(wh: Warehouse, runId: number | null): Promise<string | null> {
+  if (runId === null) return null;
+  const build = await wh.value<string | null>("SELECT detail->>'build' FROM meta.runs WHERE run_id = $id", { id: runId });
+  if (!build || !/^build_\d+$/.test(build)) return null;
+  const n = await wh.value("SELECT count(*) FROM information_schema.schemata WHERE schema_name = $b", { b: build });
+  return Number(n) ? build : null;
 }
 
 /** Earlier builds (the one replaced, or one left by a crashed run) are dropped once the new one is published. */

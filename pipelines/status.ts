@@ -3,11 +3,11 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import type { Warehouse } from "../core/db/warehouse.ts";
 import { SCHEMA_VERSION } from "../core/db/migrate.ts";
-import type { LockOwner } from "./schedule/lock.ts";
+import type { Warehouse } from "../core/db/warehouse.ts";
 import { type PendingSummary, pendingSummary } from "./rules/frozen.ts";
-import { describeChanges, type InputChanges } from "./run-changes.ts";
+import { describeChanges, type InputChanges, type Rebuilt } from "./run-changes.ts";
+import type { LockOwner } from "./schedule/lock.ts";
 import type { NextRun } from "./schedule/scheduler.ts";
 
 export interface Status {
@@ -96,10 +96,11 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
       outcome, rows, error FROM meta.runs ORDER BY run_id DESC LIMIT 10`);
   // a run still 'running' while nobody holds the lock was interrupted (killed); its transaction was rolled back
   if (!extra.lock) for (const r of runs) if (r.outcome === "running") r.outcome = "interrupted";
-  const lastRun = await wh.one<{ run_id: number; changes: string | null }>(
-    "SELECT run_id, (detail->'changes')::VARCHAR AS changes FROM meta.runs WHERE kind = 'run' AND outcome = 'ok' ORDER BY run_id DESC LIMIT 1",
+  const lastRun = await wh.one<{ run_id: number; changes: string | null; rebuilt: string | null }>(
+    "SELECT run_id, (detail->'changes')::VARCHAR AS changes, (detail->'rebuilt')::VARCHAR AS rebuilt FROM meta.runs WHERE kind = 'run' AND outcome = 'ok' ORDER BY run_id DESC LIMIT 1",
   );
-  const rebuilt = lastRun ? { run_id: lastRun.run_id, what: describeChanges(lastRun.changes ? (JSON.parse(lastRun.changes) as InputChanges) : null) } : null;
+  const parse = <T>(x: string | null) => (x ? (JSON.parse(x) as T) : null);
+  const rebuilt = lastRun ? { run_id: lastRun.run_id, what: describeChanges(parse<InputChanges>(lastRun.changes), parse<Rebuilt>(lastRun.rebuilt)) } : null;
   const cursors = await wh.all<Status["cursors"][number]>(
     "SELECT source, stream, cursor::VARCHAR AS cursor, records, strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at FROM meta.source_cursors ORDER BY source, stream",
   );

@@ -4,6 +4,7 @@
 -- the agents' observed-against-expected sums (agent_workload, joined with the fit per kind) read. Log hours are
 -- floored at one minute; sums are exact decimals of 9 places (a log of hours is below 10), so a rerun gives the
 -- same bits.
+-- incremental: by period
 select period_type, period, agent_id, any_value(department) as department, category, priority, channel,
     count(*) as held,
     count_if(resolved_in_period) as resolved,

@@ -6,6 +6,7 @@
 -- Missing is not zero: rates and times exist only where there were events; counts and sums are 0 for an
 -- active agent without events. The workload-mix ratios (observed / expected for the agent's ticket mix) come from
 -- agent_workload.
+-- incremental: by period
 with resolved as (
     select resolver_id as agent_id,
         month_key(resolved_at) as m, quarter_key(resolved_at) as q, year_key(resolved_at) as y,

@@ -6,6 +6,7 @@
 -- with the sums the uncertainty models need (sum of squared log ratios). Computed per kind of ticket from agent_cells:
 -- a kind's log ratios sum to sum_log_hours - resolved * expected, their squares to
 -- sum_sq_log_hours - 2 * expected * sum_log_hours + resolved * expected^2. Sums are exact decimals.
+-- incremental: by period
 select c.period_type, c.period, c.agent_id,
     any_value(c.department) as department,
     sum(c.held) as held,

@@ -1,6 +1,7 @@
 -- Each metric for the whole department and period: rates and observed/expected counts pooled (all numerators over
 -- all denominators, summed exactly), the rest (and the resolution-time ratio, whose numerator is a geometric mean) as
 -- the median of the agents' values. The Bayesian adjustment shrinks toward the pooled rate.
+-- incremental: by period
 with joined as (
     select m.*, ap.department
     from mart.agent_metrics m

@@ -6,6 +6,9 @@
 -- count are those still delivering then (coverage reaching into the period, or data in it or later); it is covered
 -- up to the earliest of their coverage. The data starts on the first day with a ticket: an earlier part of the first
 -- month is not covered. Per-month targets scale with the covered part.
+-- A refresh moves every period's as_of, which only the tracker (built in full) reads: an incremental build compares
+-- the periods without it (pipelines/incremental.ts).
+-- incremental: ignore as_of
 with sources as (
     select b.source, max(coalesce(c.covers_to, b.started_at)) as covers_to
     from meta.batches b

@@ -3,6 +3,7 @@
 -- the bottom-group cut. The bottom group holds the ranks from cut_rank down (n - ceil(share * n) + 1; ties at the
 -- cut included, as in rankings). crosses_cut: the interval holds ranks on both sides of it, so the agent is not
 -- distinguishable from the agents on the other side: for an agent in the bottom group, from the agents above the cut.
+-- incremental: by period
 with summary as (
     select scheme_id, period_type, period, agent_id,
         count(*) as replicates,

@@ -5,6 +5,7 @@
 -- Agents below the minimum sample are listed, not ranked, with the reason.
 -- The weight an agent needs with data counts only what the department measures in the period (source_coverage): a
 -- source nobody has (no 360 reviews yet this quarter) does not make everyone unrankable.
+-- incremental: by period
 with measured as (
     select i.scheme_id, i.version, c.period_type, c.period, sum(i.nominal_weight) as measured_weight
     from scheme.indicators i

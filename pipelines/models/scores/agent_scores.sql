@@ -1,5 +1,6 @@
 -- The composite per agent, scheme and period: the sum of contributions (effective weights add up to 100 over the
 -- present indicators), the share of the scheme's weight that had a value, and the grade. Rounded only for display.
+-- incremental: by period
 with composite as (
     select scheme_id, version, period_type, period, agent_id,
         any_value(department) as department,

@@ -1,5 +1,6 @@
 -- Percentile scoring, for the indicators a scheme scores that way: the share of ranked peers (same scheme, period
 -- and department; enough tickets and a value) whose value is no better than the agent's.
+-- incremental: by period
 with candidates as (
     select v.scheme_id, v.period_type, v.period, v.department, v.agent_id, v.indicator_id, v.used_value, i.direction,
         case when v.enough_tickets and v.used_value is not null then 1 else 0 end as is_peer

@@ -5,6 +5,7 @@
 -- (Grouped sums joined back are much faster in DuckDB than window sums over half a million tiny partitions.)
 -- An indicator whose source the department does not have for the period (source_coverage) is never scored at its
 -- floor: nobody was measured, so its weight is shared whatever the missing policy.
+-- incremental: by period
 with unmeasured as (
     select v.scheme_id, v.version, v.period_type, v.period, v.indicator_id
     from (select distinct scheme_id, version, period_type, period, indicator_id from mart.indicator_values) v

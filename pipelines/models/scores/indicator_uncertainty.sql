@@ -5,6 +5,7 @@
 -- value, floor and target with their clamps, or the percentile among the published peers). score_se is half the
 -- distance between the two scores. Values that are not samples (trainings, certifications, contributions, 360
 -- reviews) have no standard error and a score_se of 0.
+-- incremental: by period
 with period_types as (
     select distinct unnest(uncertainty_period_types) as period_type from scheme.versions
 ),

@@ -1,6 +1,7 @@
 -- Each indicator of the scheme in force, for each agent in its scope and period: the raw value and its inputs, the
 -- department's value, the value used after the small-sample adjustment (missing below the minimum sample), and the
 -- floor and target (per-month targets scale with the months the agent was active while the data covers the period).
+-- incremental: by period
 with scope as (
     select sp.scheme_id, sp.version, sp.period_type, sp.period, sp.months, sp.bayes_prior_weight, sp.min_tickets,
         ap.agent_id, ap.department, ap.active_share

@@ -3,6 +3,7 @@
 -- the department's other agents) and its 95% interval (Welch: the two groups' own variances; Student's t for their
 -- degrees of freedom). clear_effect: the interval excludes 0, so the team differs beyond what its size explains.
 -- A team that stands out on the 360 indicators alone points at its raters (see rater_calibration).
+-- incremental: by period
 with scores as (
     select r.scheme_id, r.period_type, r.period, r.department, r.team, r.agent_id, 'composite' as measure_kind,
         'composite' as measure_id, r.composite as score

@@ -1,4 +1,5 @@
 -- How many ranked agents got each grade, per team and for the department (team NULL); grades nobody got count 0.
+-- incremental: by period
 with teams as (
     select distinct scheme_id, version, period_type, period, department, team from mart.rankings where ranked
 ),

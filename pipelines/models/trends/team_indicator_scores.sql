@@ -1,5 +1,6 @@
 -- Each indicator's mean score and mean value per team (and for the department, team NULL), over ranked agents:
 -- the leadership board's indicator-by-team heatmap and the HR trends by indicator.
+-- incremental: by period
 select s.scheme_id, s.period_type, s.period, s.department, ap.team, s.dimension_id, s.indicator_id, i.metric,
     det_avg(s.score) as mean_score,
     det_avg(s.raw_value) as mean_value,

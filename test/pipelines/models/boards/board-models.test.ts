@@ -40,6 +40,7 @@ describe("board models", () => {
       sql: t.sql,
       dependsOn: [...new Set([...t.sql.matchAll(/\b(stg|mart)\.([a-z_0-9]+)\b/g)].map((m) => `${m[1]}.${m[2]}`))],
       kind: "VIEW",
+      incremental: false,
     }));
     const ordered = orderModels([...boards, ...models]).map((m) => m.name);
     const rankings = ordered.indexOf("boards.rankings");

@@ -1,0 +1,209 @@
+/**
+ * An incremental build: a refresh recomputes only the periods its inputs touched, in place, in the build the last
+ * successful run published, inside one transaction (a failed model or check, or a kill, rolls it all back and leaves
+ * the last good results). The result is the same tables, row for row, as a full rebuild over the same inputs
+ * (test/pipelines/incremental.test.ts compares every table after several deltas).
+ *
+ * How, model by model in dependency order (pipelines/run.ts builds them):
+ *   - `touched` starts with the periods run-changes traced the new inputs to (every month each new or corrected
+ *     ticket was held open in, in any version, with their quarters and years);
+ *   - a table that is not `incremental: by period` (periods, the roster's periods, held-ticket counts, the workload
+ *     fit over its 12-month window, trends with the previous period's rank, the tracker) is built again in full; its
+ *     rows are compared with the ones it replaces, and every period where they differ joins `touched`. So what
+ *     depends on later or earlier periods (the fit window) reaches the periods it moves without a rule written here;
+ *   - a table that is `incremental: by period` loses its rows of the touched periods and gets them again from the
+ *     model's own SQL run over the touched periods only. That SQL reads scoped inputs: every period-keyed table
+ *     filtered to the touched periods, the tickets filtered to those with an event (created, first response,
+ *     resolved, or held open) in a touched period, and the views over them (ticket_periods, business times, input
+ *     links) rewritten the same way. The scoped relations live in the schema <build>_scope, dropped at the end.
+ */
+import type { Warehouse } from "../core/db/warehouse.ts";
+import { lit } from "../core/db/warehouse.ts";
+import type { Model } from "./run.ts";
+
+/** What an incremental build rebuilt: every touched period in the end, and why each joined. */
+export interface IncrementalReport {
+  periods: string[];
+  /** periods that joined because a table built in full changed there (model -> periods) */
+  grown: Record<string, string[]>;
+  /** the tables recomputed for the touched periods only */
+  incremental: string[];
+}
+
+const TICKETS = "int.tickets_credited";
+const periodType = (p: string) => (p.includes("-Q") ? "quarter" : p.length === 4 ? "year" : "month");
+/** columns a table's comparison leaves out: `-- incremental: ignore as_of` in its header (read only by models built in full) */
+const ignored = (m: Model) => (/^--\s*incremental:\s*ignore\s+([a-z_0-9, ]+)$/m.exec(m.sql)?.[1] ?? "").split(/[\s,]+/).filter(Boolean);
+
+export class IncrementalBuild {
+  readonly scope: string;
+  private readonly scoped = new Set<string>();
+  private readonly grown: Record<string, string[]> = {};
+  private readonly feedsIncremental: Set<string>;
+
+  /**
+   * @param build the build schema the last successful run published, updated in place
+   * @param periods the periods run-changes traced the new inputs to: 2026-01, 2026-Q1, 2026
+   */
+  constructor(
+    private readonly wh: Warehouse,
+    readonly build: string,
+    private readonly periods: string[],
+    models: Model[],
+  ) {
+    this.scope = `${build}_scope`;
+    // the models an incremental model reads, directly or through views and tables: only their changes matter
+    const byName = new Map(models.map((m) => [m.name, m]));
+    const up = new Set<string>();
+    const visit = (name: string) => {
+      for (const d of byName.get(name)?.dependsOn ?? []) {
+        if (up.has(d)) continue;
+        up.add(d);
+        visit(d);
+      }
+    };
+    for (const m of models) if (m.incremental) visit(m.name);
+    this.feedsIncremental = up;
+  }
+
+  async start(): Promise<void> {
+    await this.wh.run(`DROP SCHEMA IF EXISTS ${this.scope} CASCADE; CREATE SCHEMA ${this.scope}`);
+    await this.wh.run(`CREATE TABLE ${this.scope}.touched (period_type VARCHAR, period VARCHAR, PRIMARY KEY (period_type, period))`);
+    for (const p of this.periods) await this.wh.run(`INSERT INTO ${this.scope}.touched VALUES (${lit(periodType(p))}, ${lit(p)}) ON CONFLICT DO NOTHING`);
+  }
+
+  /** A model's SQL over the build, but its scoped inputs read from the scope schema. */
+  private rewrite(sql: string): string {
+    return sql.replace(/\b(mart|stg|int|scheme|calendar)\.([a-z_0-9]+)\b/g, (ref: string, schema: string, name: string) => {
+      const target = schema === "mart" ? name : `${schema}__${name}`;
+      return `${this.scoped.has(ref) ? this.scope : this.build}.${target}`;
+    });
+  }
+
+  private async hasPeriods(name: string): Promise<boolean> {
+    const [schema, table] = [this.build, name.split(".")[1]!];
+    const n = await this.wh.value(
+      "SELECT count(*) FROM information_schema.columns WHERE table_schema = $s AND table_name = $t AND column_name IN ('period_type', 'period')",
+      { s: schema, t: table },
+    );
+    return Number(n) === 2;
+  }
+
+  private async scopeTable(m: Model): Promise<void> {
+    if (!(await this.hasPeriods(m.name))) return;
+    const table = m.name.split(".")[1]!;
+    await this.wh.run(`CREATE VIEW ${this.scope}.${table} AS SELECT * FROM ${this.build}.${table} SEMI JOIN ${this.scope}.touched USING (period_type, period)`);
+    this.scoped.add(m.name);
+    if (m.name === "mart.periods") await this.scopeTickets();
+  }
+
+  private ticketsVersion = 0;
+
+  /**
+   * The tickets with an event in the touched periods' span (from the first touched period's start to the last one's
+   * end): created, first response or resolved in it, or held open across it. Stored once (the credit view behind it
+   * is costly to read), again whenever the touched periods grow; the scoped models read the view that names the
+   * latest. A span wider than the touched periods only adds tickets that the periods' filter then leaves out.
+   */
+  private async scopeTickets(): Promise<void> {
+    const table = `${this.scope}.tickets_${++this.ticketsVersion}`;
+    await this.wh.run(`CREATE TABLE ${table} AS
+      WITH span AS (SELECT min(start_ts) AS s, max(end_ts) AS e FROM ${this.scope}.periods)
+      SELECT t.* FROM ${this.build}.int__tickets_credited t, span
+      WHERE (t.created_at < span.e AND coalesce(t.resolved_at, 'infinity'::timestamptz) >= span.s)
+         OR (t.first_response_at >= span.s AND t.first_response_at < span.e)`);
+    await this.wh.run(`CREATE OR REPLACE VIEW ${this.scope}.int__tickets_credited AS SELECT * FROM ${table}`);
+    this.scoped.add(TICKETS);
+  }
+
+  /** A view model: its scoped variant, when it reads anything scoped. */
+  async view(m: Model): Promise<void> {
+    if (m.layer === "staging" || m.layer === "intermediate") return;
+    if (!m.dependsOn.some((d) => this.scoped.has(d))) return;
+    await this.wh.run(`CREATE VIEW ${this.scope}.${m.name.split(".")[1]} AS\n${this.rewrite(m.sql)}`);
+    this.scoped.add(m.name);
+  }
+
+  /**
+   * A table model, in place: an incremental one loses its touched periods' rows and gets them again from scoped
+   * inputs. Another is built again in full under a new name (`create`) and compared with the table it replaces: only
+   * the periods whose rows differ are rewritten (a table without periods is swapped when anything differs), so the
+   * transaction writes what changed, not every row again; and where the table feeds an incremental model, those
+   * periods join the touched ones.
+   */
+  async table(m: Model, create: (target: string) => Promise<void>): Promise<void> {
+    const name = m.name.split(".")[1]!;
+    const table = `${this.build}.${name}`;
+    if (m.incremental) {
+      await this.wh.run(`DELETE FROM ${table} t USING ${this.scope}.touched s WHERE t.period_type = s.period_type AND t.period = s.period`);
+      await this.wh.run(`INSERT INTO ${table} SELECT * FROM (${this.rewrite(m.sql)}) SEMI JOIN ${this.scope}.touched USING (period_type, period)`);
+      await this.scopeTable(m);
+      return;
+    }
+    const next = `${table}__next`;
+    await create(next);
+    const diff = (cols: string) =>
+      `(SELECT ${cols} FROM ${next} EXCEPT ALL SELECT ${cols} FROM ${table}) UNION ALL (SELECT ${cols} FROM ${table} EXCEPT ALL SELECT ${cols} FROM ${next})`;
+    if (!(await this.hasPeriods(m.name))) {
+      const differs = await this.wh.value(`SELECT count(*) FROM (SELECT 1 FROM (${diff("*")}) LIMIT 1)`);
+      await this.wh.run(Number(differs) ? `DROP TABLE ${table}; ALTER TABLE ${next} RENAME TO ${name}` : `DROP TABLE ${next}`);
+      return;
+    }
+    const changed = `${this.scope}.changed_${name}`;
+    await this.wh.run(`CREATE TABLE ${changed} AS SELECT DISTINCT period_type, period FROM (${diff("*")})`);
+    if (Number(await this.wh.value(`SELECT count(*) FROM ${changed}`))) {
+      await this.wh.run(`DELETE FROM ${table} t USING ${changed} c WHERE t.period_type = c.period_type AND t.period = c.period`);
+      await this.wh.run(`INSERT INTO ${table} SELECT * FROM ${next} SEMI JOIN ${changed} USING (period_type, period)`);
+      if (this.feedsIncremental.has(m.name)) {
+        const skip = ignored(m);
+        await this.grow(m, skip.length ? `SELECT DISTINCT period_type, period FROM (${diff(`* EXCLUDE (${skip.join(", ")})`)})` : `SELECT * FROM ${changed}`);
+      }
+    }
+    await this.wh.run(`DROP TABLE ${next}`);
+    await this.scopeTable(m);
+  }
+
+  /** The periods `keys` selects that are not touched yet join the touched ones. */
+  private async grow(m: Model, keys: string): Promise<void> {
+    const rank = (t: string) => ["month", "quarter", "year"].indexOf(t);
+    const rows = (
+      await this.wh.all<{ period_type: string; period: string }>(`SELECT period_type, period FROM (${keys}) ANTI JOIN ${this.scope}.touched USING (period_type, period)`)
+    ).sort((x, y) => rank(x.period_type) - rank(y.period_type) || x.period.localeCompare(y.period));
+    if (!rows.length) return;
+    this.grown[m.name] = rows.map((r) => r.period);
+    await this.wh.run(`INSERT INTO ${this.scope}.touched ${rows.map((r) => `SELECT ${lit(r.period_type)}, ${lit(r.period)}`).join(" UNION ALL ")}`);
+    if (this.scoped.has(TICKETS)) await this.scopeTickets();
+  }
+
+  /**
+   * Run the refresh in one transaction. DuckDB checkpoints inside the commit once its log passes the threshold
+   * (16 MB), which measured about three times as slow as the same work after it (1M tickets, one more day: 21.7 s
+   * against a 4.6 s commit and a 2.9 s checkpoint): the threshold is raised for the transaction, and the checkpoint
+   * taken once it committed. A failure rolls everything back; the scoped relations are dropped either way.
+   */
+  async inTransaction<T>(fn: () => Promise<T>): Promise<T> {
+    const threshold = await this.wh.value<string>("SELECT current_setting('checkpoint_threshold')");
+    await this.wh.run("SET checkpoint_threshold = '64GB'");
+    try {
+      return await this.wh.transaction(fn);
+    } finally {
+      await this.drop().catch(() => {});
+      await this.wh.run(`SET checkpoint_threshold = ${lit(threshold ?? "16MB")}`);
+      await this.wh.run("CHECKPOINT").catch(() => {});
+    }
+  }
+
+  /** The scoped relations, dropped after the transaction commits (DuckDB refuses to commit a table both written and
+   *  dropped in it) or after it failed. */
+  async drop(): Promise<void> {
+    await this.wh.run(`DROP SCHEMA IF EXISTS ${this.scope} CASCADE`);
+  }
+
+  async finish(models: Model[]): Promise<IncrementalReport> {
+    const rank = (t: string) => ["month", "quarter", "year"].indexOf(t);
+    const periods = (await this.wh.all<{ period_type: string; period: string }>(`SELECT period_type, period FROM ${this.scope}.touched`))
+      .sort((x, y) => rank(x.period_type) - rank(y.period_type) || x.period.localeCompare(y.period))
+      .map((r) => r.period);
+    return { periods, grown: this.grown, incremental: models.filter((m) => m.incremental).map((m) => m.name) };
+  }
+}

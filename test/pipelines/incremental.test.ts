@@ -1,0 +1,153 @@
+/**
+ * An incremental refresh leaves every table exactly as a full rebuild over the same inputs would
+ * (pipelines/incremental.ts). The demo department (40 agents, 18 months, every source) is scored once in full; then
+ * each delta is ingested and run, the run must say it rebuilt only some periods, and a full rebuild into another
+ * schema must hold the same rows, value for value, in every table model:
+ *   1. one more day of exports: the day's new tickets and a new version of every ticket still open (bench/delta.ts);
+ *   2. a late correction to an old period: a December 2025 ticket re-exported as resolved in February 2026;
+ *   3. an appeal's correction: a March 2026 ticket reattributed to another agent after a provisional publication;
+ *   4. nothing new: no period rebuilt, every row kept.
+ */
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeDelta } from "../../bench/delta.ts";
+import { DEMO_SOURCES } from "../../core/config/app.ts";
+import { lit, Warehouse } from "../../core/db/warehouse.ts";
+import { ingestSources } from "../../data-loaders/ingest/ingest.ts";
+import { generateDemo } from "../../pipelines/demo/generate.ts";
+import { verifyPeriod } from "../../pipelines/proof/verify.ts";
+import { decideAppeal, fileAppeal } from "../../pipelines/rules/appeals.ts";
+import { publish, type RulesContext } from "../../pipelines/rules/lifecycle.ts";
+import { buildModels, listModels, orderModels, runModels } from "../../pipelines/run.ts";
+import { describeChanges, type InputChanges, type Rebuilt } from "../../pipelines/run-changes.ts";
+import { loadSchemes } from "../../pipelines/scheme/load.ts";
+import { TZ, tempDir, testConfig } from "../helpers/warehouse.ts";
+
+const SCHEMES = path.join(import.meta.dirname, "..", "..", "schemes");
+const schemes = loadSchemes(SCHEMES);
+let dir: string;
+let helpdesk: string;
+let cleanup: () => void;
+let wh: Warehouse;
+let cfg: ReturnType<typeof testConfig>;
+const at = (iso: string): RulesContext => ({ wh, timezone: TZ, asOf: new Date(iso), actor: "hr.lin" });
+
+const lastRun = async () => {
+  const r = await wh.one<{ rebuilt: string; changes: string }>(
+    "SELECT (detail->'rebuilt')::VARCHAR AS rebuilt, (detail->'changes')::VARCHAR AS changes FROM meta.runs WHERE kind = 'run' AND outcome = 'ok' ORDER BY run_id DESC LIMIT 1",
+  );
+  return { rebuilt: JSON.parse(r!.rebuilt) as Rebuilt, changes: JSON.parse(r!.changes) as InputChanges };
+};
+
+/** Every table model of the published build against a full rebuild into `full_check`: the rows that differ. */
+async function differences(): Promise<Record<string, number>> {
+  const build = await wh.value<string>("SELECT detail->>'build' FROM meta.runs WHERE kind = 'run' AND outcome = 'ok' ORDER BY run_id DESC LIMIT 1");
+  await buildModels(wh, schemes, "full_check");
+  const out: Record<string, number> = {};
+  for (const m of orderModels(listModels()).filter((x) => x.kind === "TABLE")) {
+    const t = m.name.split(".")[1]!;
+    const n = Number(
+      await wh.value(`SELECT count(*) FROM ((SELECT * FROM ${build}.${t} EXCEPT ALL SELECT * FROM full_check.${t}) UNION ALL (SELECT * FROM full_check.${t} EXCEPT ALL SELECT * FROM ${build}.${t}))`),
+    );
+    const rows = Number(await wh.value(`SELECT count(*) FROM full_check.${t}`));
+    if (n || rows !== Number(await wh.value(`SELECT count(*) FROM ${build}.${t}`))) out[m.name] = n;
+  }
+  await wh.run("DROP SCHEMA full_check CASCADE");
+  return out;
+}
+
+async function ingestAndRun(): Promise<void> {
+  const r = await ingestSources(wh, cfg);
+  expect(r.errors).toEqual([]);
+  await runModels(wh, schemes);
+}
+
+beforeAll(async () => {
+  const t = tempDir();
+  dir = t.dir;
+  cleanup = t.cleanup;
+  await generateDemo({ out: path.join(dir, "demo"), seed: 7, agents: 40, tickets: 24_000, months: 18, endMonth: "2026-10" });
+  helpdesk = path.join(dir, "demo", "helpdesk");
+  cfg = testConfig(dir, DEMO_SOURCES.map((s) => ({ ...s, path: s.path.replace("demo-data/", "demo/") })));
+  wh = await Warehouse.open(cfg.warehouse, { timezone: TZ });
+  await ingestAndRun();
+}, 300_000);
+afterAll(() => {
+  wh?.close();
+  cleanup?.();
+});
+
+describe("an incremental refresh equals a full rebuild", () => {
+  it("the first run is a full build", async () => {
+    expect((await lastRun()).rebuilt).toEqual({ mode: "full", why: "the first run" });
+  });
+
+  it("one more day of exports: the day's new tickets and the open tickets solved", async () => {
+    const last = readdirSync(helpdesk).filter((f) => /^tickets-\d{4}-\d{2}\.csv$/.test(f)).sort().at(-1)!;
+    const delta = await writeDelta(path.join(helpdesk, last), path.join(helpdesk, "tickets-2026-11-01.csv"));
+    expect(delta.newTickets).toBeGreaterThan(10);
+    await ingestAndRun();
+    const { rebuilt } = await lastRun();
+    expect(rebuilt.mode).toBe("periods");
+    // the new month, its quarter and year, and the month the solved tickets were opened in; no 2025 period
+    expect(rebuilt.periods).toEqual(expect.arrayContaining(["2026-10", "2026-11", "2026-Q4", "2026"]));
+    expect(rebuilt.periods!.filter((p) => p.startsWith("2025"))).toEqual([]);
+    expect(await differences()).toEqual({});
+  }, 300_000);
+
+  it("a late correction to an old period: a December 2025 ticket was in fact resolved in February 2026", async () => {
+    const source = path.join(helpdesk, "tickets-2025-12.csv");
+    const out = path.join(helpdesk, "tickets-2026-11-02.csv");
+    await wh.run(`COPY (
+      SELECT * REPLACE ('2026-02-03 10:00:00' AS "Resolved", '2026-02-03 10:00:00' AS "Closed", '2026-11-02 08:00:00' AS "Last Updated")
+      FROM read_csv(${lit(source)}, all_varchar = true, header = true)
+      WHERE "Status" IN ('Resolved', 'Closed') AND "Resolved" LIKE '2025-12-1%'
+      ORDER BY "Ticket ID" LIMIT 1) TO ${lit(out)} (HEADER, DELIMITER ',')`);
+    await ingestAndRun();
+    const { rebuilt, changes } = await lastRun();
+    expect(changes.sources.map((s) => s.rows)).toEqual([1]);
+    expect(rebuilt.mode).toBe("periods");
+    // the months from the old resolution to the new one, and the workload fit's window after them
+    expect(rebuilt.periods).toEqual(expect.arrayContaining(["2025-12", "2026-01", "2026-02", "2025-Q4", "2026-Q1", "2025", "2026"]));
+    // the workload-mix fit reads 12 months back: the months and quarters after the correction move with it, and join
+    expect(rebuilt.grown?.["mart.workload_expectations"]).toEqual(expect.arrayContaining(["2026-03", "2026-Q2"]));
+    expect(await differences()).toEqual({});
+  }, 300_000);
+
+  it("an appeal's correction: a March 2026 ticket reattributed after a provisional publication", async () => {
+    const scheme = "support-weighted";
+    await publish(at("2026-11-03T02:00:00Z"), scheme, "2026-03", "provisional");
+    // `appraisal verify` rebuilds the period from scratch and agrees with what the incremental run published
+    const verified = await verifyPeriod(wh, { scheme, period: "2026-03", at: new Date("2026-11-03T02:30:00Z") });
+    expect(verified.differences).toEqual([]);
+    expect(verified.ok).toBe(true);
+    const t = (await wh.one<{ ticket_id: string; agent_id: string; other: string }>(
+      `SELECT t.ticket_id, t.resolver_id AS agent_id,
+         (SELECT min(a.agent_id) FROM stg.agents a JOIN stg.agents b ON b.agent_id = t.resolver_id WHERE a.agent_id <> t.resolver_id AND a.department = b.department) AS other
+       FROM int.tickets_credited t JOIN meta.published_results r ON r.agent_id = t.resolver_id AND r.period = '2026-03' AND r.scheme_id = ${lit(scheme)}
+       WHERE strftime(t.resolved_at, '%Y-%m') = '2026-03' ORDER BY t.ticket_id LIMIT 1`,
+    ))!;
+    const appeal = await fileAppeal(at("2026-11-03T03:00:00Z"), { period: "2026-03", agent: t.agent_id, indicator: "tickets_resolved", reason: "not mine", evidence: t.ticket_id }, scheme);
+    await decideAppeal(at("2026-11-04T03:00:00Z"), {
+      appeal: appeal.appeal_id,
+      accept: true,
+      reason: `the assignment log shows ${t.ticket_id} belonged to ${t.other}`,
+      correction: { kind: "reattribute_ticket", ticket: t.ticket_id, to_agent: t.other },
+    });
+    await runModels(wh, schemes);
+    const { rebuilt, changes } = await lastRun();
+    expect(changes.corrections.map((c) => c.kind)).toEqual(["reattribute_ticket"]);
+    expect(rebuilt.mode).toBe("periods");
+    expect(rebuilt.periods).toEqual(expect.arrayContaining(["2026-03", "2026-Q1", "2026"]));
+    expect(await differences()).toEqual({});
+  }, 300_000);
+
+  it("nothing new: no period rebuilt, and status says so", async () => {
+    await runModels(wh, schemes);
+    const { rebuilt, changes } = await lastRun();
+    expect(rebuilt).toMatchObject({ mode: "periods", periods: [] });
+    expect(describeChanges(changes, rebuilt)).toMatch(/no period rebuilt/);
+    expect(await differences()).toEqual({});
+  }, 300_000);
+});
