@@ -49,6 +49,12 @@ export const msg = {
   unreadableFilesHint: () => "  unreadable files are recorded with the reason: 'appraisal status' lists them; fix the file and ingest again",
   runSummary: (runId: number, models: number, checks: number, seconds: number, rankingRows: number, indicatorScores: number) =>
     `run #${runId}: ${models} models and ${checks} checks in ${seconds.toFixed(1)} s; ${rankingRows} ranking rows, ${indicatorScores} indicator scores`,
+  runRebuilt: (periods: string[] | null, why: string | null) =>
+    periods === null
+      ? `rebuilt every period: ${why ?? "a full rebuild"}`
+      : periods.length
+        ? `rebuilt only ${periods.length > 12 ? `${periods.slice(0, 12).join(", ")} and ${periods.length - 12} more` : periods.join(", ")}; every other period kept its rows (appraisal status says why)`
+        : "no input changed: every period kept its rows",
   pendingKept: (periods: number) =>
     `${periods} published period(s) keep their published figures; 'appraisal status' lists the changes pending`,
   scoredWarehouse: (file: string) => `scored warehouse: ${file}`,

@@ -19,7 +19,16 @@
  */
 import type { Warehouse } from "../core/db/warehouse.ts";
 import { lit } from "../core/db/warehouse.ts";
-import type { Model } from "./run.ts";
+
+/** What this needs of a model (pipelines/run.ts Model, which imports this file). */
+export interface Model {
+  name: string;
+  layer: string;
+  sql: string;
+  dependsOn: string[];
+  kind: "VIEW" | "TABLE";
+  incremental: boolean;
+}
 
 /** What an incremental build rebuilt: every touched period in the end, and why each joined. */
 export interface IncrementalReport {

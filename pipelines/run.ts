@@ -139,6 +139,8 @@ export interface RunResult {
   warnings: string[];
   /** published periods whose live results now differ from what was published (they stay out; see rules/frozen.ts) */
   pending: PendingSummary[];
+  /** what the run rebuilt: only the touched periods, or every period and why */
+  rebuilt?: Rebuilt;
 }
 
 /**
@@ -279,6 +281,7 @@ export async function runModels(
   reporter: RunReporter = silentRunReporter,
   meta: RunMeta = { trigger: "manual" },
   calendar: CalendarInput = defaultCalendar(wh),
+  opts: { full?: boolean } = {},
 ): Promise<RunResult> {
   const started = Date.now();
   const models = orderModels(listModels());
@@ -296,9 +299,13 @@ export async function runModels(
   // a refresh whose changes were traced to periods recomputes only those, in place, in one transaction
   // (pipelines/incremental.ts); any other run builds every model into a fresh schema
   const prev = await previousBuild(wh, changes.since_run);
-  const incremental = !changes.everything && prev ? new IncrementalBuild(wh, prev, changes.periods, models) : undefined;
+  const incremental = !opts.full && !changes.everything && prev ? new IncrementalBuild(wh, prev, changes.periods, models) : undefined;
   const build = incremental?.build ?? `build_${runId}`;
   let rebuilt: IncrementalReport | null = null;
+  const rebuiltRecord = (): Rebuilt =>
+    rebuilt
+      ? { mode: "periods", periods: rebuilt.periods, grown: rebuilt.grown }
+      : { mode: "full", why: changes.everything ?? (opts.full ? "a full rebuild was asked for (--full)" : "the last run's build is gone") };
   const score = async (): Promise<RunResult> => {
     const modelSeconds = await buildModels(wh, schemes, build, reporter, models, calendar, incremental);
     if (incremental) rebuilt = await incremental.finish(models);
@@ -333,7 +340,7 @@ export async function runModels(
           model_seconds: modelSeconds,
           inputs,
           changes,
-          rebuilt: (rebuilt ? { mode: "periods", periods: rebuilt.periods, grown: rebuilt.grown } : { mode: "full", why: changes.everything ?? "the last run's build is gone" }) satisfies Rebuilt,
+          rebuilt: rebuiltRecord(),
           ...(warnings.length ? { warnings } : {}),
         }),
       });
@@ -350,7 +357,7 @@ export async function runModels(
     };
     if (incremental) await publishBuild();
     else await wh.transaction(publishBuild);
-    return { runId, models: models.length, checks: checks.length, tables, seconds: 0, warnings, pending: [] };
+    return { runId, models: models.length, checks: checks.length, tables, seconds: 0, warnings, pending: [], rebuilt: rebuiltRecord() };
   };
   /** Point the published names (stg.*, int.*, mart.*, scheme.*, calendar.*, all views) at a fresh build. */
   const switchViews = async (to: string) => {

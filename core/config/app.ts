@@ -7,14 +7,14 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
 import { z } from "zod";
+import { DEFAULT_KEY_ENV, setAuditKeyEnv } from "../audit.ts";
+import { BusinessHours } from "../calendar/config.ts";
+import { formatZodError } from "../messages.ts";
 import { ApiSource } from "./api-sources.ts";
 import { DropFolder } from "./drop-folder.ts";
-import { formatZodError } from "../messages.ts";
-import { BusinessHours } from "../calendar/config.ts";
-import { TimeZone } from "./zone.ts";
 import { Notifications } from "./notifications.ts";
-import { DEFAULT_KEY_ENV, setAuditKeyEnv } from "../audit.ts";
 import { Publish, Schedule } from "./schedule.ts";
+import { TimeZone } from "./zone.ts";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..", "..");
 

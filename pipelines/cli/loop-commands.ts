@@ -2,22 +2,23 @@
  * Commands of the improvement loop: `appraisal notify` (tell people: publication, deadlines, decisions, the tracker,
  * failed runs), and the helper that sends right after an act that raises an event (publish).
  */
-import type { Command } from "commander";
+
 import path from "node:path";
+import type { Command } from "commander";
 import { z } from "zod";
 import { workingDayOf } from "../../core/calendar/days.ts";
 import { type AppConfig, schemesDir } from "../../core/config/app.ts";
 import type { Warehouse } from "../../core/db/warehouse.ts";
+import { formatZodError } from "../../core/messages.ts";
+import { PeriodLabel } from "../../core/periods.ts";
 import { adopt } from "../lab/adopt.ts";
 import { DraftError, loadDraft } from "../lab/draft.ts";
 import { formatSimulation } from "../lab/report.ts";
 import { parseLast, SimulateError, simulate } from "../lab/simulate.ts";
-import { formatZodError } from "../../core/messages.ts";
 import { type NotifyResult, notify } from "../notify/notify.ts";
-import { PeriodLabel } from "../../core/periods.ts";
 import { loadSchemes } from "../scheme/load.ts";
-import { runReporter } from "./progress.ts";
 import type { RulesDeps } from "./deps.ts";
+import { runReporter } from "./progress.ts";
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const say = (s: string) => process.stderr.write(`${s}\n`);

@@ -6,25 +6,25 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
 import { z } from "zod";
-import { unreadableFile } from "../../core/file-access.ts";
-import { loadFile } from "../../data-loaders/ingest/load-file.ts";
-import { loadMapping } from "../../data-loaders/mappings/schema.ts";
 import { type AppConfig, loadConfig, resolvePath, schemesDir } from "../../core/config/app.ts";
 import { Warehouse } from "../../core/db/warehouse.ts";
-import { generateDemo } from "../demo/generate.ts";
-import { explain, formatExplanation } from "../explain.ts";
+import { unreadableFile } from "../../core/file-access.ts";
 import { formatZodError, msg } from "../../core/messages.ts";
 import { PeriodLabel } from "../../core/periods.ts";
+import { installSignalHandlers, onStop, Stopped, stopSignal } from "../../core/shutdown.ts";
+import { loadFile } from "../../data-loaders/ingest/load-file.ts";
+import { loadMapping } from "../../data-loaders/mappings/schema.ts";
+import { generateDemo } from "../demo/generate.ts";
+import { explain, formatExplanation } from "../explain.ts";
 import { ChecksFailed } from "../run.ts";
 import { executeTask, type JobContext } from "../schedule/jobs.ts";
 import { describeOwner, LockBusy, liveOwner, withLock } from "../schedule/lock.ts";
 import { nextRuns, Scheduler } from "../schedule/scheduler.ts";
-import { installSignalHandlers, onStop, Stopped, stopSignal } from "../../core/shutdown.ts";
 import { findScheme, loadSchemes } from "../scheme/load.ts";
 import { formatStatus, readStatus } from "../status.ts";
+import { addLoopCommands } from "./loop-commands.ts";
 import { addMappingCommands } from "./mapping-commands.ts";
 import { demoStep, ingestReporter, runReporter, summaryLine } from "./progress.ts";
-import { addLoopCommands } from "./loop-commands.ts";
 import { addProofCommands } from "./proof-commands.ts";
 import { addRulesCommands, type RulesDeps } from "./rules-commands.ts";
 import { doBuild, registerSiteCommands, serveForever } from "./site.ts";
@@ -151,14 +151,15 @@ async function doIngest(cfg: AppConfig, cmd: Command, opts: { source?: string[];
 
 function runSummary(r: NonNullable<Awaited<ReturnType<typeof executeTask>>["run"]>): void {
   say(msg.runSummary(r.runId, r.models, r.checks, r.seconds, r.tables["mart.rankings"] ?? 0, r.tables["mart.indicator_scores"] ?? 0));
+  if (r.rebuilt) say(msg.runRebuilt(r.rebuilt.mode === "periods" ? (r.rebuilt.periods ?? []) : null, r.rebuilt.why ?? null));
   for (const w of r.warnings ?? []) say(`warning: ${w}`);
   // (a run's changes to published periods are said by the task itself: pendingMessage, schedule/jobs.ts)
   if (r.pending.length) say(msg.pendingKept(r.pending.length));
 }
 
-async function doRun(cfg: AppConfig, cmd: Command): Promise<void> {
+async function doRun(cfg: AppConfig, cmd: Command, opts: { full?: boolean } = {}): Promise<void> {
   await locked(cfg, cmd, "run", async () => {
-    const out = await executeTask("run", jobContext(cfg));
+    const out = await executeTask("run", jobContext(cfg, { full: opts.full }));
     runSummary(out.run!);
   });
 }
@@ -248,8 +249,11 @@ export function buildProgram(): Command {
 
   program
     .command("run")
-    .description("compute metrics, scores, rankings and trends for every period, then run the checks (all or nothing)")
-    .action(async (_opts, cmd) => doRun(config(cmd), cmd));
+    .description(
+      "compute metrics, scores, rankings and trends, then run the checks (all or nothing): only the periods new inputs touched when every change was traced to periods, else every period",
+    )
+    .option("--full", "rebuild every period from scratch, whatever changed")
+    .action(async (opts, cmd) => doRun(config(cmd), cmd, { full: Boolean(opts.full) }));
 
   program
     .command("pipeline")

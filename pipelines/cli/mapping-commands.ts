@@ -5,8 +5,8 @@
 import { existsSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
-import { TABLE_NAMES } from "../../core/contracts/tables.ts";
 import { resolvePath } from "../../core/config/app.ts";
+import { TABLE_NAMES } from "../../core/contracts/tables.ts";
 import { formatZodError } from "../../core/messages.ts";
 import type { RulesDeps } from "./deps.ts";
 

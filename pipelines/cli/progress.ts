@@ -2,9 +2,9 @@
  * Progress on the terminal: a bar on a TTY, plain lines otherwise (logs, CI, the scheduler).
  */
 import cliProgress from "cli-progress";
+import { msg } from "../../core/messages.ts";
 import type { IngestReporter } from "../../data-loaders/ingest/ingest.ts";
 import type { BatchSummary } from "../../data-loaders/ingest/load-file.ts";
-import { msg } from "../../core/messages.ts";
 import type { RunReporter } from "../run.ts";
 
 const tty = () => Boolean(process.stderr.isTTY) && !process.env.CI;

@@ -3,19 +3,19 @@
  * decisions, exclusions, the tracker, and the audit log.
  */
 import path from "node:path";
-import { workingDayOf } from "../../core/calendar/days.ts";
 import type { Command } from "commander";
 import { z } from "zod";
+import { type Anchor, anchorFromDir, auditKeyEnv, verifyAudit } from "../../core/audit.ts";
+import { workingDayOf } from "../../core/calendar/days.ts";
 import type { AppConfig } from "../../core/config/app.ts";
 import { formatZodError } from "../../core/messages.ts";
 import { PeriodLabel } from "../../core/periods.ts";
-import { decideAppeal, fileAppeal, importAppeals, listAppeals } from "../rules/appeals.ts";
-import { type Anchor, anchorFromDir, auditKeyEnv, verifyAudit } from "../../core/audit.ts";
 import { publishedRoot } from "../publish/for-config.ts";
 import { currentSnapshot } from "../publish/publish.ts";
 import { AUDIENCES } from "../publish/tables.ts";
+import { decideAppeal, fileAppeal, importAppeals, listAppeals } from "../rules/appeals.ts";
 import { AckInput, AppealInput, CommitteeInput, ExclusionInput, parseCorrection } from "../rules/inputs.ts";
-import { publish, reopen, RuleError, type RulesContext, today } from "../rules/lifecycle.ts";
+import { publish, RuleError, type RulesContext, reopen, today } from "../rules/lifecycle.ts";
 import { acknowledge, importAcknowledgements, recordCommitteeDecision, recordExclusion } from "../rules/records.ts";
 import { reviewDue, reviewOverdue } from "../rules/review.ts";
 import type { RulesDeps } from "./deps.ts";

@@ -7,8 +7,8 @@
 import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import iconv from "iconv-lite";
+import { lit, Warehouse } from "../../core/db/warehouse.ts";
 import { DEMO_TEAMS, DEPARTMENT_MANAGER, DEPARTMENT_ZH, makeRoster, type RosterPlan } from "./roster.ts";
-import { Warehouse, lit } from "../../core/db/warehouse.ts";
 
 export interface DemoOptions {
   out: string;

@@ -7,10 +7,10 @@
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import YAML from "yaml";
-import type { Warehouse } from "../../core/db/warehouse.ts";
-import type { SchemeVersion } from "../scheme/schema.ts";
 import { appendAudit, currentActor } from "../../core/audit.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import { parseScheme } from "../scheme/load.ts";
+import type { SchemeVersion } from "../scheme/schema.ts";
 import { DraftError, type LoadedDraft } from "./draft.ts";
 
 export interface AdoptOptions {

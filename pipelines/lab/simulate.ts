@@ -10,10 +10,10 @@
  * recorded and a second simulation of the same draft on the same warehouse gives the same one.
  */
 import { createHash } from "node:crypto";
-import { lit, type Warehouse } from "../../core/db/warehouse.ts";
 import { appendAudit, currentActor } from "../../core/audit.ts";
-import { buildModels, inBuild, listModels, type Model, orderModels, type RunReporter, silentRunReporter } from "../run.ts";
+import { lit, type Warehouse } from "../../core/db/warehouse.ts";
 import { finishRun, type RunMeta, startRun } from "../../core/runs.ts";
+import { buildModels, inBuild, listModels, type Model, orderModels, type RunReporter, silentRunReporter } from "../run.ts";
 import type { LoadedScheme } from "../scheme/load.ts";
 import type { PeriodType } from "../scheme/schema.ts";
 import type { LoadedDraft } from "./draft.ts";

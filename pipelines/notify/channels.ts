@@ -15,8 +15,8 @@
  */
 import { createHmac } from "node:crypto";
 import nodemailer from "nodemailer";
-import { safeUrl } from "../../core/safe-url.ts";
 import type { Channel } from "../../core/config/notifications.ts";
+import { safeUrl } from "../../core/safe-url.ts";
 
 export interface Message {
   /** a subject line or card title */

@@ -8,11 +8,11 @@
  */
 import { createHash } from "node:crypto";
 import pRetry, { AbortError } from "p-retry";
-import type { Warehouse } from "../../core/db/warehouse.ts";
 import { appendAudit } from "../../core/audit.ts";
+import { type Channel, type Notifications, PERSONAL_EVENTS } from "../../core/config/notifications.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import { localDate } from "../rules/calendar.ts";
 import { type Message, SendError, sendOn, TransientSendError } from "./channels.ts";
-import { type Channel, type Notifications, PERSONAL_EVENTS } from "../../core/config/notifications.ts";
 import { findEvents } from "./events.ts";
 import { type NotifyEvent, render } from "./templates.ts";
 

@@ -3,8 +3,9 @@
  * board and period. Personal events name only what the recipient may know: the appellant gets their own appeal's
  * decision; a manager and HR get the tracker state of the manager's own report.
  */
-import type { Message } from "./channels.ts";
+
 import type { EventKind } from "../../core/config/notifications.ts";
+import type { Message } from "./channels.ts";
 
 export interface NotifyEvent {
   /** unique and stable: the same event found again on the next run has the same key */

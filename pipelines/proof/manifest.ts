@@ -7,8 +7,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Warehouse } from "../../core/db/warehouse.ts";
 import { type AuditHead, currentHead } from "../../core/audit.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import { canonicalHash, canonicalJson } from "../../core/hash.ts";
 import { listModels } from "../run.ts";
 import { type BatchFingerprint, type Fingerprint, inputFingerprints, recordFingerprints, tableFingerprints } from "./fingerprint.ts";

@@ -6,11 +6,12 @@
  * code, each published table whose rows or hash changed, and each agent whose published composite, grade or rank no
  * longer follows. The verification is recorded (meta.verifications, meta.runs, and the audit log).
  */
-import type { Warehouse } from "../../core/db/warehouse.ts";
+
 import { appendAudit } from "../../core/audit.ts";
-import { buildModels, inBuild } from "../run.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
 import { finishRun, type RunMeta, startRun } from "../../core/runs.ts";
 import { frozenDifferences } from "../rules/frozen.ts";
+import { buildModels, inBuild } from "../run.ts";
 import { type LoadedScheme, versionHash } from "../scheme/load.ts";
 import { Scheme } from "../scheme/schema.ts";
 import { type Fingerprint, recordFingerprints, tableFingerprints } from "./fingerprint.ts";

@@ -3,8 +3,8 @@
  * successful run), the site commands and the scheduler.
  */
 import path from "node:path";
-import { type AppConfig, resolvePath } from "../../core/config/app.ts";
 import { workingDayOf } from "../../core/calendar/days.ts";
+import { type AppConfig, resolvePath } from "../../core/config/app.ts";
 import type { Warehouse } from "../../core/db/warehouse.ts";
 import { msg } from "../../core/messages.ts";
 import { type PublishResult, publish } from "./publish.ts";

@@ -15,11 +15,11 @@
  */
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { type AuditHead, currentHead } from "../../core/audit.ts";
 import type { Warehouse } from "../../core/db/warehouse.ts";
 import { lit } from "../../core/db/warehouse.ts";
-import { reviewDueRelation } from "../rules/review.ts";
-import { type AuditHead, currentHead } from "../../core/audit.ts";
 import { overlay } from "../rules/frozen.ts";
+import { reviewDueRelation } from "../rules/review.ts";
 import { METRICS } from "../scheme/metrics.ts";
 import { tableJsonQuery, writeShards } from "./shards.ts";
 import { type Audience, NAMED_PERIODS, tablesFor } from "./tables.ts";

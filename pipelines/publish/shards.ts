@@ -9,8 +9,8 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "../../core/db/warehouse.ts";
-import { shardName } from "../../src/components/shard-name.js";
 import { ident, lit } from "../../core/db/warehouse.ts";
+import { shardName } from "../../src/components/shard-name.js";
 import { PUBLISHED_TABLES } from "./tables.ts";
 
 /** A shard's file name: collision-free and reversible, the same function the pages use (src/components/shard-name.js). */

@@ -8,10 +8,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { z } from "zod";
+import { appendAudit } from "../../core/audit.ts";
 import { unreadableFile } from "../../core/file-access.ts";
 import { formatZodError } from "../../core/messages.ts";
-import { appendAudit } from "../../core/audit.ts";
-import { type Correction, Decision, AppealInput } from "./inputs.ts";
+import { AppealInput, type Correction, Decision } from "./inputs.ts";
 import { actor, finalMessage, now, periodState, RuleError, type RulesContext, today } from "./lifecycle.ts";
 
 export interface Appeal {

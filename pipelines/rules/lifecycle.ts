@@ -7,13 +7,13 @@
  * whose hash the publish entry carries; `appraisal verify` checks a rebuild against it.
  */
 import { createHash } from "node:crypto";
-import type { Warehouse } from "../../core/db/warehouse.ts";
-import { buildManifest, storeManifest } from "../proof/manifest.ts";
 import { appendAudit, currentActor } from "../../core/audit.ts";
 import { DEFAULT_MAX_QUARANTINED_SHARE } from "../../core/config/app.ts";
+import type { Warehouse } from "../../core/db/warehouse.ts";
+import { buildManifest, storeManifest } from "../proof/manifest.ts";
 import { blockersMessage, publicationBlockers } from "./blockers.ts";
-import { freezePeriod } from "./frozen.ts";
 import { addWorkingDays, localDate } from "./calendar.ts";
+import { freezePeriod } from "./frozen.ts";
 
 export interface RulesContext {
   wh: Warehouse;

@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { z } from "zod";
+import { appendAudit } from "../../core/audit.ts";
 import { unreadableFile } from "../../core/file-access.ts";
 import { formatZodError } from "../../core/messages.ts";
-import { appendAudit } from "../../core/audit.ts";
 import { AckInput, type CommitteeInput, type ExclusionInput } from "./inputs.ts";
 import { actor, now, periodState, RuleError, type RulesContext } from "./lifecycle.ts";
 

@@ -3,19 +3,20 @@
  * the warehouse only for as long as it needs it (the site build reads it from another process), records itself
  * in meta.runs, and expects the caller to hold the run lock (lock.ts).
  */
-import { ingestSources, type IngestReporter, type IngestResult, silentReporter } from "../../data-loaders/ingest/ingest.ts";
+
+import { workingDayOf } from "../../core/calendar/days.ts";
 import { type AppConfig, resolvePath, schemesDir } from "../../core/config/app.ts";
+import type { JobTask } from "../../core/config/schedule.ts";
 import { Warehouse, withWarehouse } from "../../core/db/warehouse.ts";
+import { finishRun, type RunMeta, recordSkipped, type SkippedRun, startRun } from "../../core/runs.ts";
+import { Stopped } from "../../core/shutdown.ts";
+import { type IngestReporter, type IngestResult, ingestSources, silentReporter } from "../../data-loaders/ingest/ingest.ts";
+import { notify } from "../notify/notify.ts";
 import { publishWith } from "../publish/for-config.ts";
 import { pendingMessage } from "../rules/frozen.ts";
 import { type RunReporter, type RunResult, runModels, silentRunReporter } from "../run.ts";
-import { workingDayOf } from "../../core/calendar/days.ts";
-import { notify } from "../notify/notify.ts";
 import { loadSchemes } from "../scheme/load.ts";
-import type { JobTask } from "../../core/config/schedule.ts";
 import { commandBuild, type PublishResult, publishAtomically } from "./publish.ts";
-import { finishRun, type RunMeta, recordSkipped, type SkippedRun, startRun } from "../../core/runs.ts";
-import { Stopped } from "../../core/shutdown.ts";
 
 export interface JobContext {
   cfg: AppConfig;
@@ -26,6 +27,8 @@ export interface JobContext {
   /** only these sources (ingest) */
   only?: string[];
   force?: boolean;
+  /** run: rebuild every period, not only the touched ones */
+  full?: boolean;
   /** skipped runs waiting to be recorded now that the warehouse is free */
   pendingSkips?: SkippedRun[];
   /** generates the demo files first (demo mode) */
@@ -100,7 +103,7 @@ export async function runTask(ctx: JobContext): Promise<RunResult> {
       businessHours: ctx.cfg.business_hours,
       timezone: ctx.cfg.timezone,
       closures: ctx.cfg.holidays,
-    });
+    }, { full: ctx.full });
     // the boards read this snapshot, never the live warehouse
     await publishWith(wh, ctx.cfg, "staff");
     return result;

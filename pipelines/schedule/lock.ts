@@ -6,8 +6,8 @@
  * over at once from a holder that died on this host (a killed ingest) instead of waiting for the lock to go stale.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { hostname } from "node:os";
+import path from "node:path";
 import lockfile from "proper-lockfile";
 import { z } from "zod";
 

@@ -7,10 +7,10 @@ import cron, { type ScheduledTask } from "node-cron";
 import type { AppConfig } from "../../core/config/app.ts";
 import { resolvePath } from "../../core/config/app.ts";
 import type { Job } from "../../core/config/schedule.ts";
-import { executeTask, type JobContext, type TaskOutcome } from "./jobs.ts";
-import { acquireLock, describeOwner, LockBusy } from "./lock.ts";
 import type { SkippedRun } from "../../core/runs.ts";
 import { Stopped, stopSignal } from "../../core/shutdown.ts";
+import { executeTask, type JobContext, type TaskOutcome } from "./jobs.ts";
+import { acquireLock, describeOwner, LockBusy } from "./lock.ts";
 
 export interface NextRun {
   job: string;

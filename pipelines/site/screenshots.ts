@@ -18,8 +18,8 @@ import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import YAML from "yaml";
 import { DEMO_SOURCES } from "../../core/config/app.ts";
-import { finalDemoPeriod } from "../demo/publication.ts";
 import { Warehouse } from "../../core/db/warehouse.ts";
+import { finalDemoPeriod } from "../demo/publication.ts";
 import { PROJECT } from "./build.ts";
 import { serveDir } from "./serve.ts";
 

@@ -150,4 +150,10 @@ describe("an incremental refresh equals a full rebuild", () => {
     expect(describeChanges(changes, rebuilt)).toMatch(/no period rebuilt/);
     expect(await differences()).toEqual({});
   }, 300_000);
+
+  it("`appraisal run --full` rebuilds every period whatever changed", async () => {
+    const r = await runModels(wh, schemes, undefined, undefined, undefined, { full: true });
+    expect(r.rebuilt).toEqual({ mode: "full", why: "a full rebuild was asked for (--full)" });
+    expect((await lastRun()).rebuilt.mode).toBe("full");
+  }, 300_000);
 });
