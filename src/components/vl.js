@@ -116,7 +116,21 @@ async function pump() {
   drawing = true;
   try {
     while (waiting.length) {
-      const embed = await chartLibrary();
+      let embed;
+      try {
+        embed = await chartLibrary();
+      } catch (error) {
+        // the bundle could not be loaded (the connection dropped): every waiting chart says so, and the next chart
+        // made (a period chosen again) tries again
+        library = null;
+        for (const job of waiting.splice(0)) {
+          job.figure.dataset.rendered = "error";
+          observer.unobserve(job.figure);
+        }
+        near.clear();
+        console.error("the charts could not be loaded:", error);
+        break;
+      }
       for (const job of waiting) if (job.figure.isConnected) job.shown = true;
       // a figure taken off the page (its cell ran again) is never drawn; one never put on it is given up after 10 s
       for (let i = waiting.length - 1; i >= 0; i--) {
