@@ -12,6 +12,19 @@ const language: string = manifest.language ?? "en";
 const management = manifest.audience === "management";
 const { L } = labels(language);
 
+/**
+ * Per page, the data files its first view (title, headline figures, first table) awaits. Each is preloaded from the
+ * page's head (as="fetch" with crossorigin: how FileAttachment's fetch asks for it, so the browser uses the preloaded
+ * response), which saves the round trips spent loading and running the page's modules before the first request.
+ * Keep each list equal to what the page's first cell awaits: a preloaded file the page does not read is a warning in
+ * the console, and a file left out is only late.
+ */
+const FIRST_VIEW: Record<string, string[]> = {
+  index: ["manifest.json", "team_scores.json", "periods.json"],
+  leadership: ["manifest.json", "team_scores.json", "periods.json"],
+  hr: ["manifest.json", "team_scores.json", "periods.json", "hr_cells.json", "scheme_indicators.json", "scheme_grades.json", "team_moves.json"],
+};
+
 export default {
   title: L.site,
   root: "src",
@@ -21,8 +34,13 @@ export default {
   style: "style.css",
   lang: language,
   footer: "",
-  // no favicon request (a 404 in the console otherwise)
-  head: '<link rel="icon" href="data:,">',
+  // no favicon request (a 404 in the console otherwise); and the data files a chart board's first view awaits,
+  // requested with the page rather than after its modules have run (FIRST_VIEW below)
+  head: ({ path: page }: { path: string }) =>
+    [
+      '<link rel="icon" href="data:,">',
+      ...(FIRST_VIEW[page.replace(/^\//, "").replace(/\.html$/, "")] ?? []).map((file) => `<link rel="preload" href="./data/${file}" as="fetch" crossorigin>`),
+    ].join("\n"),
   search: false,
   pager: false,
   pages: [

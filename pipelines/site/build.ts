@@ -23,22 +23,35 @@ export interface SiteBuild {
   bytes: number;
 }
 
-/** Arquero 8 as one browser ES module (Framework's own bundling keeps node: imports the browser refuses). */
+/**
+ * Libraries bundled by esbuild into one minified browser ES module each, in src/vendor/ (ignored by git): Arquero 8
+ * (Framework's own bundling keeps node: imports the browser refuses), and vega-embed with Vega and Vega-Lite, which
+ * Framework would ship as about 60 modules (a chain of round trips on a phone); components/vl.js imports it only when
+ * a chart is about to be drawn, after the board's text and tables.
+ */
+const VENDOR: Array<{ out: string; entry: string; pkg: string }> = [
+  { out: "arquero.js", entry: "arquero/src/index.js", pkg: "arquero" },
+  { out: "vega-embed.js", entry: "vega-embed", pkg: "vega-embed" },
+];
+
 export async function bundleVendor(project = PROJECT): Promise<void> {
-  const out = path.join(project, "src", "vendor", "arquero.js");
-  const pkg = path.join(project, "node_modules", "arquero", "package.json");
-  if (existsSync(out) && statSync(out).mtimeMs > statSync(pkg).mtimeMs) return;
-  mkdirSync(path.dirname(out), { recursive: true });
-  await esbuild({
-    entryPoints: [path.join(project, "node_modules", "arquero", "src", "index.js")],
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    minify: true,
-    legalComments: "none",
-    outfile: out,
-    logLevel: "error",
-  });
+  for (const v of VENDOR) {
+    const out = path.join(project, "src", "vendor", v.out);
+    const pkg = path.join(project, "node_modules", v.pkg, "package.json");
+    if (existsSync(out) && statSync(out).mtimeMs > statSync(pkg).mtimeMs) continue;
+    mkdirSync(path.dirname(out), { recursive: true });
+    await esbuild({
+      entryPoints: [v.entry.includes("/") ? path.join(project, "node_modules", v.entry) : v.entry],
+      absWorkingDir: project,
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      minify: true,
+      legalComments: "none",
+      outfile: out,
+      logLevel: "error",
+    });
+  }
 }
 
 /**

@@ -5,8 +5,12 @@
 // keeps, and a sentence everyone can check the picture against. The chart fits the width it is given, legends and
 // axis titles included (autosize fit-x), so it never makes the page wider than its column; on a narrow screen the
 // legend goes under the chart. Vega's own ARIA texts (raw field names, in English) are off: the caption says it.
-import embed from "vega-embed";
-
+//
+// The board comes first, the drawing after: chart() returns its figure (caption included) at once, and the chart
+// library (one bundle, src/vendor/vega-embed.js, built by pipelines/site/build.ts) is imported only after the
+// browser has painted the board's text and tables. Charts in view are drawn first, one at a time; the others when
+// they come near the view or when the browser is idle, so every chart is drawn in the end. A figure says where it
+// is in data-rendered: "false" (waiting), "true" (drawn), "error" (the drawing failed; the caption still says it).
 const FONT = "system-ui, -apple-system, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
 const config = (narrow, width) => ({
@@ -54,15 +58,111 @@ export async function chart(spec, { name, width = 640, summary, key } = {}) {
   caption.className = "chart-summary";
   caption.textContent = summary;
   figure.appendChild(caption);
-  const result = await embed(view, full, { actions: false, renderer: "svg", tooltip: { theme: "light" } });
-  // Vega still labels some groups for assistive technology (a facet header: "Title text ..."), in English; the
-  // drawing is hidden from it (aria-hidden above) and the caption says what it shows, so the labels go
-  for (const el of view.querySelectorAll("[aria-label], [aria-roledescription]")) {
-    el.removeAttribute("aria-label");
-    el.removeAttribute("aria-roledescription");
-  }
-  figure.dataset.rendered = String(result.view.scenegraph().root.items.length > 0);
+  figure.dataset.rendered = "false";
+  // room for the drawing, so that the page does not jump when it arrives
+  view.style.minHeight = `${typeof spec.height === "number" ? spec.height + 40 : 160}px`;
+  later(figure, async (embed) => {
+    const result = await embed(view, full, { actions: false, renderer: "svg", tooltip: { theme: "light" } });
+    // Vega still labels some groups for assistive technology (a facet header: "Title text ..."), in English; the
+    // drawing is hidden from it (aria-hidden above) and the caption says what it shows, so the labels go
+    for (const el of view.querySelectorAll("[aria-label], [aria-roledescription]")) {
+      el.removeAttribute("aria-label");
+      el.removeAttribute("aria-roledescription");
+    }
+    view.style.minHeight = "";
+    figure.dataset.rendered = String(result.view.scenegraph().root.items.length > 0);
+  });
   return figure;
+}
+
+let library = null;
+/** vega-embed, imported once for the whole page, after the browser has painted what is already there. */
+function chartLibrary() {
+  library ??= new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
+    .then(() => import("../vendor/vega-embed.js"))
+    .then((m) => m.default);
+  return library;
+}
+
+// charts waiting to be drawn, in the order the page made them; which of them are in (or near) the view
+const waiting = [];
+const near = new Set();
+let observer = null;
+let drawing = false;
+
+/** Draw `figure` with `draw(embed)` when it is in view (first) or the browser is idle (then). */
+function later(figure, draw) {
+  observer ??= new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        if (e.isIntersecting) near.add(e.target);
+        else near.delete(e.target);
+      }
+      pump();
+    },
+    { rootMargin: "200px 0px" },
+  );
+  observer.observe(figure);
+  waiting.push({ figure, draw, made: Date.now(), shown: false });
+  pump();
+}
+
+const idle = () => new Promise((resolve) => (window.requestIdleCallback ? requestIdleCallback(resolve, { timeout: 300 }) : setTimeout(resolve, 50)));
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One drawing at a time: the first chart in view, else (when the browser is idle) the first on the page. */
+async function pump() {
+  if (drawing) return;
+  drawing = true;
+  try {
+    while (waiting.length) {
+      let embed;
+      try {
+        embed = await chartLibrary();
+      } catch (error) {
+        // the bundle could not be loaded (the connection dropped): every waiting chart says so, and the next chart
+        // made (a period chosen again) tries again
+        library = null;
+        for (const job of waiting.splice(0)) {
+          job.figure.dataset.rendered = "error";
+          observer.unobserve(job.figure);
+        }
+        near.clear();
+        console.error("the charts could not be loaded:", error);
+        break;
+      }
+      for (const job of waiting) if (job.figure.isConnected) job.shown = true;
+      // a figure taken off the page (its cell ran again) is never drawn; one never put on it is given up after 10 s
+      for (let i = waiting.length - 1; i >= 0; i--) {
+        const job = waiting[i];
+        if ((job.shown && !job.figure.isConnected) || (!job.shown && Date.now() - job.made > 10_000)) {
+          observer.unobserve(job.figure);
+          near.delete(job.figure);
+          waiting.splice(i, 1);
+        }
+      }
+      let job = waiting.find((j) => near.has(j.figure) && j.figure.isConnected);
+      if (!job) {
+        await idle();
+        job = waiting.find((j) => near.has(j.figure) && j.figure.isConnected) ?? waiting.find((j) => j.figure.isConnected);
+      }
+      if (!job) {
+        if (waiting.length) await pause(50);
+        continue;
+      }
+      waiting.splice(waiting.indexOf(job), 1);
+      observer.unobserve(job.figure);
+      near.delete(job.figure);
+      try {
+        await job.draw(embed);
+      } catch (error) {
+        job.figure.dataset.rendered = "error";
+        console.error(`chart ${job.figure.dataset.chart ?? ""} could not be drawn:`, error);
+      }
+    }
+  } finally {
+    drawing = false;
+  }
 }
 
 /**
