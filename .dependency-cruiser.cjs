@@ -47,7 +47,13 @@ module.exports = {
       from: { path: "^src/" },
       to: { path: "^(core|data-loaders|pipelines)/" },
     },
-    { name: "no-unresolvable", severity: "error", comment: "an import that names no file", from: {}, to: { couldNotResolve: true } },
+    {
+      name: "no-unresolvable",
+      severity: "error",
+      comment: "an import that names no file (but src/vendor/, the bundles `appraisal build` writes from node_modules)",
+      from: {},
+      to: { couldNotResolve: true, pathNot: "^(\\.\\./)*vendor/" },
+    },
   ],
   allowed: [],
   options: {
