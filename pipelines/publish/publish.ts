@@ -68,6 +68,29 @@ export interface PublishResult {
   dir: string;
   manifest: Manifest;
   seconds: number;
+  /** where the time went, step by step in order (`appraisal snapshot --profile` prints the slowest) */
+  steps: PublishStep[];
+}
+
+export interface PublishStep {
+  step: string;
+  seconds: number;
+}
+
+/** A stopwatch for the steps of a publish: `timed("copy rankings", () => ...)` runs the step and records its time. */
+export type Timed = <T>(step: string, fn: () => Promise<T> | T) => Promise<T>;
+
+export function stepTimer(): { timed: Timed; steps: PublishStep[] } {
+  const steps: PublishStep[] = [];
+  const timed: Timed = async (step, fn) => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      steps.push({ step, seconds: (performance.now() - t0) / 1000 });
+    }
+  };
+  return { timed, steps };
 }
 
 const SAFE_ID = /^[A-Za-z0-9_.-]+$/;
@@ -96,8 +119,17 @@ export async function latestRun(wh: Warehouse): Promise<{ run_id: number; finish
   return row ?? null;
 }
 
+/** The slowest steps of a publish with their share of its time, slowest first (`appraisal snapshot --profile`). */
+export function formatSteps(steps: PublishStep[], total: number, top = 15): string {
+  const sorted = [...steps].sort((a, b) => b.seconds - a.seconds);
+  const lines = [`publish ${total.toFixed(2)} s; the slowest of ${steps.length} steps:`];
+  for (const s of sorted.slice(0, top)) lines.push(`${s.seconds.toFixed(3).padStart(8)} s ${((100 * s.seconds) / Math.max(total, 1e-9)).toFixed(1).padStart(5)}%  ${s.step}`);
+  return lines.join("\n");
+}
+
 export async function publish(wh: Warehouse, opts: PublishOptions): Promise<PublishResult> {
   const t0 = Date.now();
+  const { timed, steps } = stepTimer();
   if (!SAFE_ID.test(opts.scheme)) throw new Error(`scheme id '${opts.scheme}' has characters a scheme id cannot have`);
   const hasMarts = Number(await wh.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'mart' AND table_name = 'rankings'"));
   if (!hasMarts) throw new Error("the warehouse has no scores yet: run 'npm run pipeline' (or 'appraisal run') before publishing");
@@ -114,7 +146,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   const periodStates = hasStates
     ? "(SELECT scheme_id, period, state, appeal_deadline, revision FROM meta.period_states)"
     : "(SELECT NULL::VARCHAR AS scheme_id, NULL::VARCHAR AS period, NULL::VARCHAR AS state, NULL::DATE AS appeal_deadline, NULL::INTEGER AS revision WHERE false)";
-  const reviewDue = await reviewDueRelation(wh, opts.holidays, opts.workingDay);
+  const reviewDue = await timed("review due dates", () => reviewDueRelation(wh, opts.holidays, opts.workingDay));
   const audienceDir = path.join(opts.root, opts.audience);
   mkdirSync(audienceDir, { recursive: true });
   const run = await latestRun(wh);
@@ -123,22 +155,22 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   const tmp = path.join(audienceDir, `.tmp-${process.pid}-${Date.now()}`);
   mkdirSync(path.join(tmp, "tables"), { recursive: true });
   // a published period shows its frozen revision, never the live results of a later run (pipelines/rules/frozen.ts)
-  const frozen = await overlay(wh, opts.scheme);
+  const frozen = await timed("frozen overlay", () => overlay(wh, opts.scheme));
   try {
     const tables: Manifest["tables"] = [];
     for (const t of tablesFor(opts.audience)) {
       const file = path.join(tmp, "tables", `${t.name}.parquet`);
       const sql = frozen.rewrite(t.sql.replaceAll("$named_periods", NAMED_PERIODS[opts.audience]).replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates).replaceAll("$review_due", reviewDue));
       try {
-        await wh.run(`COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`);
+        await timed(`table ${t.name}: COPY`, () => wh.run(`COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`));
       } catch (e) {
         throw new Error(`published table ${t.name} failed: ${(e as Error).message}`);
       }
-      const rows = Number(await wh.value(`SELECT count(*) FROM read_parquet(${lit(file)})`));
-      if (!t.shardOnly) await writeSiteJson(wh, file, path.join(tmp, "site", `${t.name}.json`));
+      const rows = await timed(`table ${t.name}: count`, async () => Number(await wh.value(`SELECT count(*) FROM read_parquet(${lit(file)})`)));
+      if (!t.shardOnly) await timed(`table ${t.name}: site JSON`, () => writeSiteJson(wh, file, path.join(tmp, "site", `${t.name}.json`)));
       tables.push({ name: t.name, audience: t.audience, rows, about: t.about });
     }
-    const shards = await writeShards(wh, tmp);
+    const shards = await writeShards(wh, tmp, timed);
     const bounds = await wh.one<{ first_day: string | null; as_of: string | null }>(
       "SELECT min(data_start)::VARCHAR AS first_day, max(as_of)::VARCHAR AS as_of FROM mart.periods",
     );
@@ -165,7 +197,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
     renameSync(tmp, final);
     swapCurrent(audienceDir, name);
     prune(audienceDir, name);
-    return { dir: final, manifest, seconds: (Date.now() - t0) / 1000 };
+    return { dir: final, manifest, seconds: (Date.now() - t0) / 1000, steps };
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
