@@ -1,0 +1,15 @@
+import { Warehouse, lit } from "./core/db/warehouse.ts";
+import { overlay } from "./pipelines/rules/frozen.ts";
+import { NAMED_PERIODS, PUBLISHED_TABLES } from "./pipelines/publish/tables.ts";
+const [file, table, audience] = process.argv.slice(2) as [string, string, "staff" | "management"];
+const wh = await Warehouse.open(file, { timezone: "Asia/Shanghai", readOnly: true });
+const ov = await overlay(wh, "support-weighted");
+const t = PUBLISHED_TABLES.find((x) => x.name === table)!;
+const periodStates = "(SELECT scheme_id, period, state, appeal_deadline, revision FROM meta.period_states)";
+const sql = ov.rewrite(t.sql.replaceAll("$named_periods", NAMED_PERIODS[audience]).replaceAll("$scheme", lit("support-weighted")).replaceAll("$period_states", periodStates).replaceAll("$review_due", "(select 1)"));
+const rows = await wh.all<any>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`);
+const j = JSON.parse(String(Object.values(rows[0]).at(-1)));
+console.log("total", j.latency ?? j.operator_timing);
+const walk = (n: any, d: number) => { const tm = n.operator_timing ?? 0; if (tm > 0.03) console.log(" ".repeat(d) + tm.toFixed(3) + " " + n.operator_name + " rows=" + n.operator_cardinality + " " + JSON.stringify(n.extra_info ?? {}).slice(0, 300)); for (const c of n.children ?? []) walk(c, d + 1); };
+walk(j, 0);
+wh.close();
