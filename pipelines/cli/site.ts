@@ -107,7 +107,7 @@ export function registerSiteCommands(program: Command, config: (cmd: Command) =>
       const wh = await Warehouse.open(file, { timezone: cfg.timezone, readOnly: true });
       try {
         const r = await publishWith(wh, cfg, o.audience);
-        if (o.profile) process.stdout.write(`${formatSteps(r.steps, r.seconds)}\n`);
+        if (o.profile) process.stdout.write(`${formatSteps(r.steps, r.seconds, r.files)}\n`);
       } finally {
         wh.close();
       }

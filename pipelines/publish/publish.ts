@@ -70,6 +70,8 @@ export interface PublishResult {
   seconds: number;
   /** where the time went, step by step in order (`appraisal snapshot --profile` prints the slowest) */
   steps: PublishStep[];
+  /** shard files written, and those hard-linked from the previous snapshot because their bytes did not change */
+  files: { written: number; linked: number };
 }
 
 export interface PublishStep {
@@ -120,9 +122,10 @@ export async function latestRun(wh: Warehouse): Promise<{ run_id: number; finish
 }
 
 /** The slowest steps of a publish with their share of its time, slowest first (`appraisal snapshot --profile`). */
-export function formatSteps(steps: PublishStep[], total: number, top = 15): string {
+export function formatSteps(steps: PublishStep[], total: number, files?: PublishResult["files"], top = 15): string {
   const sorted = [...steps].sort((a, b) => b.seconds - a.seconds);
-  const lines = [`publish ${total.toFixed(2)} s; the slowest of ${steps.length} steps:`];
+  const reuse = files ? ` (shard files: ${files.written} written, ${files.linked} unchanged and hard-linked from the previous snapshot)` : "";
+  const lines = [`publish ${total.toFixed(2)} s${reuse}; the slowest of ${steps.length} steps:`];
   for (const s of sorted.slice(0, top)) lines.push(`${s.seconds.toFixed(3).padStart(8)} s ${((100 * s.seconds) / Math.max(total, 1e-9)).toFixed(1).padStart(5)}%  ${s.step}`);
   return lines.join("\n");
 }
@@ -158,6 +161,8 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   mkdirSync(path.join(tmp, "tables"), { recursive: true });
   // a published period shows its frozen revision, never the live results of a later run (pipelines/rules/frozen.ts)
   const frozen = await timed("frozen overlay", () => overlay(wh, opts.scheme));
+  // the snapshot in force: the shard files this one would write with the same bytes are hard-linked from it
+  const previous = currentSnapshot(opts.root, opts.audience);
   try {
     const params = (sql: string) =>
       frozen.rewrite(sql.replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates).replaceAll("$review_due", reviewDue));
@@ -179,7 +184,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
       if (!t.shardOnly) await timed(`table ${t.name}: site JSON`, () => writeSiteJson(wh, file, path.join(tmp, "site", `${t.name}.json`)));
       tables.push({ name: t.name, audience: t.audience, rows, about: t.about });
     }
-    const shards = await writeShards(wh, tmp, timed);
+    const { written, linked, ...shards } = await writeShards(wh, tmp, timed, previous);
     const bounds = await timed("manifest queries", () =>
       wh.one<{ first_day: string | null; as_of: string | null }>("SELECT min(data_start)::VARCHAR AS first_day, max(as_of)::VARCHAR AS as_of FROM mart.periods"),
     );
@@ -206,7 +211,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
     renameSync(tmp, final);
     swapCurrent(audienceDir, name);
     await timed("prune older snapshots", () => prune(audienceDir, name));
-    return { dir: final, manifest, seconds: (Date.now() - t0) / 1000, steps };
+    return { dir: final, manifest, seconds: (Date.now() - t0) / 1000, steps, files: { written, linked } };
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;

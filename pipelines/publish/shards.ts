@@ -6,13 +6,35 @@
  * pages alone would take two minutes, and a data loader per page more; copying 2,000 files takes under a second.
  * DuckDB builds each file's JSON text ({"columns": [...], "rows": [[...], ...]} per table); Node only writes the files.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "../../core/db/warehouse.ts";
 import { shardName } from "../../src/components/shard-name.js";
 import { ident, lit } from "../../core/db/warehouse.ts";
 import type { Timed } from "./publish.ts";
 import { PUBLISHED_TABLES } from "./tables.ts";
+
+/**
+ * Write `text` to `file`, or, when the previous snapshot holds the same bytes at the same place (`previous`), hard-link
+ * that file instead: a refresh that changed a few agents or periods writes only their files, and two snapshots share
+ * the rest. Files of a snapshot are never written again once it is complete, so a shared file cannot change under
+ * either of them.
+ */
+export function writeOrLink(file: string, text: string, previous: string | null): "written" | "linked" {
+  if (previous) {
+    try {
+      const bytes = Buffer.from(text, "utf8");
+      if (statSync(previous).size === bytes.length && readFileSync(previous).equals(bytes)) {
+        linkSync(previous, file);
+        return "linked";
+      }
+    } catch {
+      // no such file in the previous snapshot (or no hard links here): write it
+    }
+  }
+  writeFileSync(file, text);
+  return "written";
+}
 
 /** A shard's file name: collision-free and reversible, the same function the pages use (src/components/shard-name.js). */
 export { shardName };
@@ -90,7 +112,17 @@ export const MANAGEMENT_FILES: string[] = PUBLISHED_TABLES.filter((x) => x.audie
 );
 
 /** Write shards/agents/<id>.json and shards/rankings/<period>.json from the snapshot's Parquet tables in `dir`. */
-export async function writeShards(wh: Warehouse, dir: string, timed: Timed = async (_step, fn) => fn()): Promise<{ agents: number; periods: number }> {
+export async function writeShards(
+  wh: Warehouse,
+  dir: string,
+  timed: Timed = async (_step, fn) => fn(),
+  /** the snapshot before this one: files whose bytes did not change are hard-linked from it (writeOrLink) */
+  previous: string | null = null,
+): Promise<{ agents: number; periods: number; written: number; linked: number }> {
+  const count = { written: 0, linked: 0 };
+  const put = (file: string, text: string) => {
+    count[writeOrLink(file, text, previous ? path.join(previous, path.relative(dir, file)) : null)]++;
+  };
   const t = (name: string) => `read_parquet(${lit(path.join(dir, "tables", `${name}.parquet`))})`;
   const agentsDir = path.join(dir, "shards", "agents");
   const rankingsDir = path.join(dir, "shards", "rankings");
@@ -174,7 +206,7 @@ export async function writeShards(wh: Warehouse, dir: string, timed: Timed = asy
     },"r360":${r360.get(id) ?? empty(R360_COLUMNS)},"incentives":${incentives.get(id) ?? empty(INCENTIVE_COLUMNS)},"appeals":${
       appeals.get(id) ?? empty(APPEAL_COLUMNS)
     },"acks":${acks.get(id) ?? empty(ACK_COLUMNS)}${tracker ? `,"tracker":${tracker.get(id) ?? empty(TRACKER_COLUMNS)}` : ""}}`;
-    writeFileSync(path.join(agentsDir, `${shardName(id)}.json`), json);
+    put(path.join(agentsDir, `${shardName(id)}.json`), json);
   }
   });
 
@@ -183,7 +215,7 @@ export async function writeShards(wh: Warehouse, dir: string, timed: Timed = asy
     tableJsonQuery({ from: t("dimension_scores"), key: "period", columns: ["agent_id", "dimension_id", "score"], orderBy: "agent_id, dimension_id" }),
   );
   for (const [period, rows] of perPeriod) {
-    writeFileSync(path.join(rankingsDir, `${shardName(period)}.json`), `{"period":${JSON.stringify(period)},"rankings":${rows},"dimensions":${dimsPerPeriod.get(period) ?? empty(["agent_id", "dimension_id", "score"])}}`);
+    put(path.join(rankingsDir, `${shardName(period)}.json`), `{"period":${JSON.stringify(period)},"rankings":${rows},"dimensions":${dimsPerPeriod.get(period) ?? empty(["agent_id", "dimension_id", "score"])}}`);
   }
   if (has("input_ids")) {
     // management: the ids behind each agent's indicators in the published periods, one file per agent (an empty one
@@ -192,7 +224,7 @@ export async function writeShards(wh: Warehouse, dir: string, timed: Timed = asy
     mkdirSync(inputsDir, { recursive: true });
     const columns: Col[] = ["period", "input_set", "input_kind", "inputs", "ids"];
     const ids = await parts("ids", tableJsonQuery({ from: t("input_ids"), key: "agent_id", columns, orderBy: "period, input_set" }));
-    for (const id of new Set([...who.keys(), ...ids.keys()])) writeFileSync(path.join(inputsDir, `${shardName(id)}.json`), ids.get(id) ?? empty(columns));
+    for (const id of new Set([...who.keys(), ...ids.keys()])) put(path.join(inputsDir, `${shardName(id)}.json`), ids.get(id) ?? empty(columns));
   }
   for (const name of MANAGEMENT_FILES) {
     if (!has(name)) continue;
@@ -200,9 +232,9 @@ export async function writeShards(wh: Warehouse, dir: string, timed: Timed = asy
     mkdirSync(managementDir, { recursive: true });
     const cols = (await wh.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${t(name)}`)).map((c) => c.column_name);
     const json = await wh.value<string>(tableJsonQuery({ from: t(name), columns: cols, orderBy: cols.map(ident).join(", ") }).replace(/^SELECT NULL AS k, /, "SELECT "));
-    writeFileSync(path.join(managementDir, `${name}.json`), json);
+    put(path.join(managementDir, `${name}.json`), json);
   }
   for (const [name] of dicts) await wh.run(`DROP TABLE IF EXISTS shard_dict_${name}`);
   await wh.run("DROP TABLE IF EXISTS shard_pidx");
-  return { agents: who.size, periods: perPeriod.size };
+  return { agents: who.size, periods: perPeriod.size, ...count };
 }
