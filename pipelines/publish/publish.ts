@@ -6,7 +6,9 @@
  *   snap-<time>-<run>/manifest.json      what, when, from which run; the current period; language
  *   snap-<time>-<run>/tables/*.parquet   one file per published table
  *   snap-<time>-<run>/site/*.json        the small tables again as JSON, what the Framework loaders emit
- *   snap-<time>-<run>/shards/...         per-agent and per-period JSON the pages fetch by URL parameter
+ *   snap-<time>-<run>/shards/...         per-agent and per-period JSON the pages fetch by URL parameter (a file with
+ *                                        the same bytes as in the snapshot before is a hard link to it; a site build
+ *                                        copies them gzip-compressed, pipelines/site/build.ts)
  *   snap-<time>-<run>/metrics.json       the metric catalogue (labels, units, definitions)
  *   current -> snap-...                  a symlink, swapped atomically (rename) once the snapshot is complete
  * A reader resolves `current` once (realpath) and reads that folder; the previous snapshot is kept. A site build pins

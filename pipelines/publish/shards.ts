@@ -167,17 +167,21 @@ export async function writeShards(
   const rankings = await parts("rankings", tableJsonQuery({ from: t("rankings"), key: "agent_id", columns: RANKING_COLUMNS, orderBy: PERIOD_ORDER }));
   // every agent of the agents table has a file, even one with no period this audience may see by name (the staff
   // build before a publication): the agent page then says so instead of failing on a missing file
-  const who = await parts("who", 
+  const who = await parts(
+    "agents",
     `SELECT agent_id AS k, to_json({agent_id: agent_id, display_name: display_name, team: team, department: department})::VARCHAR AS j
      FROM ${t("agents")}`,
   );
-  const indicators = await parts("indicators", 
+  const indicators = await parts(
+    "indicators",
     tableJsonQuery({ from: `${t("indicator_scores")} s JOIN ${pidx} USING (agent_id, period) JOIN shard_dict_indicator_ids di ON di.v = s.indicator_id`, key: "s.agent_id", columns: INDICATOR_COLUMNS, orderBy: "p.pi, s.ord" }),
   );
-  const dimensions = await parts("dimensions", 
+  const dimensions = await parts(
+    "dimensions",
     tableJsonQuery({ from: `${t("dimension_scores")} s JOIN ${pidx} USING (agent_id, period) JOIN shard_dict_dimension_ids dd ON dd.v = s.dimension_id`, key: "s.agent_id", columns: DIMENSION_COLUMNS, orderBy: "p.pi, s.dimension_id" }),
   );
-  const r360 = await parts("r360", 
+  const r360 = await parts(
+    "r360",
     tableJsonQuery({
       from: `${t("agent_360_groups")} s JOIN ${pidx} USING (agent_id, period) JOIN shard_dict_relations dr ON dr.v = s.relation JOIN shard_dict_dimensions d3 ON d3.v = s.dimension`,
       key: "s.agent_id",
@@ -186,7 +190,8 @@ export async function writeShards(
       where: "s.period_type IN ('quarter', 'year')",
     }),
   );
-  const incentives = await parts("incentives", 
+  const incentives = await parts(
+    "incentives",
     tableJsonQuery({ from: `${t("incentives")} s JOIN ${pidx} USING (agent_id, period)`, key: "s.agent_id", columns: INCENTIVE_COLUMNS, orderBy: "p.pi" }),
   );
   const appeals = await parts("appeals", tableJsonQuery({ from: t("agent_appeals"), key: "agent_id", columns: APPEAL_COLUMNS, orderBy: "period, appeal_id" }));
@@ -200,18 +205,19 @@ export async function writeShards(
     : null;
   const empty = (cols: Col[]) => JSON.stringify({ columns: cols.map(nameOf), rows: [] });
   await timed("shards: write agent files", () => {
-  for (const [id, agent] of who) {
-    const json = `{"agent":${agent},"dict":${dictJson},"periods":${rankings.get(id) ?? empty(RANKING_COLUMNS)},"dimensions":${dimensions.get(id) ?? empty(DIMENSION_COLUMNS)},"indicators":${
-      indicators.get(id) ?? empty(INDICATOR_COLUMNS)
-    },"r360":${r360.get(id) ?? empty(R360_COLUMNS)},"incentives":${incentives.get(id) ?? empty(INCENTIVE_COLUMNS)},"appeals":${
-      appeals.get(id) ?? empty(APPEAL_COLUMNS)
-    },"acks":${acks.get(id) ?? empty(ACK_COLUMNS)}${tracker ? `,"tracker":${tracker.get(id) ?? empty(TRACKER_COLUMNS)}` : ""}}`;
-    put(path.join(agentsDir, `${shardName(id)}.json`), json);
-  }
+    for (const [id, agent] of who) {
+      const json = `{"agent":${agent},"dict":${dictJson},"periods":${rankings.get(id) ?? empty(RANKING_COLUMNS)},"dimensions":${dimensions.get(id) ?? empty(DIMENSION_COLUMNS)},"indicators":${
+        indicators.get(id) ?? empty(INDICATOR_COLUMNS)
+      },"r360":${r360.get(id) ?? empty(R360_COLUMNS)},"incentives":${incentives.get(id) ?? empty(INCENTIVE_COLUMNS)},"appeals":${
+        appeals.get(id) ?? empty(APPEAL_COLUMNS)
+      },"acks":${acks.get(id) ?? empty(ACK_COLUMNS)}${tracker ? `,"tracker":${tracker.get(id) ?? empty(TRACKER_COLUMNS)}` : ""}}`;
+      put(path.join(agentsDir, `${shardName(id)}.json`), json);
+    }
   });
 
-  const perPeriod = await parts("perPeriod", tableJsonQuery({ from: t("rankings"), key: "period", columns: PERIOD_RANKING_COLUMNS, orderBy: "ranked DESC, department_rank, agent_id" }));
-  const dimsPerPeriod = await parts("dimsPerPeriod", 
+  const perPeriod = await parts("period rankings", tableJsonQuery({ from: t("rankings"), key: "period", columns: PERIOD_RANKING_COLUMNS, orderBy: "ranked DESC, department_rank, agent_id" }));
+  const dimsPerPeriod = await parts(
+    "period dimensions",
     tableJsonQuery({ from: t("dimension_scores"), key: "period", columns: ["agent_id", "dimension_id", "score"], orderBy: "agent_id, dimension_id" }),
   );
   for (const [period, rows] of perPeriod) {
@@ -223,7 +229,7 @@ export async function writeShards(
     const inputsDir = path.join(dir, "shards", "inputs");
     mkdirSync(inputsDir, { recursive: true });
     const columns: Col[] = ["period", "input_set", "input_kind", "inputs", "ids"];
-    const ids = await parts("ids", tableJsonQuery({ from: t("input_ids"), key: "agent_id", columns, orderBy: "period, input_set" }));
+    const ids = await parts("input ids", tableJsonQuery({ from: t("input_ids"), key: "agent_id", columns, orderBy: "period, input_set" }));
     for (const id of new Set([...who.keys(), ...ids.keys()])) put(path.join(inputsDir, `${shardName(id)}.json`), ids.get(id) ?? empty(columns));
   }
   for (const name of MANAGEMENT_FILES) {
