@@ -52,7 +52,7 @@ module.exports = {
   allowed: [],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "^(node_modules|test|dist|warehouse|demo-data|src/\\.observablehq)" },
+    exclude: { path: "^(node_modules|test|dist|warehouse|demo-data|bench/out|src/\\.observablehq)" },
     tsPreCompilationDeps: true,
     // TypeScript 7 has no compiler API for dependency-cruiser to parse with: swc parses the .ts files
     parser: "swc",

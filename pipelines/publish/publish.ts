@@ -24,6 +24,7 @@ import { type AuditHead, currentHead } from "../../core/audit.ts";
 import { overlay } from "../rules/frozen.ts";
 import { METRICS } from "../scheme/metrics.ts";
 import { tableJsonQuery, writeShards } from "./shards.ts";
+import { type PublishStep, stepTimer } from "./steps.ts";
 import { type Audience, NAMED_PERIODS, tablesFor } from "./tables.ts";
 
 // bump when the snapshot layout changes: `appraisal build` then publishes again instead of reading an old one
@@ -76,27 +77,6 @@ export interface PublishResult {
   files: { written: number; linked: number };
 }
 
-export interface PublishStep {
-  step: string;
-  seconds: number;
-}
-
-/** A stopwatch for the steps of a publish: `timed("copy rankings", () => ...)` runs the step and records its time. */
-export type Timed = <T>(step: string, fn: () => Promise<T> | T) => Promise<T>;
-
-export function stepTimer(): { timed: Timed; steps: PublishStep[] } {
-  const steps: PublishStep[] = [];
-  const timed: Timed = async (step, fn) => {
-    const t0 = performance.now();
-    try {
-      return await fn();
-    } finally {
-      steps.push({ step, seconds: (performance.now() - t0) / 1000 });
-    }
-  };
-  return { timed, steps };
-}
-
 const SAFE_ID = /^[A-Za-z0-9_.-]+$/;
 
 /** The folder `current` points to for an audience, or null when nothing was published yet. */
@@ -121,15 +101,6 @@ export async function latestRun(wh: Warehouse): Promise<{ run_id: number; finish
     "SELECT run_id, strftime(finished_at, '%Y-%m-%d %H:%M:%S %z') AS finished_at FROM meta.runs WHERE outcome = 'ok' ORDER BY run_id DESC LIMIT 1",
   );
   return row ?? null;
-}
-
-/** The slowest steps of a publish with their share of its time, slowest first (`appraisal snapshot --profile`). */
-export function formatSteps(steps: PublishStep[], total: number, files?: PublishResult["files"], top = 15): string {
-  const sorted = [...steps].sort((a, b) => b.seconds - a.seconds);
-  const reuse = files ? ` (shard files: ${files.written} written, ${files.linked} unchanged and hard-linked from the previous snapshot)` : "";
-  const lines = [`publish ${total.toFixed(2)} s${reuse}; the slowest of ${steps.length} steps:`];
-  for (const s of sorted.slice(0, top)) lines.push(`${s.seconds.toFixed(3).padStart(8)} s ${((100 * s.seconds) / Math.max(total, 1e-9)).toFixed(1).padStart(5)}%  ${s.step}`);
-  return lines.join("\n");
 }
 
 export async function publish(wh: Warehouse, opts: PublishOptions): Promise<PublishResult> {

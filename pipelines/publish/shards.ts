@@ -11,7 +11,7 @@ import path from "node:path";
 import type { Warehouse } from "../../core/db/warehouse.ts";
 import { shardName } from "../../src/components/shard-name.js";
 import { ident, lit } from "../../core/db/warehouse.ts";
-import type { Timed } from "./publish.ts";
+import type { Timed } from "./steps.ts";
 import { PUBLISHED_TABLES } from "./tables.ts";
 
 /**
