@@ -6,6 +6,7 @@
  *
  *   npm run bench:site                       80 and 2,000 agents (a scored warehouse in bench/out is reused)
  *   npm run bench:site -- --agents 80 --fresh   one size, generated and scored again
+ *   npm run bench:site -- --no-management        without the management build (every period named: the largest site)
  *
  * `benchSite()` returns the figures for the main benchmark to print.
  */
@@ -41,6 +42,9 @@ export interface SiteFigures {
   rankings_rows: number | null;
   /** the chart boards on a throttled phone profile (bench/phone.ts); null without Chromium */
   phone: PhoneFigure[] | null;
+  /** the management build, which names every agent in every period (as the staff build does once every period is
+   *  published): its snapshot's publish time and the size of its site, the largest site of the department */
+  management: { publish_s: number; build_s: number; dist_bytes: number; dist_files: number } | null;
 }
 
 export const SiteBenchOptions = z.object({
@@ -52,6 +56,8 @@ export const SiteBenchOptions = z.object({
   ]),
   fresh: z.boolean().default(false),
   renders: z.number().int().min(1).max(20).default(3),
+  /** also publish and build the management build (every period named) and measure its size */
+  management: z.boolean().default(true),
   log: z.custom<(s: string) => void>().optional(),
 });
 
@@ -144,6 +150,19 @@ export async function benchSite(options: z.input<typeof SiteBenchOptions> = {}):
     const sorted = render ? [...render.ms].sort((a, b) => a - b) : null;
     log(`site bench: ${size.agents} agents: the chart boards on a phone profile ...`);
     const phone = await phoneFirstContent(dist, o.renders);
+    let management: SiteFigures["management"] = null;
+    if (o.management) {
+      log(`site bench: ${size.agents} agents: publishing and building the management build ...`);
+      t0 = Date.now();
+      appraisal(config, ["snapshot", "--audience", "management"]);
+      const publishM = seconds(t0);
+      t0 = Date.now();
+      const distM = path.join(dir, "dist-management");
+      appraisal(config, ["build", "--audience", "management", "--out", distM]);
+      const buildM = seconds(t0);
+      const m = du(distM);
+      management = { publish_s: publishM, build_s: buildM, dist_bytes: m.bytes, dist_files: m.files };
+    }
     figures.push({
       agents: size.agents,
       tickets: size.tickets,
@@ -156,6 +175,7 @@ export async function benchSite(options: z.input<typeof SiteBenchOptions> = {}):
       rankings_first_render_median_ms: sorted ? sorted[Math.floor(sorted.length / 2)]! : null,
       rankings_rows: render?.rows ?? null,
       phone,
+      management,
     });
   }
   return figures;
@@ -176,6 +196,10 @@ export function formatSiteFigures(figures: SiteFigures[]): string {
     lines.push(
       `${f.agents} agents: publish ${f.publish_s.toFixed(1)} s (target < 2 s: ${f.publish_s < 2 ? "met" : "missed"}), site ${(f.dist_bytes / 1024 / 1024).toFixed(1)} MiB (target < 60 MiB: ${f.dist_bytes < 60 * 1024 * 1024 ? "met" : "missed"})`,
     );
+    if (f.management)
+      lines.push(
+        `${f.agents} agents, management build (every period named): publish ${f.management.publish_s.toFixed(1)} s, build ${f.management.build_s.toFixed(1)} s, site ${(f.management.dist_bytes / 1024 / 1024).toFixed(1)} MiB in ${f.management.dist_files} files (target < 60 MiB: ${f.management.dist_bytes < 60 * 1024 * 1024 ? "met" : "missed"})`,
+      );
     lines.push(`${f.agents} agents, ${formatPhoneFigures(f.phone)}`);
   }
   return lines.join("\n");
@@ -183,9 +207,21 @@ export function formatSiteFigures(figures: SiteFigures[]): string {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
-    options: { agents: { type: "string", multiple: true }, tickets: { type: "string" }, fresh: { type: "boolean" }, renders: { type: "string" }, json: { type: "boolean" } },
+    options: {
+      agents: { type: "string", multiple: true },
+      tickets: { type: "string" },
+      fresh: { type: "boolean" },
+      renders: { type: "string" },
+      json: { type: "boolean" },
+      "no-management": { type: "boolean" },
+    },
   });
   const sizes = values.agents?.map((a) => ({ agents: Number(a), tickets: Number(values.tickets ?? Number(a) * 1500) }));
-  const figures = await benchSite({ sizes, fresh: values.fresh, renders: values.renders ? Number(values.renders) : undefined });
+  const figures = await benchSite({
+    sizes,
+    fresh: values.fresh,
+    renders: values.renders ? Number(values.renders) : undefined,
+    management: !values["no-management"],
+  });
   process.stdout.write(`${values.json ? JSON.stringify(figures, null, 2) : formatSiteFigures(figures)}\n`);
 }

@@ -13,6 +13,7 @@ import { type AppConfig, resolvePath } from "../../core/config/app.ts";
 import { Warehouse } from "../../core/db/warehouse.ts";
 import { publishedRoot, publishWith } from "../publish/for-config.ts";
 import { auditSeq, currentSnapshot, latestRun, readManifest, SNAPSHOT_FORMAT } from "../publish/publish.ts";
+import { formatSteps } from "../publish/steps.ts";
 import { AUDIENCES, type Audience } from "../publish/tables.ts";
 import { buildSite, bundleVendor, frameworkEnv, PROJECT, pinFrameworkNpmVersions } from "../site/build.ts";
 import { serveDir } from "../site/serve.ts";
@@ -98,14 +99,16 @@ export function registerSiteCommands(program: Command, config: (cmd: Command) =>
     .command("snapshot")
     .description("write the published snapshot the boards are built from (Parquet tables and per-agent/per-period files)")
     .option("--audience <audience>", `who the snapshot is for: ${AUDIENCES.join(" | ")}`, "staff")
+    .option("--profile", "print where the time went: the slowest steps (each table's COPY, the overlay, each shard query, the file writes)")
     .action(async (opts, cmd) => {
       const cfg = config(cmd);
-      const o = parse(z.object({ audience: Audience_ }), opts, "snapshot options");
+      const o = parse(z.object({ audience: Audience_, profile: z.boolean().optional() }), opts, "snapshot options");
       const file = resolvePath(cfg, cfg.warehouse);
       if (!existsSync(file)) throw new Error(`no warehouse at ${file}: run 'npm run pipeline' first`);
       const wh = await Warehouse.open(file, { timezone: cfg.timezone, readOnly: true });
       try {
-        await publishWith(wh, cfg, o.audience);
+        const r = await publishWith(wh, cfg, o.audience);
+        if (o.profile) process.stdout.write(`${formatSteps(r.steps, r.seconds, r.files)}\n`);
       } finally {
         wh.close();
       }

@@ -6,7 +6,9 @@
  *   snap-<time>-<run>/manifest.json      what, when, from which run; the current period; language
  *   snap-<time>-<run>/tables/*.parquet   one file per published table
  *   snap-<time>-<run>/site/*.json        the small tables again as JSON, what the Framework loaders emit
- *   snap-<time>-<run>/shards/...         per-agent and per-period JSON the pages fetch by URL parameter
+ *   snap-<time>-<run>/shards/...         per-agent and per-period JSON the pages fetch by URL parameter (a file with
+ *                                        the same bytes as in the snapshot before is a hard link to it; a site build
+ *                                        copies them gzip-compressed, pipelines/site/build.ts)
  *   snap-<time>-<run>/metrics.json       the metric catalogue (labels, units, definitions)
  *   current -> snap-...                  a symlink, swapped atomically (rename) once the snapshot is complete
  * A reader resolves `current` once (realpath) and reads that folder; the previous snapshot is kept. A site build pins
@@ -22,6 +24,7 @@ import { overlay } from "../rules/frozen.ts";
 import { reviewDueRelation } from "../rules/review.ts";
 import { METRICS } from "../scheme/metrics.ts";
 import { tableJsonQuery, writeShards } from "./shards.ts";
+import { type PublishStep, stepTimer } from "./steps.ts";
 import { type Audience, NAMED_PERIODS, tablesFor } from "./tables.ts";
 
 // bump when the snapshot layout changes: `appraisal build` then publishes again instead of reading an old one
@@ -68,6 +71,10 @@ export interface PublishResult {
   dir: string;
   manifest: Manifest;
   seconds: number;
+  /** where the time went, step by step in order (`appraisal snapshot --profile` prints the slowest) */
+  steps: PublishStep[];
+  /** shard files written, and those hard-linked from the previous snapshot because their bytes did not change */
+  files: { written: number; linked: number };
 }
 
 const SAFE_ID = /^[A-Za-z0-9_.-]+$/;
@@ -98,8 +105,11 @@ export async function latestRun(wh: Warehouse): Promise<{ run_id: number; finish
 
 export async function publish(wh: Warehouse, opts: PublishOptions): Promise<PublishResult> {
   const t0 = Date.now();
+  const { timed, steps } = stepTimer();
   if (!SAFE_ID.test(opts.scheme)) throw new Error(`scheme id '${opts.scheme}' has characters a scheme id cannot have`);
-  const hasMarts = Number(await wh.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'mart' AND table_name = 'rankings'"));
+  const hasMarts = await timed("first query (the warehouse's catalogue)", async () =>
+    Number(await wh.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'mart' AND table_name = 'rankings'")),
+  );
   if (!hasMarts) throw new Error("the warehouse has no scores yet: run 'npm run pipeline' (or 'appraisal run') before publishing");
   const scheme = await wh.one<{ name_en: string; name_zh: string }>(
     "SELECT any_value(scheme_name_en) AS name_en, any_value(scheme_name_zh) AS name_zh FROM scheme.versions WHERE scheme_id = $s",
@@ -114,7 +124,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   const periodStates = hasStates
     ? "(SELECT scheme_id, period, state, appeal_deadline, revision FROM meta.period_states)"
     : "(SELECT NULL::VARCHAR AS scheme_id, NULL::VARCHAR AS period, NULL::VARCHAR AS state, NULL::DATE AS appeal_deadline, NULL::INTEGER AS revision WHERE false)";
-  const reviewDue = await reviewDueRelation(wh, opts.holidays, opts.workingDay);
+  const reviewDue = await timed("review due dates", () => reviewDueRelation(wh, opts.holidays, opts.workingDay));
   const audienceDir = path.join(opts.root, opts.audience);
   mkdirSync(audienceDir, { recursive: true });
   const run = await latestRun(wh);
@@ -123,24 +133,33 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   const tmp = path.join(audienceDir, `.tmp-${process.pid}-${Date.now()}`);
   mkdirSync(path.join(tmp, "tables"), { recursive: true });
   // a published period shows its frozen revision, never the live results of a later run (pipelines/rules/frozen.ts)
-  const frozen = await overlay(wh, opts.scheme);
+  const frozen = await timed("frozen overlay", () => overlay(wh, opts.scheme));
+  // the snapshot in force: the shard files this one would write with the same bytes are hard-linked from it
+  const previous = currentSnapshot(opts.root, opts.audience);
   try {
+    const params = (sql: string) =>
+      frozen.rewrite(sql.replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates).replaceAll("$review_due", reviewDue));
+    // the periods this audience may see by name, as a list of constants: DuckDB pushes `period IN (...)` down into the
+    // scans under the frozen overlay, where a subquery was applied only after joining every period's rows (2.5 s of
+    // indicator_scores at 2,000 agents); the same periods, so the same rows
+    const named = await timed("named periods", () => wh.all<{ period: string }>(`SELECT DISTINCT period FROM ${params(NAMED_PERIODS[opts.audience])} WHERE period IS NOT NULL ORDER BY period`));
+    const namedPeriods = named.length ? `(${named.map((r) => lit(r.period)).join(", ")})` : "(SELECT NULL::VARCHAR WHERE false)";
     const tables: Manifest["tables"] = [];
     for (const t of tablesFor(opts.audience)) {
       const file = path.join(tmp, "tables", `${t.name}.parquet`);
-      const sql = frozen.rewrite(t.sql.replaceAll("$named_periods", NAMED_PERIODS[opts.audience]).replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates).replaceAll("$review_due", reviewDue));
+      const sql = params(t.sql.replaceAll("$named_periods", namedPeriods));
       try {
-        await wh.run(`COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`);
+        await timed(`table ${t.name}: COPY`, () => wh.run(`COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`));
       } catch (e) {
         throw new Error(`published table ${t.name} failed: ${(e as Error).message}`);
       }
-      const rows = Number(await wh.value(`SELECT count(*) FROM read_parquet(${lit(file)})`));
-      if (!t.shardOnly) await writeSiteJson(wh, file, path.join(tmp, "site", `${t.name}.json`));
+      const rows = await timed(`table ${t.name}: count`, async () => Number(await wh.value(`SELECT count(*) FROM read_parquet(${lit(file)})`)));
+      if (!t.shardOnly) await timed(`table ${t.name}: site JSON`, () => writeSiteJson(wh, file, path.join(tmp, "site", `${t.name}.json`)));
       tables.push({ name: t.name, audience: t.audience, rows, about: t.about });
     }
-    const shards = await writeShards(wh, tmp);
-    const bounds = await wh.one<{ first_day: string | null; as_of: string | null }>(
-      "SELECT min(data_start)::VARCHAR AS first_day, max(as_of)::VARCHAR AS as_of FROM mart.periods",
+    const { written, linked, ...shards } = await writeShards(wh, tmp, timed, previous);
+    const bounds = await timed("manifest queries", () =>
+      wh.one<{ first_day: string | null; as_of: string | null }>("SELECT min(data_start)::VARCHAR AS first_day, max(as_of)::VARCHAR AS as_of FROM mart.periods"),
     );
     const manifest: Manifest = {
       format: SNAPSHOT_FORMAT,
@@ -164,8 +183,8 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
     const final = path.join(audienceDir, name);
     renameSync(tmp, final);
     swapCurrent(audienceDir, name);
-    prune(audienceDir, name);
-    return { dir: final, manifest, seconds: (Date.now() - t0) / 1000 };
+    await timed("prune older snapshots", () => prune(audienceDir, name));
+    return { dir: final, manifest, seconds: (Date.now() - t0) / 1000, steps, files: { written, linked } };
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;

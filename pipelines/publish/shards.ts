@@ -6,12 +6,35 @@
  * pages alone would take two minutes, and a data loader per page more; copying 2,000 files takes under a second.
  * DuckDB builds each file's JSON text ({"columns": [...], "rows": [[...], ...]} per table); Node only writes the files.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Warehouse } from "../../core/db/warehouse.ts";
 import { ident, lit } from "../../core/db/warehouse.ts";
 import { shardName } from "../../src/components/shard-name.js";
+import type { Timed } from "./steps.ts";
 import { PUBLISHED_TABLES } from "./tables.ts";
+
+/**
+ * Write `text` to `file`, or, when the previous snapshot holds the same bytes at the same place (`previous`), hard-link
+ * that file instead: a refresh that changed a few agents or periods writes only their files, and two snapshots share
+ * the rest. Files of a snapshot are never written again once it is complete, so a shared file cannot change under
+ * either of them.
+ */
+export function writeOrLink(file: string, text: string, previous: string | null): "written" | "linked" {
+  if (previous) {
+    try {
+      const bytes = Buffer.from(text, "utf8");
+      if (statSync(previous).size === bytes.length && readFileSync(previous).equals(bytes)) {
+        linkSync(previous, file);
+        return "linked";
+      }
+    } catch {
+      // no such file in the previous snapshot (or no hard links here): write it
+    }
+  }
+  writeFileSync(file, text);
+  return "written";
+}
 
 /** A shard's file name: collision-free and reversible, the same function the pages use (src/components/shard-name.js). */
 export { shardName };
@@ -89,14 +112,24 @@ export const MANAGEMENT_FILES: string[] = PUBLISHED_TABLES.filter((x) => x.audie
 );
 
 /** Write shards/agents/<id>.json and shards/rankings/<period>.json from the snapshot's Parquet tables in `dir`. */
-export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents: number; periods: number }> {
+export async function writeShards(
+  wh: Warehouse,
+  dir: string,
+  timed: Timed = async (_step, fn) => fn(),
+  /** the snapshot before this one: files whose bytes did not change are hard-linked from it (writeOrLink) */
+  previous: string | null = null,
+): Promise<{ agents: number; periods: number; written: number; linked: number }> {
+  const count = { written: 0, linked: 0 };
+  const put = (file: string, text: string) => {
+    count[writeOrLink(file, text, previous ? path.join(previous, path.relative(dir, file)) : null)]++;
+  };
   const t = (name: string) => `read_parquet(${lit(path.join(dir, "tables", `${name}.parquet`))})`;
   const agentsDir = path.join(dir, "shards", "agents");
   const rankingsDir = path.join(dir, "shards", "rankings");
   mkdirSync(agentsDir, { recursive: true });
   mkdirSync(rankingsDir, { recursive: true });
 
-  const parts = async (sql: string) => new Map((await wh.all<{ k: string; j: string }>(sql)).map((r) => [r.k, r.j]));
+  const parts = async (what: string, sql: string) => timed(`shards: ${what}`, async () => new Map((await wh.all<{ k: string; j: string }>(sql)).map((r) => [r.k, r.j])));
   // dictionaries shared by every agent file (rows carry indexes into them) and each agent's period index, as
   // temporary tables joined by key (allowed on a read-only warehouse; dropped at the end)
   const dicts: Array<[string, string, string]> = [
@@ -131,20 +164,24 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
   const APPEAL_COLUMNS = await columnsFrom(wh, t("agent_appeals"), OMIT.agent_appeals);
   const ACK_COLUMNS = await columnsFrom(wh, t("acknowledgements"), OMIT.acknowledgements);
   const PERIOD_RANKING_COLUMNS = await columnsFrom(wh, t("rankings"), OMIT.period_rankings);
-  const rankings = await parts(tableJsonQuery({ from: t("rankings"), key: "agent_id", columns: RANKING_COLUMNS, orderBy: PERIOD_ORDER }));
+  const rankings = await parts("rankings", tableJsonQuery({ from: t("rankings"), key: "agent_id", columns: RANKING_COLUMNS, orderBy: PERIOD_ORDER }));
   // every agent of the agents table has a file, even one with no period this audience may see by name (the staff
   // build before a publication): the agent page then says so instead of failing on a missing file
   const who = await parts(
+    "agents",
     `SELECT agent_id AS k, to_json({agent_id: agent_id, display_name: display_name, team: team, department: department})::VARCHAR AS j
      FROM ${t("agents")}`,
   );
   const indicators = await parts(
+    "indicators",
     tableJsonQuery({ from: `${t("indicator_scores")} s JOIN ${pidx} USING (agent_id, period) JOIN shard_dict_indicator_ids di ON di.v = s.indicator_id`, key: "s.agent_id", columns: INDICATOR_COLUMNS, orderBy: "p.pi, s.ord" }),
   );
   const dimensions = await parts(
+    "dimensions",
     tableJsonQuery({ from: `${t("dimension_scores")} s JOIN ${pidx} USING (agent_id, period) JOIN shard_dict_dimension_ids dd ON dd.v = s.dimension_id`, key: "s.agent_id", columns: DIMENSION_COLUMNS, orderBy: "p.pi, s.dimension_id" }),
   );
   const r360 = await parts(
+    "r360",
     tableJsonQuery({
       from: `${t("agent_360_groups")} s JOIN ${pidx} USING (agent_id, period) JOIN shard_dict_relations dr ON dr.v = s.relation JOIN shard_dict_dimensions d3 ON d3.v = s.dimension`,
       key: "s.agent_id",
@@ -154,33 +191,37 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
     }),
   );
   const incentives = await parts(
+    "incentives",
     tableJsonQuery({ from: `${t("incentives")} s JOIN ${pidx} USING (agent_id, period)`, key: "s.agent_id", columns: INCENTIVE_COLUMNS, orderBy: "p.pi" }),
   );
-  const appeals = await parts(tableJsonQuery({ from: t("agent_appeals"), key: "agent_id", columns: APPEAL_COLUMNS, orderBy: "period, appeal_id" }));
-  const acks = await parts(tableJsonQuery({ from: t("acknowledgements"), key: "agent_id", columns: ACK_COLUMNS, orderBy: "period" }));
+  const appeals = await parts("appeals", tableJsonQuery({ from: t("agent_appeals"), key: "agent_id", columns: APPEAL_COLUMNS, orderBy: "period, appeal_id" }));
+  const acks = await parts("acks", tableJsonQuery({ from: t("acknowledgements"), key: "agent_id", columns: ACK_COLUMNS, orderBy: "period" }));
   // management tables exist only in a management snapshot: only then do agent files and the management folder carry them
   const has = (name: string) => existsSync(path.join(dir, "tables", `${name}.parquet`));
   // management only: the agent's bottom-20% tracker state per quarter
   const TRACKER_COLUMNS = has("tracker") ? await columnsFrom(wh, t("tracker"), OMIT.tracker, { keys: [["p", "p.pi"]], intBooleans: true }) : [];
   const tracker = has("tracker")
-    ? await parts(tableJsonQuery({ from: `${t("tracker")} s JOIN ${pidx} USING (agent_id, period)`, key: "s.agent_id", columns: TRACKER_COLUMNS, orderBy: "p.pi" }))
+    ? await parts("tracker", tableJsonQuery({ from: `${t("tracker")} s JOIN ${pidx} USING (agent_id, period)`, key: "s.agent_id", columns: TRACKER_COLUMNS, orderBy: "p.pi" }))
     : null;
   const empty = (cols: Col[]) => JSON.stringify({ columns: cols.map(nameOf), rows: [] });
-  for (const [id, agent] of who) {
-    const json = `{"agent":${agent},"dict":${dictJson},"periods":${rankings.get(id) ?? empty(RANKING_COLUMNS)},"dimensions":${dimensions.get(id) ?? empty(DIMENSION_COLUMNS)},"indicators":${
-      indicators.get(id) ?? empty(INDICATOR_COLUMNS)
-    },"r360":${r360.get(id) ?? empty(R360_COLUMNS)},"incentives":${incentives.get(id) ?? empty(INCENTIVE_COLUMNS)},"appeals":${
-      appeals.get(id) ?? empty(APPEAL_COLUMNS)
-    },"acks":${acks.get(id) ?? empty(ACK_COLUMNS)}${tracker ? `,"tracker":${tracker.get(id) ?? empty(TRACKER_COLUMNS)}` : ""}}`;
-    writeFileSync(path.join(agentsDir, `${shardName(id)}.json`), json);
-  }
+  await timed("shards: write agent files", () => {
+    for (const [id, agent] of who) {
+      const json = `{"agent":${agent},"dict":${dictJson},"periods":${rankings.get(id) ?? empty(RANKING_COLUMNS)},"dimensions":${dimensions.get(id) ?? empty(DIMENSION_COLUMNS)},"indicators":${
+        indicators.get(id) ?? empty(INDICATOR_COLUMNS)
+      },"r360":${r360.get(id) ?? empty(R360_COLUMNS)},"incentives":${incentives.get(id) ?? empty(INCENTIVE_COLUMNS)},"appeals":${
+        appeals.get(id) ?? empty(APPEAL_COLUMNS)
+      },"acks":${acks.get(id) ?? empty(ACK_COLUMNS)}${tracker ? `,"tracker":${tracker.get(id) ?? empty(TRACKER_COLUMNS)}` : ""}}`;
+      put(path.join(agentsDir, `${shardName(id)}.json`), json);
+    }
+  });
 
-  const perPeriod = await parts(tableJsonQuery({ from: t("rankings"), key: "period", columns: PERIOD_RANKING_COLUMNS, orderBy: "ranked DESC, department_rank, agent_id" }));
+  const perPeriod = await parts("period rankings", tableJsonQuery({ from: t("rankings"), key: "period", columns: PERIOD_RANKING_COLUMNS, orderBy: "ranked DESC, department_rank, agent_id" }));
   const dimsPerPeriod = await parts(
+    "period dimensions",
     tableJsonQuery({ from: t("dimension_scores"), key: "period", columns: ["agent_id", "dimension_id", "score"], orderBy: "agent_id, dimension_id" }),
   );
   for (const [period, rows] of perPeriod) {
-    writeFileSync(path.join(rankingsDir, `${shardName(period)}.json`), `{"period":${JSON.stringify(period)},"rankings":${rows},"dimensions":${dimsPerPeriod.get(period) ?? empty(["agent_id", "dimension_id", "score"])}}`);
+    put(path.join(rankingsDir, `${shardName(period)}.json`), `{"period":${JSON.stringify(period)},"rankings":${rows},"dimensions":${dimsPerPeriod.get(period) ?? empty(["agent_id", "dimension_id", "score"])}}`);
   }
   if (has("input_ids")) {
     // management: the ids behind each agent's indicators in the published periods, one file per agent (an empty one
@@ -188,8 +229,8 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
     const inputsDir = path.join(dir, "shards", "inputs");
     mkdirSync(inputsDir, { recursive: true });
     const columns: Col[] = ["period", "input_set", "input_kind", "inputs", "ids"];
-    const ids = await parts(tableJsonQuery({ from: t("input_ids"), key: "agent_id", columns, orderBy: "period, input_set" }));
-    for (const id of new Set([...who.keys(), ...ids.keys()])) writeFileSync(path.join(inputsDir, `${shardName(id)}.json`), ids.get(id) ?? empty(columns));
+    const ids = await parts("input ids", tableJsonQuery({ from: t("input_ids"), key: "agent_id", columns, orderBy: "period, input_set" }));
+    for (const id of new Set([...who.keys(), ...ids.keys()])) put(path.join(inputsDir, `${shardName(id)}.json`), ids.get(id) ?? empty(columns));
   }
   for (const name of MANAGEMENT_FILES) {
     if (!has(name)) continue;
@@ -197,9 +238,9 @@ export async function writeShards(wh: Warehouse, dir: string): Promise<{ agents:
     mkdirSync(managementDir, { recursive: true });
     const cols = (await wh.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${t(name)}`)).map((c) => c.column_name);
     const json = await wh.value<string>(tableJsonQuery({ from: t(name), columns: cols, orderBy: cols.map(ident).join(", ") }).replace(/^SELECT NULL AS k, /, "SELECT "));
-    writeFileSync(path.join(managementDir, `${name}.json`), json);
+    put(path.join(managementDir, `${name}.json`), json);
   }
   for (const [name] of dicts) await wh.run(`DROP TABLE IF EXISTS shard_dict_${name}`);
   await wh.run("DROP TABLE IF EXISTS shard_pidx");
-  return { agents: who.size, periods: perPeriod.size };
+  return { agents: who.size, periods: perPeriod.size, ...count };
 }

@@ -29,19 +29,31 @@ const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
 /** The mart relations the published tables read that hold per-period rows: what a publication freezes. */
 export async function frozenRelations(wh: Warehouse): Promise<FrozenRelation[]> {
   const names = [...new Set(PUBLISHED_TABLES.flatMap((t) => [...t.sql.matchAll(/\bmart\.([a-z_0-9]+)\b/g)].map((m) => m[1]!)))].sort();
+  // every mart relation's columns in one catalogue query (tables and views): a DESCRIBE per relation took seconds
+  const columns = new Map<string, Set<string>>();
+  for (const r of await wh.all<{ t: string; c: string }>(
+    "SELECT table_name AS t, column_name AS c FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'mart'",
+  ))
+    columns.set(r.t, (columns.get(r.t) ?? new Set()).add(r.c));
   const out: FrozenRelation[] = [];
   for (const name of names) {
-    const exists = Number(await wh.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'mart' AND table_name = $t", { t: name }));
-    if (!exists) continue;
-    const cols = new Set((await wh.all<{ c: string }>(`SELECT column_name AS c FROM (DESCRIBE SELECT * FROM mart.${name})`)).map((r) => r.c));
+    const cols = columns.get(name);
+    if (!cols) continue;
     const periodCol = cols.has("period") ? "period" : cols.has("quarter") ? "quarter" : null;
     if (periodCol) out.push({ name, periodCol, hasScheme: cols.has("scheme_id") });
   }
   return out;
 }
 
+/** The tables of the frozen schema, in one catalogue query. */
+async function frozenTables(wh: Warehouse): Promise<Set<string>> {
+  return new Set(
+    (await wh.all<{ t: string }>("SELECT table_name AS t FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'frozen'")).map((r) => r.t),
+  );
+}
+
 async function frozenExists(wh: Warehouse, name: string): Promise<boolean> {
-  return Number(await wh.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'frozen' AND table_name = $t", { t: name })) > 0;
+  return (await frozenTables(wh)).has(name);
 }
 
 /** Freeze the period's rows of every published mart relation as revision `revision` (inside the publication's transaction). */
@@ -100,8 +112,9 @@ export async function overlay(wh: Warehouse, scheme: string): Promise<Overlay> {
   await wh.run(`CREATE OR REPLACE TEMP TABLE ov_states_all AS ${FROZEN_STATES}`);
   await wh.run(`CREATE OR REPLACE TEMP TABLE ov_states AS SELECT * FROM ov_states_all WHERE scheme_id = ${lit(scheme)}`);
   const views = new Map<string, string>();
+  const frozenNow = await frozenTables(wh);
   for (const r of await frozenRelations(wh)) {
-    if (!(await frozenExists(wh, r.name))) continue;
+    if (!frozenNow.has(r.name)) continue;
     const states = r.hasScheme ? "ov_states_all" : "ov_states";
     const view = `ov_${r.name}`;
     await wh.run(`CREATE OR REPLACE TEMP VIEW ${view} AS

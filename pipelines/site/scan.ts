@@ -15,9 +15,17 @@
  * silently dropped bundle shows up in the output.
  *
  * scanForStrings: which of the given strings occur in which files (the privacy scan).
+ * Both read a gzip-compressed file (the shards of a build, pipelines/site/build.ts) as the text it inflates to.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
+
+/** A file's text, inflated first when it is gzip-compressed (starts with the gzip magic bytes 1f 8b). */
+export function readSiteText(file: string): string {
+  const bytes = readFileSync(file);
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString("utf8");
+}
 
 export interface OfflineProblem {
   file: string;
@@ -89,7 +97,7 @@ export function scanOffline(dir: string): OfflineProblem[] {
     const file = path.relative(dir, abs);
     const ext = path.extname(file).toLowerCase();
     if (![".html", ".js", ".mjs", ".css", ".json", ".svg", ".map", ".txt", ".csv"].includes(ext)) continue;
-    const text = readFileSync(abs, "utf8");
+    const text = readSiteText(abs);
     if (ext === ".html") scanHtml(text, file, out);
     else if (ext === ".js" || ext === ".mjs") scanJs(text, file, out);
     else if (ext === ".css") scanCss(text, file, out);
@@ -116,7 +124,7 @@ export function scanForStrings(dir: string, needles: string[]): Map<string, stri
     byPrefix.set(k, list);
   }
   for (const abs of files(dir)) {
-    const text = readFileSync(abs, "utf8").toLowerCase();
+    const text = readSiteText(abs).toLowerCase();
     const hits = new Set<string>();
     for (let i = 0; i + P <= text.length; i++) {
       const candidates = byPrefix.get(text.slice(i, i + P));

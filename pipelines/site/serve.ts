@@ -38,7 +38,10 @@ async function gzipped(file: string): Promise<Buffer> {
   const version = `${st.ino}:${st.size}:${st.mtimeMs}`;
   const hit = compressed.get(file);
   if (hit?.version === version) return hit.body;
-  const body = await promisify(gzip)(await promisify(readFile)(file), { level: 6 });
+  const raw = await promisify(readFile)(file);
+  // a file the build stored gzip-compressed already (the shards: pipelines/site/build.ts) goes out as it is: the
+  // browser undoes the content encoding and the page reads plain JSON (components/data.js reads either)
+  const body = raw[0] === 0x1f && raw[1] === 0x8b ? raw : await promisify(gzip)(raw, { level: 6 });
   if (hit) cachedBytes -= hit.body.length;
   if (cachedBytes + body.length > CACHE_BYTES) {
     compressed.clear();

@@ -17,12 +17,19 @@ export function shardUrl(kind, key) {
   return new URL(`_file/data/shards/${kind}/${shardName(key)}.json`, new URL(".", document.baseURI)).href;
 }
 
-/** Fetch a shard; null when it does not exist (an unknown agent id in the URL). */
+/**
+ * Fetch a shard; null when it does not exist (an unknown agent id in the URL). A built site holds the shards
+ * gzip-compressed (pipelines/site/build.ts): they are inflated here with the browser's DecompressionStream. The live
+ * preview serves them as plain JSON, and so would a server that inflated them on the way: both are read as they come.
+ */
 export async function fetchShard(kind, key) {
   const res = await fetch(shardUrl(kind, key));
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`could not load ${kind}/${key}: HTTP ${res.status}`);
-  return res.json();
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  const text = gzipped ? await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text() : new TextDecoder().decode(bytes);
+  return JSON.parse(text);
 }
 
 /** A URL query parameter of the page. */

@@ -2,7 +2,7 @@
  * The publish step on the test department: what each audience's snapshot holds, that quarantined values never
  * reach it, and that `current` only ever points at a complete snapshot.
  */
-import { copyFileSync, existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Warehouse } from "../../core/db/warehouse.ts";
@@ -140,6 +140,32 @@ describe("publish", () => {
     expect(m.language).toBe("zh-CN");
     expect(m.current_period).toEqual({ period: "2026-Q3", period_type: "quarter" });
     expect(m.shards.agents).toBeGreaterThanOrEqual(40);
+  });
+
+  it("writes only the shard files whose bytes changed, and hard-links the others from the previous snapshot", async () => {
+    const root = path.join(t.dir, "reuse");
+    const first = await publish(wh, { root, audience: "management", scheme: "support-weighted", language: "en" });
+    expect(first.files.linked).toBe(0);
+    const total = first.files.written;
+    expect(total).toBeGreaterThan(80);
+    // one agent's file of the snapshot in force differs from what the warehouse gives now (as after a refresh that
+    // changed that agent): replaced, not edited in place
+    const agents = path.join(first.dir, "shards", "agents");
+    const changed = readdirSync(agents).sort()[0]!;
+    const text = readFileSync(path.join(agents, changed), "utf8");
+    rmSync(path.join(agents, changed));
+    writeFileSync(path.join(agents, changed), text.replace(/}$/, ' }'));
+    const second = await publish(wh, { root, audience: "management", scheme: "support-weighted", language: "en" });
+    expect(second.files).toEqual({ written: 1, linked: total - 1 });
+    // the same bytes as a snapshot written from scratch, the unchanged ones in the same inode as before
+    expect(readFileSync(path.join(second.dir, "shards", "agents", changed), "utf8")).toBe(text);
+    const other = readdirSync(agents).sort()[1]!;
+    expect(statSync(path.join(second.dir, "shards", "agents", other)).ino).toBe(statSync(path.join(agents, other)).ino);
+    expect(statSync(path.join(second.dir, "shards", "agents", changed)).ino).not.toBe(statSync(path.join(agents, changed)).ino);
+    const elsewhere = await publish(wh, { root: path.join(t.dir, "reuse-fresh"), audience: "management", scheme: "support-weighted", language: "en" });
+    for (const kind of ["agents", "rankings", "inputs", "management"])
+      for (const f of readdirSync(path.join(elsewhere.dir, "shards", kind)))
+        expect(readFileSync(path.join(second.dir, "shards", kind, f), "utf8"), `${kind}/${f}`).toBe(readFileSync(path.join(elsewhere.dir, "shards", kind, f), "utf8"));
   });
 
   it("refuses a scheme the warehouse does not have", async () => {

@@ -7,7 +7,7 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import { describe, expect, inject, it } from "vitest";
-import { scanForStrings, scanOffline } from "../../pipelines/site/scan.ts";
+import { readSiteText, scanForStrings, scanOffline } from "../../pipelines/site/scan.ts";
 
 const site = inject("site");
 
@@ -105,7 +105,7 @@ describe("the built site", () => {
   it("shows ticket ids in the management build only (the staff build counts records)", () => {
     const ids = readdirSync(path.join(site.distManagement, "_file", "data", "shards", "inputs"));
     expect(ids.length).toBeGreaterThan(10);
-    const sample = readFileSync(path.join(site.distManagement, "_file", "data", "shards", "inputs", ids[0]!), "utf8").match(/TK-\d+/g) ?? [];
+    const sample = readSiteText(path.join(site.distManagement, "_file", "data", "shards", "inputs", ids[0]!)).match(/TK-\d+/g) ?? [];
     expect(sample.length).toBeGreaterThan(10);
     const leaks = scanForStrings(site.dist, sample.slice(0, 200));
     expect([...leaks].map(([value, files]) => `${value} in ${files.slice(0, 3).join(", ")}`)).toEqual([]);
@@ -122,7 +122,7 @@ describe("the built site", () => {
     expect(shards(site.distManagement, "rankings").length).toBe(periods.rows.length);
     // every agent has a file (the page says "not published yet" rather than failing), with published periods only
     for (const f of shards(site.dist, "agents")) {
-      const shard = JSON.parse(readFileSync(path.join(site.dist, "_file", "data", "shards", "agents", f), "utf8"));
+      const shard = JSON.parse(readSiteText(path.join(site.dist, "_file", "data", "shards", "agents", f)));
       const seen = shard.periods.rows.map((r: unknown[]) => r[shard.periods.columns.indexOf("period")]);
       expect(seen.filter((p: string) => !published.includes(p)), f).toEqual([]);
       // the agent's own appeals carry the indicator and the state, never the reason

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { isExternal, scanForStrings, scanOffline } from "../../pipelines/site/scan.ts";
 import { tempDir } from "../helpers/warehouse.ts";
@@ -11,7 +12,7 @@ import { tempDir } from "../helpers/warehouse.ts";
 const t = tempDir("appraisal-scan-");
 afterAll(() => t.cleanup());
 
-function site(files: Record<string, string>): string {
+function site(files: Record<string, string | Buffer>): string {
   const dir = path.join(t.dir, `site-${Math.random().toString(36).slice(2)}`);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
@@ -79,5 +80,16 @@ describe("scanForStrings", () => {
       "client000712@corp.example.net": ["a.json"],
       "响应及时，沟通顺畅（e1002）": [path.join("b", "c.html")],
     });
+  });
+
+  it("reads a gzip-compressed file (a built site's shards) as the text it inflates to, for both scans", () => {
+    const dir = site({
+      "shards/agents/E1002.json": gzipSync('{"agent": {"agent_id": "E1002"}, "note": "Client000712@Corp.Example.net"}'),
+      "shards/x.json": gzipSync('{"font": "https://fonts.googleapis.com/css"}'),
+    });
+    expect(Object.fromEntries(scanForStrings(dir, ["client000712@corp.example.net"]))).toEqual({
+      "client000712@corp.example.net": [path.join("shards", "agents", "E1002.json")],
+    });
+    expect(scanOffline(dir).map((p) => `${p.file} ${p.kind} ${p.url}`)).toEqual([`${path.join("shards", "x.json")} known CDN host fonts.googleapis.com`]);
   });
 });

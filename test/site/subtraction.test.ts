@@ -7,10 +7,11 @@
  *   groups; anything left over would come from hidden groups.
  * The ground truth (which groups are hidden, and their means) comes from the warehouse the site was built from.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Warehouse } from "../../core/db/warehouse.ts";
+import { readSiteText } from "../../pipelines/site/scan.ts";
 
 const site = inject("site");
 const SUPPRESSED = new Set(["peer", "subordinate", "customer", "other_department"]);
@@ -33,7 +34,7 @@ function publishedGroups(dist: string): Group[] {
   const dir = path.join(dist, "_file", "data", "shards", "agents");
   const out: Group[] = [];
   for (const f of readdirSync(dir)) {
-    const shard = JSON.parse(readFileSync(path.join(dir, f), "utf8"));
+    const shard = JSON.parse(readSiteText(path.join(dir, f)));
     const periods = rowsOf(shard.periods);
     for (const r of rowsOf(shard.r360)) {
       const p = periods[r.p as number]!;
@@ -153,13 +154,13 @@ describe("the subtraction attack on the published 360 groups", () => {
 
   it("finds no hidden group in the management build: a team's mean per rater group minus its agents' published groups", () => {
     const groups = publishedGroups(site.distManagement);
-    const teams = rowsOf(JSON.parse(readFileSync(path.join(site.distManagement, "_file", "data", "shards", "management", "rater_calibration.json"), "utf8")));
+    const teams = rowsOf(JSON.parse(readSiteText(path.join(site.distManagement, "_file", "data", "shards", "management", "rater_calibration.json"))));
     // the team an agent was in for each period (roster history: a mover counts for the team of the period), else
     // their latest team
     const latestTeam = new Map<string, string>();
     const periodTeam = new Map<string, string>();
     for (const f of readdirSync(path.join(site.distManagement, "_file", "data", "shards", "agents"))) {
-      const s = JSON.parse(readFileSync(path.join(site.distManagement, "_file", "data", "shards", "agents", f), "utf8"));
+      const s = JSON.parse(readSiteText(path.join(site.distManagement, "_file", "data", "shards", "agents", f)));
       latestTeam.set(s.agent.agent_id, s.agent.team);
       for (const p of rowsOf(s.periods)) if (p.team) periodTeam.set(key(s.agent.agent_id, p.period as string), p.team as string);
     }
