@@ -57,7 +57,7 @@ const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", 
 function cli(args: string[], quiet = false): string {
   process.stderr.write(`\n$ appraisal ${args.join(" ")}\n`);
   return execFileSync(process.execPath, [path.join(PROJECT, "bin", "appraisal.mjs"), "--config", CONFIG, ...args], {
-    cwd: PROJECT,
+    cwd: WORK, // the draft file is named relative to the work folder, as a user names theirs
     encoding: "utf8",
     stdio: ["ignore", "pipe", quiet ? "pipe" : "inherit"],
     maxBuffer: 64 * 1024 * 1024,
