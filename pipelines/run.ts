@@ -1,7 +1,9 @@
 /**
  * `appraisal run`: rebuild the models in dependency order (raw -> staging -> metrics -> scores -> rankings ->
  * trends -> rules) into a fresh build schema, run the checks there, and publish the build in one short transaction;
- * a failed model or check leaves the last good results, so readers only ever see a complete, checked set.
+ * a failed model or check leaves the last good results, so readers only ever see a complete, checked set. A refresh
+ * whose changes were all traced to periods instead updates the published build in place, those periods only, in one
+ * transaction with its checks (pipelines/incremental.ts); `--full` asks for a fresh build whatever changed.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
