@@ -25,7 +25,7 @@ import { reviewDueRelation } from "../rules/review.ts";
 import { METRICS } from "../scheme/metrics.ts";
 import { tableJsonQuery, writeShards } from "./shards.ts";
 import { type PublishStep, stepTimer } from "./steps.ts";
-import { type Audience, NAMED_PERIODS, tablesFor } from "./tables.ts";
+import { type Audience, NAMED_PERIODS, PUBLISHED_PERIODS, tablesFor } from "./tables.ts";
 
 // bump when the snapshot layout changes: `appraisal build` then publishes again instead of reading an old one
 export const SNAPSHOT_FORMAT = 4;
@@ -142,12 +142,18 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
     // the periods this audience may see by name, as a list of constants: DuckDB pushes `period IN (...)` down into the
     // scans under the frozen overlay, where a subquery was applied only after joining every period's rows (2.5 s of
     // indicator_scores at 2,000 agents); the same periods, so the same rows
-    const named = await timed("named periods", () => wh.all<{ period: string }>(`SELECT DISTINCT period FROM ${params(NAMED_PERIODS[opts.audience])} WHERE period IS NOT NULL ORDER BY period`));
-    const namedPeriods = named.length ? `(${named.map((r) => lit(r.period)).join(", ")})` : "(SELECT NULL::VARCHAR WHERE false)";
+    const constants = async (step: string, relation: string) => {
+      const rows = await timed(step, () => wh.all<{ period: string }>(`SELECT DISTINCT period FROM ${params(relation)} WHERE period IS NOT NULL ORDER BY period`));
+      return rows.length ? `(${rows.map((r) => lit(r.period)).join(", ")})` : "(SELECT NULL::VARCHAR WHERE false)";
+    };
+    const namedPeriods = await constants("named periods", NAMED_PERIODS[opts.audience]);
+    // the same for the periods of the scheme with a publication state (the management input ids: 141 of 163 s of a
+    // 2,000-agent management snapshot joined every unpublished period's scores to its tickets before keeping these)
+    const publishedPeriods = await constants("published periods", PUBLISHED_PERIODS);
     const tables: Manifest["tables"] = [];
     for (const t of tablesFor(opts.audience)) {
       const file = path.join(tmp, "tables", `${t.name}.parquet`);
-      const sql = params(t.sql.replaceAll("$named_periods", namedPeriods));
+      const sql = params(t.sql.replaceAll("$named_periods", namedPeriods).replaceAll("$published_periods", publishedPeriods));
       try {
         await timed(`table ${t.name}: COPY`, () => wh.run(`COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`));
       } catch (e) {

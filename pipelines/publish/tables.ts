@@ -8,10 +8,12 @@
  *   -- about: ...                      what the table holds, for the snapshot's manifest
  *
  * Nothing here recomputes a score: the SELECTs pick, join, rename and count what `appraisal run` computed.
- * A board model may use four parameters, substituted at publish time (publish.ts): `$scheme` the primary scheme id,
+ * A board model may use five parameters, substituted at publish time (publish.ts): `$scheme` the primary scheme id,
  * `$period_states` the publication state of each period (meta.period_states where the warehouse has it, else an
  * empty table: every period open), `$review_due` the due dates of open reviews (pipelines/rules/review.ts), and
- * `$named_periods` the periods whose results this audience may see by name (NAMED_PERIODS).
+ * `$named_periods` the periods whose results this audience may see by name (NAMED_PERIODS), and `$published_periods` the
+ * periods of the scheme with a publication state (PUBLISHED_PERIODS); both as lists of constants, which DuckDB pushes
+ * down into the scans.
  *
  * Privacy: no board model reads a customer field, a ticket subject, a comment, a rater id or a quarantined value.
  * 360 results are per rater group and only where the group is shown (self and supervisor, or >= 3 raters).
@@ -27,7 +29,7 @@ export type Audience = (typeof AUDIENCES)[number];
 export const BOARDS_DIR = path.join(import.meta.dirname, "..", "models", "boards");
 
 /** The parameters a board model may use; any other `$word` is an error naming the file. */
-export const BOARD_PARAMETERS = ["$scheme", "$period_states", "$review_due", "$named_periods"] as const;
+export const BOARD_PARAMETERS = ["$scheme", "$period_states", "$review_due", "$named_periods", "$published_periods"] as const;
 
 /** A board model's header: the contract of its `-- key: value` lines. */
 export const BoardHeader = z
@@ -94,6 +96,9 @@ export const NAMED_PERIODS: Record<Audience, string> = {
   staff: "(select period from $period_states where scheme_id = $scheme and state in ('provisional', 'final'))",
   management: "(select period from mart.periods)",
 };
+
+/** The periods of the scheme that have a publication state (provisional, final, or reopened). */
+export const PUBLISHED_PERIODS = "(select period from $period_states where scheme_id = $scheme)";
 
 export const PUBLISHED_TABLES: PublishedTable[] = readBoardModels();
 
