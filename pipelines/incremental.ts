@@ -19,6 +19,7 @@
  */
 import type { Warehouse } from "../core/db/warehouse.ts";
 import { lit } from "../core/db/warehouse.ts";
+import { byPeriod, periodType } from "./run-changes.ts";
 
 /** What this needs of a model (pipelines/run.ts Model, which imports this file). */
 export interface Model {
@@ -40,7 +41,6 @@ export interface IncrementalReport {
 }
 
 const TICKETS = "int.tickets_credited";
-const periodType = (p: string) => (p.includes("-Q") ? "quarter" : p.length === 4 ? "year" : "month");
 /** columns a table's comparison leaves out: `-- incremental: ignore as_of` in its header (read only by models built in full) */
 const ignored = (m: Model) => (/^--\s*incremental:\s*ignore\s+([a-z_0-9, ]+)$/m.exec(m.sql)?.[1] ?? "").split(/[\s,]+/).filter(Boolean);
 
@@ -175,10 +175,9 @@ export class IncrementalBuild {
 
   /** The periods `keys` selects that are not touched yet join the touched ones. */
   private async grow(m: Model, keys: string): Promise<void> {
-    const rank = (t: string) => ["month", "quarter", "year"].indexOf(t);
     const rows = (
       await this.wh.all<{ period_type: string; period: string }>(`SELECT period_type, period FROM (${keys}) ANTI JOIN ${this.scope}.touched USING (period_type, period)`)
-    ).sort((x, y) => rank(x.period_type) - rank(y.period_type) || x.period.localeCompare(y.period));
+    ).sort((x, y) => byPeriod(x.period, y.period));
     if (!rows.length) return;
     this.grown[m.name] = rows.map((r) => r.period);
     await this.wh.run(`INSERT INTO ${this.scope}.touched ${rows.map((r) => `SELECT ${lit(r.period_type)}, ${lit(r.period)}`).join(" UNION ALL ")}`);
@@ -210,9 +209,8 @@ export class IncrementalBuild {
   }
 
   async finish(models: Model[]): Promise<IncrementalReport> {
-    const rank = (t: string) => ["month", "quarter", "year"].indexOf(t);
     const periods = (await this.wh.all<{ period_type: string; period: string }>(`SELECT period_type, period FROM ${this.scope}.touched`))
-      .sort((x, y) => rank(x.period_type) - rank(y.period_type) || x.period.localeCompare(y.period))
+      .sort((x, y) => byPeriod(x.period, y.period))
       .map((r) => r.period);
     return { periods, grown: this.grown, incremental: models.filter((m) => m.incremental).map((m) => m.name) };
   }

@@ -77,6 +77,13 @@ export async function currentInputs(
   };
 }
 
+/** A period's type from its key: 2026-01 a month, 2026-Q1 a quarter, 2026 a year. */
+export const periodType = (p: string): "month" | "quarter" | "year" => (p.includes("-Q") ? "quarter" : p.length === 4 ? "year" : "month");
+
+/** Period keys in the order status lists them: months, then quarters, then years, each in time order. */
+export const byPeriod = (a: string, b: string): number =>
+  ["month", "quarter", "year"].indexOf(periodType(a)) - ["month", "quarter", "year"].indexOf(periodType(b)) || a.localeCompare(b);
+
 const expand = (months: string[]): string[] => {
   const out = new Set<string>();
   for (const m of months) {
@@ -84,8 +91,7 @@ const expand = (months: string[]): string[] => {
     out.add(`${m.slice(0, 4)}-Q${Math.ceil(Number(m.slice(5, 7)) / 3)}`);
     out.add(m.slice(0, 4));
   }
-  const rank = (p: string) => (p.includes("-Q") ? 1 : p.length === 4 ? 2 : 0);
-  return [...out].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return [...out].sort(byPeriod);
 };
 
 /**
