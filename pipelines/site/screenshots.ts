@@ -15,7 +15,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 import YAML from "yaml";
 import { DEMO_SOURCES } from "../../core/config/app.ts";
 import { Warehouse } from "../../core/db/warehouse.ts";
@@ -53,6 +53,27 @@ const boards = (declining: string) => ({
 });
 
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/**
+ * Every chart drawn, and no new chart since: a board inserts its lower sections' charts after its first view is shown
+ * (components/vl.js draws them when near the view or idle), so "every chart present is drawn" can hold for a moment
+ * before the rest exist. Polled until the drawn charts stay the same for half a second.
+ */
+async function chartsSettled(page: Page): Promise<void> {
+  const drawn = () =>
+    page.evaluate(() => {
+      const charts = [...document.querySelectorAll<HTMLElement>("[data-chart]")];
+      return charts.every((c) => c.dataset.rendered === "true") ? charts.length : -1;
+    });
+  let last = -2;
+  for (let i = 0; i < 60; i++) {
+    const now = await drawn();
+    if (now >= 0 && now === last) return;
+    last = now;
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`the charts of ${page.url()} were not all drawn after 30 s`);
+}
 
 function cli(args: string[], quiet = false): string {
   process.stderr.write(`\n$ appraisal ${args.join(" ")}\n`);
@@ -158,8 +179,7 @@ async function main(): Promise<void> {
               if (only && !only.has(b.name)) continue;
               await page.goto(new URL(b.path, site.url).href, { waitUntil: "networkidle" });
               await page.waitForSelector("main h1");
-              await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>("[data-chart]")].every((c) => c.dataset.rendered === "true"));
-              await page.waitForTimeout(300);
+              await chartsSettled(page);
               const file = `${l}-${a}-${b.name}-${width}.png`;
               await page.screenshot({ path: path.join(OUT, file), fullPage: true });
               written.push(file);
