@@ -5,8 +5,8 @@
  * from. The comments themselves never leave the warehouse; a theme is published only where at least five people
  * used the word (mart.opinion_themes).
  */
-import { Jieba } from "@node-rs/jieba";
-import { dict } from "@node-rs/jieba/dict.js";
+import { createRequire } from "node:module";
+import type { Jieba } from "@node-rs/jieba";
 import type { Warehouse } from "../../core/db/warehouse.ts";
 
 /** Words of the appraisal the general dictionary splits (工单 -> 工 + 单), with a high frequency so they stay whole. */
@@ -29,9 +29,12 @@ const STOP_WORDS = new Set(
 
 let jieba: Jieba | null = null;
 
-/** The segmenter, built once (its dictionary loads in about 0.1 s). */
+/** The segmenter, built once (its dictionary loads in about 0.1 s), and loaded only by the commands that cut text. */
 export function segmenter(): Jieba {
   if (!jieba) {
+    const require = createRequire(import.meta.url);
+    const { Jieba } = require("@node-rs/jieba") as typeof import("@node-rs/jieba");
+    const { dict } = require("@node-rs/jieba/dict.js") as typeof import("@node-rs/jieba/dict.js");
     const extra = Buffer.from(DOMAIN_WORDS.map((w) => `${w} 100000 n`).join("\n"));
     jieba = Jieba.withDict(Buffer.concat([dict, Buffer.from("\n"), extra]));
   }

@@ -14,7 +14,6 @@
  * anything else fails the send at once (it is retried on the next run).
  */
 import { createHmac } from "node:crypto";
-import nodemailer from "nodemailer";
 import type { Channel } from "../../core/config/notifications.ts";
 import { safeUrl } from "../../core/safe-url.ts";
 
@@ -144,6 +143,7 @@ export async function sendOn(c: Channel, m: Message, recipients: string[], timeo
       if (!recipients.length) throw new SendError(`channel '${c.name}': no recipient`);
       const user = env(c.user_env, c.name, "the SMTP user");
       const pass = env(c.password_env, c.name, "the SMTP password");
+      const { default: nodemailer } = await import("nodemailer"); // loaded only by a command that sends mail
       const transport = nodemailer.createTransport({
         host: c.host,
         port: c.port,
