@@ -1,8 +1,8 @@
 // The command's TypeScript sources as one module, so that a command starts in a fraction of a second.
 // Loading the CLI's ~110 TypeScript modules one by one through tsx's loader took 1.1 s before any work began (a third
 // of `appraisal snapshot` at 2,000 agents). esbuild bundles them into one file under node_modules/.cache, rebuilt
-// whenever one of the files it was built from changed (size or modification time) or esbuild or node changed; the
-// packages stay ordinary imports from node_modules. Each source file keeps its own import.meta.dirname, url and
+// whenever one of the files it was built from changed (size or modification time), or esbuild, node or the project's
+// folder changed; the packages stay ordinary imports from node_modules. Each source file keeps its own import.meta.dirname, url and
 // filename (written into the bundle as constants), so the SQL models and migrations are read where they are.
 // Anything unexpected (no esbuild, an unwritable cache, a failed build) falls back to tsx: the same code, slower.
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
@@ -31,7 +31,8 @@ async function freshBundle(entry) {
   const name = path.basename(entry).replace(/\.ts$/, "");
   const file = path.join(CACHE, `${name}.mjs`);
   const stampFile = path.join(CACHE, `${name}.inputs.json`);
-  const toolchain = `${process.version} esbuild ${readPackageVersion("esbuild")}`;
+  // the project folder too: a node_modules copied beside another checkout must not run this checkout's sources
+  const toolchain = `${ROOT} ${process.version} esbuild ${readPackageVersion("esbuild")}`;
   if (upToDate(stampFile, toolchain)) return file;
 
   const { build } = await import("esbuild");

@@ -56,6 +56,16 @@ describe("the CLI bundle", () => {
     expect(JSON.parse(readFileSync(stamp, "utf8")).inputs[main][0]).toBe(statSync(main).size);
   });
 
+  it("is rebuilt when it was built for another checkout (a node_modules copied beside other sources)", () => {
+    const s = JSON.parse(readFileSync(stamp, "utf8"));
+    s.toolchain = s.toolchain.replace(ROOT, "/elsewhere/checkout");
+    writeFileSync(stamp, JSON.stringify(s));
+    const before = statSync(bundle).mtimeMs;
+    appraisal("--help");
+    expect(statSync(bundle).mtimeMs).toBeGreaterThan(before);
+    expect(JSON.parse(readFileSync(stamp, "utf8")).toolchain).toContain(ROOT);
+  });
+
   it("falls back to tsx when told not to bundle", () => {
     const out = execFileSync(process.execPath, [BIN, "--help"], {
       env: { ...process.env, APPRAISAL_CLI_CACHE: path.join(cache, "unused"), APPRAISAL_NO_BUNDLE: "1" },
