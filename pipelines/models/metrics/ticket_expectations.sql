@@ -2,7 +2,8 @@
 -- Each ticket an agent held in a period beside what the workload-mix model expects of a ticket of its kind: the
 -- expected resolution hours, the odds of resolving it in the period and of meeting its SLA. The management build's
 -- drill-down from the adjusted indicators to the tickets behind them; the agent-level sums are agent_workload.
-select t.*,
+select t.period_type, t.period, t.ticket_id, t.agent_id, e.department,
+    t.* exclude (period_type, period, ticket_id, agent_id, roster_department),
     e.expected_hours,
     e.expected_log_hours,
     e.expected_resolution_odds,
@@ -10,4 +11,7 @@ select t.*,
     case when t.resolution_hours is not null then ln(greatest(t.resolution_hours, 1.0 / 60)) end as log_hours,
     case when t.resolution_hours is not null then ln(greatest(t.resolution_hours, 1.0 / 60)) - e.expected_log_hours end as log_ratio
 from mart.ticket_periods t
-join mart.workload_expectations e using (period_type, period, department, category, priority, channel)
+left join mart.agent_periods ap using (period_type, period, agent_id)
+join mart.workload_expectations e
+    on e.period_type = t.period_type and e.period = t.period and e.department = coalesce(ap.department, t.roster_department)
+    and e.category = t.category and e.priority = t.priority and e.channel = t.channel

@@ -2,14 +2,16 @@
 -- Every ticket in every period in which its holder held it open (created before the period ends and not resolved
 -- before it starts: METRICS.md, resolution_rate), with what happened to it in that period and the kind of ticket it
 -- is (category, priority, channel; '(none)' where the export has no value). The holder is the resolver, else the
--- assignee (the credit rules of int.tickets_credited), and the department is the holder's in that period (agent_periods: roster
--- history), else the roster's. A view: the workload models and the input links read it, nothing stores it.
+-- assignee (the credit rules of int.tickets_credited), and roster_department the holder's department in the roster; the
+-- department of the period (roster history: agent_periods, else the roster's) is joined by the readers that need it,
+-- after they aggregate where they do (joining it here, per ticket and period, was a third of agent_cells' time).
+-- A view: the workload models and the input links read it, nothing stores it.
 select
     p.period_type,
     p.period,
     t.ticket_id,
     t.holder_id as agent_id,
-    coalesce(ap.department, a.department) as department,
+    a.department as roster_department,
     coalesce(t.category, '(none)') as category,
     coalesce(t.priority, '(none)') as priority,
     coalesce(t.channel, '(none)') as channel,
@@ -23,4 +25,3 @@ join stg.agents a on a.agent_id = t.holder_id
 join mart.periods p
     on t.created_at < p.end_ts
     and coalesce(t.resolved_at, 'infinity'::timestamptz) >= p.start_ts
-left join mart.agent_periods ap on ap.period_type = p.period_type and ap.period = p.period and ap.agent_id = t.holder_id
