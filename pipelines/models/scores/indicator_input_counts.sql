@@ -6,11 +6,18 @@
 -- Counts per agent, period and input set first, then joined to the indicators that use the set: the same numbers
 -- as grouping mart.indicator_inputs, in a tenth of the time (1.2 s against 10.8 s at 1M tickets, 2,000 agents).
 -- incremental: by period
-with counts as (
-    select period_type, period, agent_id, input_set, any_value(input_kind) as input_kind,
-        count(*) as inputs,
-        list(distinct batch_id order by batch_id) as batches
+with per_batch as (
+    -- first per batch (a plain count), then the batches listed per set: one ordered, distinct list aggregate over every
+    -- input record (12M rows at 1M tickets) cost a third more CPU than the two plain steps
+    select period_type, period, agent_id, input_set, batch_id, any_value(input_kind) as input_kind, count(*) as inputs
     from mart.input_records
+    group by period_type, period, agent_id, input_set, batch_id
+),
+counts as (
+    select period_type, period, agent_id, input_set, any_value(input_kind) as input_kind,
+        cast(sum(inputs) as bigint) as inputs,
+        list(batch_id order by batch_id) as batches
+    from per_batch
     group by period_type, period, agent_id, input_set
 )
 select s.scheme_id, s.version, s.period_type, s.period, s.agent_id, s.indicator_id, i.metric, c.input_set, c.input_kind,
