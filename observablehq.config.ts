@@ -17,12 +17,13 @@ const { L } = labels(language);
  * page's head (as="fetch" with crossorigin: how FileAttachment's fetch asks for it, so the browser uses the preloaded
  * response), which saves the round trips spent loading and running the page's modules before the first request.
  * Keep each list equal to what the page's first cell awaits: a preloaded file the page does not read is a warning in
- * the console, and a file left out is only late.
+ * the console, and a file left out is only late. A shard (`shards/...`, fetched by the page with fetchShard) is not
+ * one of Framework's files: its link says rel="external" as well, so Framework leaves its path as it is.
  */
 const FIRST_VIEW: Record<string, string[]> = {
   index: ["manifest.json", "team_scores.json", "periods.json"],
   leadership: ["manifest.json", "team_scores.json", "periods.json"],
-  hr: ["manifest.json", "team_scores.json", "periods.json", "hr_cells.json", "scheme_indicators.json", "scheme_grades.json", "team_moves.json"],
+  hr: ["manifest.json", "team_scores.json", "periods.json", "shards/hr/composite.json", "scheme_indicators.json", "scheme_grades.json", "team_moves.json"],
 };
 
 export default {
@@ -39,7 +40,11 @@ export default {
   head: ({ path: page }: { path: string }) =>
     [
       '<link rel="icon" href="data:,">',
-      ...(FIRST_VIEW[page.replace(/^\//, "").replace(/\.html$/, "")] ?? []).map((file) => `<link rel="preload" href="./data/${file}" as="fetch" crossorigin>`),
+      ...(FIRST_VIEW[page.replace(/^\//, "").replace(/\.html$/, "")] ?? []).map((file) =>
+        file.startsWith("shards/")
+          ? `<link rel="preload external" href="./_file/data/${file}" as="fetch" crossorigin>`
+          : `<link rel="preload" href="./data/${file}" as="fetch" crossorigin>`,
+      ),
     ].join("\n"),
   search: false,
   pager: false,

@@ -223,6 +223,7 @@ export async function writeShards(
   for (const [period, rows] of perPeriod) {
     put(path.join(rankingsDir, `${shardName(period)}.json`), `{"period":${JSON.stringify(period)},"rankings":${rows},"dimensions":${dimsPerPeriod.get(period) ?? empty(["agent_id", "dimension_id", "score"])}}`);
   }
+  if (has("hr_cells")) await writeHrCells(wh, dir, t("hr_cells"), t("scheme_indicators"), parts, put);
   if (has("input_ids")) {
     // management: the ids behind each agent's indicators in the published periods, one file per agent (an empty one
     // for an agent with none yet, so that the agent page's request finds a file rather than a 404)
@@ -243,4 +244,35 @@ export async function writeShards(
   for (const [name] of dicts) await wh.run(`DROP TABLE IF EXISTS shard_dict_${name}`);
   await wh.run("DROP TABLE IF EXISTS shard_pidx");
   return { agents: who.size, periods: perPeriod.size, ...count };
+}
+
+/** The HR board's cells: the file of the indicator the board shows first, the composite score. */
+export const HR_FIRST = "composite";
+
+/**
+ * shards/hr/<indicator>.json: the published table hr_cells cut by indicator (the composite is one), each file
+ * {"indicator_id": ..., "cells": {"columns": [...], "rows": [...]}} with the table's columns but indicator_id (the
+ * file's) and its rows in the table's order. The HR board reads one indicator at a time: its first view loads the
+ * composite's file (at 2,000 agents 1/18 of the table's 1 MB), another indicator's file when it is chosen. The
+ * union of the files is the table (test/publish/publish.test.ts). The composite and every indicator of the scheme
+ * (scheme_indicators) have a file, an empty one where the table has no cells (no ranked quarter yet, an indicator
+ * not scored): whatever the board's selector offers, its request finds a file.
+ */
+async function writeHrCells(
+  wh: Warehouse,
+  dir: string,
+  table: string,
+  schemeIndicators: string,
+  parts: (what: string, sql: string) => Promise<Map<string, string>>,
+  put: (file: string, text: string) => void,
+): Promise<void> {
+  const hrDir = path.join(dir, "shards", "hr");
+  mkdirSync(hrDir, { recursive: true });
+  const columns = await columnsFrom(wh, table, ["indicator_id"]);
+  const numbered = table.replace(/\)$/, ", file_row_number = true)");
+  const cells = await parts("hr cells", tableJsonQuery({ from: numbered, key: "indicator_id", columns, orderBy: "file_row_number" }));
+  const empty = JSON.stringify({ columns: columns.map(nameOf), rows: [] });
+  const offered = await wh.all<{ id: string }>(`SELECT DISTINCT indicator_id AS id FROM ${schemeIndicators} ORDER BY 1`);
+  for (const id of [HR_FIRST, ...offered.map((r) => r.id)]) if (!cells.has(id)) cells.set(id, empty);
+  for (const [indicator, json] of cells) put(path.join(hrDir, `${shardName(indicator)}.json`), `{"indicator_id":${JSON.stringify(indicator)},"cells":${json}}`);
 }

@@ -3,7 +3,8 @@
  * over the warehouse for one audience, with a header of `-- key: value` lines (validated here):
  *
  *   -- audience: staff | management    staff tables go into every build; management ones only into the management build
- *   -- shard_only: yes | no            yes: per-agent rows that reach the site through the shards only (shards.ts);
+ *   -- shard_only: yes | no            yes: rows that reach the site through the shards only (shards.ts: per agent,
+ *                                      per period, the HR cells per indicator);
  *                                      no: also as site/<name>.json, what the Framework loaders read
  *   -- about: ...                      what the table holds, for the snapshot's manifest
  *
@@ -48,7 +49,7 @@ export interface PublishedTable {
   about: string;
   /** DuckDB SQL over the warehouse (the file without its header), with the parameters above */
   sql: string;
-  /** per-agent tables reach the site through the shards only; the others also as site/<name>.json */
+  /** tables cut into shards (per agent, per period, per indicator) reach the site through them only; the others also as site/<name>.json */
   shardOnly?: boolean;
   /** the board model's file */
   file: string;

@@ -168,6 +168,40 @@ describe("publish", () => {
         expect(readFileSync(path.join(second.dir, "shards", kind, f), "utf8"), `${kind}/${f}`).toBe(readFileSync(path.join(elsewhere.dir, "shards", kind, f), "utf8"));
   });
 
+  it("cuts hr_cells into one file per indicator whose union is the table, row for row and value for value", async () => {
+    const staff = await publish(wh, { root: path.join(t.dir, "hr"), audience: "staff", scheme: "support-weighted", language: "en" });
+    const columns = await columnsOf(staff.dir, "hr_cells");
+    // the table's rows in its order, each value as DuckDB writes it to JSON (as the files and the old site JSON do)
+    const table = await wh.all<{ j: string }>(
+      `SELECT to_json(struct_pack(${columns.map((c) => `"${c}"`).join(", ")}))::VARCHAR AS j
+       FROM read_parquet('${path.join(staff.dir, "tables", "hr_cells.parquet")}', file_row_number = true) ORDER BY file_row_number`,
+    );
+    const expected = table.map((r) => JSON.stringify(Object.values(JSON.parse(r.j))));
+    expect(expected.length).toBeGreaterThan(100);
+    // each file's rows with its indicator put back
+    const dir = path.join(staff.dir, "shards", "hr");
+    const files = readdirSync(dir).sort();
+    const union: string[] = [];
+    const perFile = new Map<string, string[]>();
+    for (const f of files) {
+      const file = JSON.parse(readFileSync(path.join(dir, f), "utf8"));
+      expect(f).toBe(`${file.indicator_id}.json`);
+      expect(file.cells.columns).toEqual(columns.filter((c) => c !== "indicator_id"));
+      const rows = file.cells.rows.map((row: unknown[]) => {
+        const named = Object.fromEntries(file.cells.columns.map((c: string, i: number) => [c, row[i]]));
+        return JSON.stringify(columns.map((c) => (c === "indicator_id" ? file.indicator_id : named[c])));
+      });
+      perFile.set(file.indicator_id, rows);
+      union.push(...rows);
+    }
+    // every row of the table once, none more (as multisets), and each indicator's rows in the table's order
+    expect([...union].sort()).toEqual([...expected].sort());
+    for (const [id, rows] of perFile) expect(rows, id).toEqual(expected.filter((r) => JSON.parse(r)[columns.indexOf("indicator_id")] === id));
+    // the composite's file (the board's first view) and one per scored indicator of the scheme
+    expect(files).toContain("composite.json");
+    expect(files.length).toBeGreaterThan(5);
+  });
+
   it("refuses a scheme the warehouse does not have", async () => {
     await expect(publish(wh, { root: path.join(t.dir, "x"), audience: "staff", scheme: "nope", language: "en" })).rejects.toThrow(/no scheme 'nope'/);
   });

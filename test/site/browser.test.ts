@@ -8,6 +8,7 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { Warehouse } from "../../core/db/warehouse.ts";
 import { type RunningSite, serveDir } from "../../pipelines/site/serve.ts";
 // @ts-expect-error: a browser module without types
 import { gradeScale } from "../../src/components/colours.js";
@@ -399,6 +400,69 @@ describe("the boards in Chromium", () => {
     }
   });
 
+  it("HR trends: the first view loads the composite's cells only; a chosen indicator's file comes when chosen, and its table and CSV are hr_cells' slice", async (ctx) => {
+    needBrowser(ctx);
+    const { page, problems } = await open("/hr", 'table[data-table="hr-slice"]');
+    const hrFiles = () => page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name).filter((u) => u.includes("/shards/hr/")).map((u) => u.replace(/^.*\/shards\/hr\//, "")));
+    try {
+      expect(await hrFiles()).toEqual(["composite.json"]);
+      const before = await tableText(page, "hr-slice");
+      const indicatorSelect = select(page, "指标");
+      const [response] = await Promise.all([page.waitForResponse((r) => r.url().includes("/shards/hr/")), indicatorSelect.selectOption({ index: 1 })]);
+      const indicator = response.url().replace(/^.*\/shards\/hr\/(.*)\.json$/, "$1");
+      expect(indicator).not.toBe("composite");
+      const later: string[] = [];
+      page.on("request", (r) => later.push(r.url()));
+      // (while the file is on its way the table is gone: wait for the new one)
+      await page.waitForFunction((old) => {
+        const rows = [...document.querySelectorAll('table[data-table="hr-slice"][data-complete="true"] tbody tr')];
+        const cells = rows.flatMap((r) => [...(r as HTMLTableRowElement).cells].map((c) => c.textContent));
+        return cells.length > 0 && JSON.stringify(cells) !== old;
+      }, JSON.stringify(before.slice(1).flat()));
+      expect(new URL(page.url()).searchParams.get("indicator")).toBe(indicator);
+      const shown = await tableText(page, "hr-slice");
+      expect(shown[0]).toEqual(["季度", "团队", "人数", "平均得分", "平均值"]);
+      // the same slice computed from the published table itself (the default view: every team, grade and tenure band,
+      // compared by team, up to the current quarter)
+      const upTo = JSON.parse(readFileSync(path.join(site.snapshot, "manifest.json"), "utf8")).current_period.period as string;
+      const wh = await Warehouse.open(site.warehouse, { timezone: "Asia/Shanghai", readOnly: true });
+      let expected: Array<{ period: string; team: string; agents: number; mean_score: number | null; mean_value: number | null }>;
+      try {
+        expected = await wh.all(
+          `SELECT period, team, sum(agents)::INTEGER AS agents, sum(sum_score) / nullif(sum(n_score), 0) AS mean_score, sum(sum_value) / nullif(sum(n_value), 0) AS mean_value
+           FROM read_parquet('${path.join(site.snapshot, "tables", "hr_cells.parquet")}')
+           WHERE indicator_id = $indicator AND period <= $upTo GROUP BY ALL ORDER BY period, team`,
+          { indicator, upTo },
+        );
+      } finally {
+        wh.close();
+      }
+      expect(expected.length).toBeGreaterThan(3);
+      expect(shown.slice(1).map((r) => [r[0], r[1], Number(r[2])])).toEqual(expected.map((e) => [e.period, e.team, e.agents]));
+      shown.slice(1).forEach((r, i) => {
+        const e = expected[i]!;
+        for (const [cell, value, tolerance] of [[r[3], e.mean_score, 0.05], [r[4], e.mean_value, 0.0005]] as const)
+          if (value === null) expect(cell).toBe("-");
+          else expect(Math.abs(Number(cell) - value), `${e.period} ${e.team}`).toBeLessThanOrEqual(tolerance + 1e-9);
+      });
+      // and the CSV is that table
+      const [download] = await Promise.all([page.waitForEvent("download"), page.locator("button.csv-download").click()]);
+      const csv = parse(readFileSync(await download.path(), "utf8").slice(1), { relax_column_count: false }) as string[][];
+      expect(csv).toEqual(shown.map((row) => row.map((cell) => escapeCell(cell))));
+      expect(download.suggestedFilename()).toBe(`hr-${indicator}-all-all-all-to-${upTo}.csv`);
+      // back to the composite: no new request
+      await indicatorSelect.selectOption({ index: 0 });
+      await page.waitForFunction((old) => {
+        const rows = [...document.querySelectorAll('table[data-table="hr-slice"][data-complete="true"] tbody tr')];
+        return JSON.stringify(rows.flatMap((r) => [...(r as HTMLTableRowElement).cells].map((c) => c.textContent))) === old;
+      }, JSON.stringify(before.slice(1).flat()));
+      expect(later.filter((u) => u.includes("/shards/"))).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("the agent page shows the numbers `appraisal explain --json` prints", async (ctx) => {
     needBrowser(ctx);
     const planted = JSON.parse(readFileSync(path.join(site.demo, "manifest.json"), "utf8")).planted;
@@ -766,9 +830,9 @@ describe("states, the named-data rule, colours, printing and the keyboard", () =
   it("HR trends: a slice with nobody in it says so, with no empty chart and no download", async (ctx) => {
     needBrowser(ctx);
     // a team, grade and tenure band with no ranked agent in any quarter, found in the published cells
-    const cells = JSON.parse(readFileSync(path.join(site.snapshot, "site", "hr_cells.json"), "utf8"));
+    const { cells } = JSON.parse(readFileSync(path.join(site.snapshot, "shards", "hr", "composite.json"), "utf8"));
     const col = (c: string) => cells.columns.indexOf(c);
-    const rows = cells.rows.filter((r: unknown[]) => r[col("indicator_id")] === "composite");
+    const rows = cells.rows;
     const have = new Set(rows.map((r: unknown[]) => `${r[col("team")]}|${r[col("grade")]}|${r[col("tenure_band")]}`));
     const teams: string[] = [...new Set<string>(rows.map((r: unknown[]) => r[col("team")] as string))];
     const empty: string[] = teams.flatMap((t) => ["A", "B", "C", "D", "E"].flatMap((g) => ["0-1y", "1-3y", "3-5y", "5y+"].map((b) => [t, g, b]))).find((x) => !have.has(x.join("|")))!;

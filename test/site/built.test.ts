@@ -131,6 +131,23 @@ describe("the built site", () => {
     expect(shards(site.dist, "agents").length).toBe(shards(site.distManagement, "agents").length);
   });
 
+  it("preloads from a chart board's head only files the site has; the HR board the composite's cells, not the whole table", () => {
+    for (const page of ["index", "leadership", "hr"]) {
+      const html = readFileSync(path.join(site.dist, `${page}.html`), "utf8");
+      const preloads = [...html.matchAll(/<link rel="preload[^"]*" href="([^"]+)" as="fetch"/g)].map((m) => m[1]!);
+      expect(preloads.length, page).toBeGreaterThanOrEqual(3);
+      for (const href of preloads) expect(existsSync(path.join(site.dist, href)), `${page}.html: ${href}`).toBe(true);
+    }
+    const hr = readFileSync(path.join(site.dist, "hr.html"), "utf8");
+    expect(hr).toContain('href="./_file/data/shards/hr/composite.json"');
+    expect(hr).not.toMatch(/data\/hr_cells/);
+    // one file per indicator with cells, the composite's among them; the whole table is not in the site
+    const hrFiles = readdirSync(path.join(site.dist, "_file", "data", "shards", "hr"));
+    expect(hrFiles).toContain("composite.json");
+    expect(hrFiles.length).toBeGreaterThan(5);
+    expect(readdirSync(path.join(site.dist, "_file", "data")).filter((f) => f.startsWith("hr_cells"))).toEqual([]);
+  });
+
   it("has every board and one data file per agent and per period", () => {
     for (const page of ["index", "leadership", "hr", "rankings", "agent", "appeals", "tracker", "calibration", "methodology", "status"])
       expect(readdirSync(site.dist)).toContain(`${page}.html`);

@@ -1,5 +1,5 @@
 -- audience: staff
--- shard_only: no
+-- shard_only: yes
 -- about: quarterly sums and counts per team, tenure band, grade and indicator (composite included) over ranked agents, for slicing
 with q as (
   select r.period, r.agent_id, r.team, r.grade, r.composite,
