@@ -172,7 +172,11 @@ export async function main(argv: string[]): Promise<number> {
   const met = (ok: boolean) => (ok ? "(met)" : "(missed)");
   console.log("");
   const fullX = total / baseline.seconds;
-  console.log(`target: ingest + run within 15x of the baseline at 1M: ${fullX.toFixed(1)}x ${met(fullX <= 15)}; ingest ${(ingest.seconds / baseline.seconds).toFixed(2)}x, run ${(run.seconds / baseline.seconds).toFixed(2)}x`);
+  // the issue's targets by size: within 15x of the baseline at 1M; at 10M, ingest + run under 60 s
+  const xLine = `ingest ${(ingest.seconds / baseline.seconds).toFixed(2)}x, run ${(run.seconds / baseline.seconds).toFixed(2)}x`;
+  if (a.tickets >= 10_000_000) {
+    console.log(`target: ingest + run at ${a.tickets.toLocaleString("en")} tickets under 60 s: ${total.toFixed(1)} s ${met(total < 60)} (${fullX.toFixed(1)}x the baseline; ${xLine})`);
+  } else console.log(`target: ingest + run within 15x of the baseline (at 1M): ${fullX.toFixed(1)}x ${met(fullX <= 15)}; ${xLine}`);
   const share = refresh.seconds / total;
   console.log(`target: one more day refreshed in at most 10% of the full ingest + run: ${(share * 100).toFixed(1)}% ${met(share <= 0.1)}`);
   console.log(`  the refresh run rebuilt ${rebuilt}`);
