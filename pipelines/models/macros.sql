@@ -3,6 +3,13 @@
 CREATE OR REPLACE MACRO month_key(ts) AS strftime(ts, '%Y-%m');
 CREATE OR REPLACE MACRO quarter_key(ts) AS CAST(year(ts) AS VARCHAR) || '-Q' || CAST(quarter(ts) AS VARCHAR);
 CREATE OR REPLACE MACRO year_key(ts) AS CAST(year(ts) AS VARCHAR);
+-- Milliseconds from a to b. date_diff('millisecond', ...) on TIMESTAMPTZ goes through the ICU calendar: at 10M tickets
+-- its four uses in stg_tickets took 13-14 s of every read of the tickets, against 1 s for the epoch difference. The two
+-- are the same for every instant from 1970 on (tested on 2M random pairs with microseconds, in three zones); before
+-- 1970 ICU rounds differently, so such a value still takes date_diff.
+CREATE OR REPLACE MACRO ms_between(a, b) AS CASE
+    WHEN a < TIMESTAMPTZ '1970-01-01 00:00:00+00' OR b < TIMESTAMPTZ '1970-01-01 00:00:00+00' THEN date_diff('millisecond', a, b)
+    ELSE epoch_ms(b) - epoch_ms(a) END;
 -- Wilson score interval at 95% for p successes-share out of n (METRICS.md, "Small samples")
 CREATE OR REPLACE MACRO wilson_lower(p, n) AS
   (p + 1.96 * 1.96 / (2 * n) - 1.96 * sqrt(p * (1 - p) / n + 1.96 * 1.96 / (4 * n * n))) / (1 + 1.96 * 1.96 / n);

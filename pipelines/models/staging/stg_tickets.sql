@@ -23,10 +23,10 @@ select
     sla_due_at,
     sla_breached,
     complaint,
-    date_diff('millisecond', created_at, resolved_at) as resolution_ms,
-    date_diff('millisecond', created_at, first_response_at) as first_response_ms,
-    date_diff('millisecond', created_at, resolved_at) / 3600000.0 as resolution_hours,
-    date_diff('millisecond', created_at, first_response_at) / 60000.0 as first_response_minutes,
+    ms_between(created_at, resolved_at) as resolution_ms,
+    ms_between(created_at, first_response_at) as first_response_ms,
+    ms_between(created_at, resolved_at) / 3600000.0 as resolution_hours,
+    ms_between(created_at, first_response_at) / 60000.0 as first_response_minutes,
     _batch_id as batch_id
 from raw.tickets
 where _current

@@ -47,4 +47,28 @@ describe("macros", () => {
       expect(r!.median).toBeCloseTo((1.2533 * 4) / 1.349 / 10, 12);
     });
   });
+
+  it("ms_between is date_diff('millisecond') without the ICU calendar, in any zone, microseconds, DST and before 1970 included", async () => {
+    await withWarehouse(async (wh) => {
+      await wh.run(MACROS);
+      for (const zone of ["Asia/Shanghai", "America/New_York", "Australia/Lord_Howe"]) {
+        await wh.run(`SET TimeZone = '${zone}'`);
+        const r = await wh.one<{ n: number; differ: number; nulls: number }>(`
+          WITH pairs AS (
+            SELECT make_timestamptz(1700000000000000 + (hash(i) % 200000000000000)::BIGINT) AS a,
+                   make_timestamptz(1700000000000000 + (hash(i, 7) % 200000000000000)::BIGINT) AS b
+            FROM range(20000) t(i)
+            UNION ALL SELECT TIMESTAMPTZ '2026-03-08 01:59:59.9999-05', TIMESTAMPTZ '2026-03-08 03:00:00.0001-04'
+            UNION ALL SELECT TIMESTAMPTZ '2026-11-01 01:30:00.5-04', TIMESTAMPTZ '2026-11-01 01:30:00.1-05'
+            UNION ALL SELECT TIMESTAMPTZ '1969-12-31 23:59:59.9995+00', TIMESTAMPTZ '1970-01-01 00:00:00.0004+00'
+            UNION ALL SELECT TIMESTAMPTZ '1960-05-01 10:00:00.123456+00', TIMESTAMPTZ '1960-05-01 09:00:00.987654+00'
+            UNION ALL SELECT NULL, TIMESTAMPTZ '2026-01-01 00:00:00+08'
+          )
+          SELECT count(*) AS n, count_if(ms_between(a, b) IS DISTINCT FROM date_diff('millisecond', a, b)) AS differ,
+              count_if(ms_between(a, b) IS NULL) AS nulls
+          FROM pairs`);
+        expect(r).toEqual({ n: 20005, differ: 0, nulls: 1 });
+      }
+    });
+  });
 });
