@@ -16,6 +16,8 @@
  *     filtered to the touched periods, the tickets filtered to those with an event (created, first response,
  *     resolved, or held open) in a touched period, and the views over them (ticket_periods, business times, input
  *     links) rewritten the same way. The scoped relations live in the schema <build>_scope, dropped at the end.
+ *     A model that rolls periods up from others reads those tables whole (`-- incremental: reads every period of
+ *     mart.x`): agent_cells sums a touched quarter or year from all of its months in agent_month_cells.
  */
 import type { Warehouse } from "../core/db/warehouse.ts";
 import { lit } from "../core/db/warehouse.ts";
@@ -43,6 +45,10 @@ export interface IncrementalReport {
 const TICKETS = "int.tickets_credited";
 /** columns a table's comparison leaves out: `-- incremental: ignore as_of` in its header (read only by models built in full) */
 const ignored = (m: Model) => (/^--\s*incremental:\s*ignore\s+([a-z_0-9, ]+)$/m.exec(m.sql)?.[1] ?? "").split(/[\s,]+/).filter(Boolean);
+/** tables an incremental model reads whole, not scoped to the touched periods: `-- incremental: reads every period of
+ *  mart.x` in its header (agent_cells rolls a touched quarter or year up from all of its months, untouched ones too) */
+const readsWhole = (m: Model) =>
+  new Set((/^--\s*incremental:\s*reads every period of\s+([a-z_0-9., ]+)$/m.exec(m.sql)?.[1] ?? "").split(/[\s,]+/).filter(Boolean));
 
 export class IncrementalBuild {
   readonly scope: string;
@@ -81,11 +87,11 @@ export class IncrementalBuild {
     for (const p of this.periods) await this.wh.run(`INSERT INTO ${this.scope}.touched VALUES (${lit(periodType(p))}, ${lit(p)}) ON CONFLICT DO NOTHING`);
   }
 
-  /** A model's SQL over the build, but its scoped inputs read from the scope schema. */
-  private rewrite(sql: string): string {
+  /** A model's SQL over the build, but its scoped inputs read from the scope schema (except those it reads whole). */
+  private rewrite(sql: string, whole: Set<string> = new Set()): string {
     return sql.replace(/\b(mart|stg|int|scheme|calendar)\.([a-z_0-9]+)\b/g, (ref: string, schema: string, name: string) => {
       const target = schema === "mart" ? name : `${schema}__${name}`;
-      return `${this.scoped.has(ref) ? this.scope : this.build}.${target}`;
+      return `${this.scoped.has(ref) && !whole.has(ref) ? this.scope : this.build}.${target}`;
     });
   }
 
@@ -147,7 +153,7 @@ export class IncrementalBuild {
     if (m.incremental) {
       if (!Number(await this.wh.value(`SELECT count(*) FROM ${this.scope}.touched`))) return this.scopeTable(m);
       await this.wh.run(`DELETE FROM ${table} t USING ${this.scope}.touched s WHERE t.period_type = s.period_type AND t.period = s.period`);
-      await this.wh.run(`INSERT INTO ${table} SELECT * FROM (${this.rewrite(m.sql)}) SEMI JOIN ${this.scope}.touched USING (period_type, period)`);
+      await this.wh.run(`INSERT INTO ${table} SELECT * FROM (${this.rewrite(m.sql, readsWhole(m))}) SEMI JOIN ${this.scope}.touched USING (period_type, period)`);
       await this.scopeTable(m);
       return;
     }

@@ -1,6 +1,6 @@
 -- materialized: view
 -- Every ticket in every period in which its holder held it open (created before the period ends and not resolved
--- before it starts: METRICS.md, resolution_rate), with what happened to it in that period and the kind of ticket it
+-- before it starts: METRICS.md, resolution_rate), with what happened to it in that period (created, resolved) and the kind of ticket it
 -- is (category, priority, channel; '(none)' where the export has no value). The holder is the resolver, else the
 -- assignee (the credit rules of int.tickets_credited), and roster_department the holder's department in the roster; the
 -- department of the period (roster history: agent_periods, else the roster's) is joined by the readers that need it,
@@ -16,6 +16,7 @@ select
     coalesce(t.category, '(none)') as category,
     coalesce(t.priority, '(none)') as priority,
     coalesce(t.channel, '(none)') as channel,
+    t.created_at >= p.start_ts as created_in_period,
     coalesce(t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts, false) as resolved_in_period,
     case when t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts then t.resolution_hours end as resolution_hours,
     case when t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts then t.sla_met end as sla_met,
