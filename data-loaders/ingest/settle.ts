@@ -80,6 +80,16 @@ function batchRows(ctx: BatchContext, where: string): string {
 }
 
 const keyMatch = (key: string[], a: string, b: string) => key.map((k) => `${a}.${k} = ${b}.${k}`).join(" AND ");
+/**
+ * The batch's rows that `where` selects, copied into a temporary table with their rowids (`_rid`), to join with the rows
+ * loaded before. Joined straight to the raw table, DuckDB built the self-join's hash table on every loaded row with
+ * all its columns, not on the batch (a 19K-row delta into 10M tickets: 4.3 GiB and 5 s; from the copy: 0.8 GiB, 1.6 s).
+ */
+async function batchCopy(wh: Warehouse, raw: string, B: number, where: string): Promise<string> {
+  const copy = `batch_${B}`;
+  await wh.run(`CREATE OR REPLACE TEMP TABLE ${copy} AS SELECT rowid AS _rid, * FROM ${raw} WHERE _batch_id = ${B} AND ${where}`);
+  return copy;
+}
 
 export async function settleBatch(wh: Warehouse, contract: Contract, specs: FieldSpec[], ctx: BatchContext, tableHadRows: boolean): Promise<SettleResult> {
   const raw = `raw.${ctx.table}`;
@@ -145,10 +155,12 @@ export async function settleBatch(wh: Warehouse, contract: Contract, specs: Fiel
     // 3. against what is in force: a changed row of a later batch replaces it; an identical copy is dropped
     if (tableHadRows) {
       const cmp = `cmp_${B}`;
+      const mine = await batchCopy(wh, raw, B, "_current");
       await wh.run(`CREATE OR REPLACE TEMP TABLE ${cmp} AS
-        SELECT n.rowid AS new_rid, o.rowid AS old_rid, NOT (${same}) AS newer
-        FROM ${raw} n JOIN ${raw} o ON ${keyMatch(key, "n", "o")}
-        WHERE n._batch_id = ${B} AND n._current AND o._batch_id <> ${B} AND o._current`);
+        SELECT n._rid AS new_rid, o.rowid AS old_rid, NOT (${same}) AS newer
+        FROM ${mine} n JOIN ${raw} o ON ${keyMatch(key, "n", "o")}
+        WHERE o._batch_id <> ${B} AND o._current`);
+      await wh.run(`DROP TABLE ${mine}`);
       replaced = await wh.exec(`UPDATE ${raw} SET _current = false WHERE rowid IN (SELECT old_rid FROM ${cmp} WHERE newer)`);
       unchanged = await wh.exec(`DELETE FROM ${raw} WHERE rowid IN (SELECT new_rid FROM ${cmp} WHERE NOT newer)`);
       await wh.run(`DROP TABLE ${cmp}`);
@@ -161,9 +173,11 @@ export async function settleBatch(wh: Warehouse, contract: Contract, specs: Fiel
 
   // 3. versions: a copy identical to a version already loaded changes nothing
   if (tableHadRows) {
+    const mine = await batchCopy(wh, raw, B, "NOT _bad");
     unchanged = await wh.exec(`DELETE FROM ${raw} WHERE rowid IN (
-      SELECT n.rowid FROM ${raw} n JOIN ${raw} o ON ${keyMatch(key, "n", "o")}
-      WHERE n._batch_id = ${B} AND NOT n._bad AND o._batch_id <> ${B} AND NOT o._bad AND ${same})`);
+      SELECT n._rid FROM ${mine} n JOIN ${raw} o ON ${keyMatch(key, "n", "o")}
+      WHERE o._batch_id <> ${B} AND NOT o._bad AND ${same})`);
+    await wh.run(`DROP TABLE ${mine}`);
   }
   // 4. keys with more than one version (here or already loaded), and keys that lost rows: the newest is in force
   const keys = `keys_${B}`;
