@@ -7,12 +7,14 @@
 -- active agent without events. The workload-mix ratios (observed / expected for the agent's ticket mix) come from
 -- agent_workload.
 -- incremental: by period
+-- The keys of the two big families (resolved, responded) are taken from the local time, converted once per ticket
+-- (CAST to TIMESTAMP, in the session's zone): each key of a TIMESTAMPTZ converts again (10M tickets: 7.4 s against 4.7 s).
 with resolved as (
-    select resolver_id as agent_id,
-        month_key(resolved_at) as m, quarter_key(resolved_at) as q, year_key(resolved_at) as y,
+    select agent_id, month_key(l) as m, quarter_key(l) as q, year_key(l) as y,
         resolution_hours, resolution_ms, reopened, sla_met
-    from int.tickets_credited
-    where resolved_at is not null and resolver_id is not null
+    from (select resolver_id as agent_id, cast(resolved_at as timestamp) as l, resolution_hours, resolution_ms, reopened, sla_met
+          from int.tickets_credited
+          where resolved_at is not null and resolver_id is not null)
 ),
 resolved_agg as (
     select agent_id,
@@ -29,11 +31,10 @@ resolved_agg as (
     group by grouping sets ((agent_id, m), (agent_id, q), (agent_id, y))
 ),
 responded as (
-    select responder_id as agent_id,
-        month_key(first_response_at) as m, quarter_key(first_response_at) as q, year_key(first_response_at) as y,
-        first_response_minutes, first_response_ms
-    from int.tickets_credited
-    where first_response_at is not null and responder_id is not null
+    select agent_id, month_key(l) as m, quarter_key(l) as q, year_key(l) as y, first_response_minutes, first_response_ms
+    from (select responder_id as agent_id, cast(first_response_at as timestamp) as l, first_response_minutes, first_response_ms
+          from int.tickets_credited
+          where first_response_at is not null and responder_id is not null)
 ),
 responded_agg as (
     select agent_id,
