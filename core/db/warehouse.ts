@@ -42,6 +42,7 @@ export class Warehouse {
       throw e;
     }
     const conn = await instance.connect();
+    if (process.env.APPRAISAL_TRACE_SQL) traceStatements(conn, Number(process.env.APPRAISAL_TRACE_SQL) || 0.3);
     await conn.run("SET enable_progress_bar = true; SET enable_progress_bar_print = false");
     await conn.run(`SET TimeZone = '${opts.timezone.replaceAll("'", "''")}'`);
     const wh = new Warehouse(file, instance, conn, opts.timezone);
@@ -124,6 +125,31 @@ export class Warehouse {
     } finally {
       this.instance.closeSync();
     }
+  }
+}
+
+/**
+ * APPRAISAL_TRACE_SQL=<seconds> (1 for the default 0.3 s): every statement slower than that, or that grew the process's
+ * memory by more than 256 MiB, goes to stderr with its seconds, the memory after it and the peak so far, to find where a
+ * command's time and memory go (the settle step's self-join at 4.3 GiB was found this way).
+ */
+function traceStatements(conn: DuckDBConnection, seconds: number): void {
+  const limit = seconds === 1 ? 0.3 : seconds;
+  const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
+  for (const name of ["run", "runAndReadAll"] as const) {
+    const original = conn[name].bind(conn) as (sql: string, ...rest: unknown[]) => Promise<unknown>;
+    (conn as unknown as Record<string, unknown>)[name] = async (sql: string, ...rest: unknown[]) => {
+      const [t0, rss0] = [performance.now(), process.memoryUsage.rss()];
+      try {
+        return await original(sql, ...rest);
+      } finally {
+        const [s, rss] = [(performance.now() - t0) / 1000, process.memoryUsage.rss()];
+        if (s >= limit || rss - rss0 > 2 ** 28) {
+          const peak = process.resourceUsage().maxRSS * 1024;
+          process.stderr.write(`sql ${s.toFixed(2)} s, memory ${gib(rss)} GiB (peak ${gib(peak)}): ${sql.replace(/\s+/g, " ").slice(0, 200)}\n`);
+        }
+      }
+    };
   }
 }
 
