@@ -20,7 +20,9 @@ dated as (
     from stg.contributions where kind = 'proposal' and quality is not null
 ),
 timed as (
-    -- records with a moment, placed in the period that contains it
+    -- records with a moment, placed in the month, quarter and year that contain it: their keys from the local time (as
+    -- agent_metrics groups them), kept where the period exists. A range join with the periods sorted every record
+    -- (10M tickets' first responses: 20 s of the 48 s this view cost indicator_input_counts, and 2.7 GiB)
     select responder_id as agent_id, first_response_at as ts, 'responded' as input_set, 'ticket' as input_kind, ticket_id as input_id, batch_id
     from int.tickets_credited where first_response_at is not null and responder_id is not null
     union all
@@ -40,9 +42,14 @@ select period_type, period, agent_id, 'resolved', 'ticket', ticket_id, batch_id 
 union all
 select period_type, period, agent_id, 'resolved_with_sla', 'ticket', ticket_id, batch_id from tickets where sla_met is not null
 union all
-select p.period_type, p.period, t.agent_id, t.input_set, t.input_kind, t.input_id, t.batch_id
-from timed t
-join mart.periods p on t.ts >= p.start_ts and t.ts < p.end_ts
+select period_type, period, agent_id, input_set, input_kind, input_id, batch_id
+from (
+    select agent_id, input_set, input_kind, input_id, batch_id,
+        unnest(['month', 'quarter', 'year']) as period_type,
+        unnest([month_key(l), quarter_key(l), year_key(l)]) as period
+    from (select *, cast(ts as timestamp) as l from timed)
+)
+semi join mart.periods using (period_type, period)
 union all
 select p.period_type, p.period, d.agent_id, d.input_set, d.input_kind, d.input_id, d.batch_id
 from dated d

@@ -12,7 +12,7 @@ select
     p.period,
     t.ticket_id,
     t.holder_id as agent_id,
-    a.department as roster_department,
+    t.roster_department,
     coalesce(t.category, '(none)') as category,
     coalesce(t.priority, '(none)') as priority,
     coalesce(t.channel, '(none)') as channel,
@@ -22,8 +22,10 @@ select
     case when t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts then t.sla_met end as sla_met,
     case when t.resolved_at >= p.start_ts and t.resolved_at < p.end_ts then t.reopened end as reopened,
     t.batch_id
-from int.tickets_credited t
-join stg.agents a on a.agent_id = t.holder_id
+-- the holder's roster row is joined to the tickets before the periods, in a subquery: joined after, DuckDB (which
+-- estimates the range join's output at a few hundred rows) built its hash table on every ticket-period row instead of
+-- on the 2,000 agents (10M tickets: 2.6 GiB and twice the time)
+from (select t.*, a.department as roster_department from int.tickets_credited t join stg.agents a on a.agent_id = t.holder_id) t
 join mart.periods p
     on t.created_at < p.end_ts
     and coalesce(t.resolved_at, 'infinity'::timestamptz) >= p.start_ts
