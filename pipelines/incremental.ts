@@ -7,7 +7,7 @@
  * How, model by model in dependency order (pipelines/run.ts builds them):
  *   - `touched` starts with the periods run-changes traced the new inputs to (every month each new or corrected
  *     ticket was held open in, in any version, with their quarters and years);
- *   - a table that is not `incremental: by period` (periods, the roster's periods, held-ticket counts, the workload
+ *   - a table that is not `incremental: by period` (periods, the roster's periods, the workload
  *     fit over its 12-month window, trends with the previous period's rank, the tracker) is built again in full; its
  *     rows are compared with the ones it replaces, and every period where they differ joins `touched`. So what
  *     depends on later or earlier periods (the fit window) reaches the periods it moves without a rule written here;

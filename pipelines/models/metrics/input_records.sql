@@ -21,8 +21,8 @@ dated as (
 ),
 timed as (
     -- records with a moment, placed in the month, quarter and year that contain it: their keys from the local time (as
-    -- agent_metrics groups them), kept where the period exists. A range join with the periods sorted every record
-    -- (10M tickets' first responses: 20 s of the 48 s this view cost indicator_input_counts, and 2.7 GiB)
+    -- agent_metrics groups them), kept where the period exists; a range join with the periods sorted every record
+    -- (indicator_input_counts at 10M tickets, measured alone: the same time, peak memory 3.9 -> 3.2 GiB)
     select responder_id as agent_id, first_response_at as ts, 'responded' as input_set, 'ticket' as input_kind, ticket_id as input_id, batch_id
     from int.tickets_credited where first_response_at is not null and responder_id is not null
     union all
