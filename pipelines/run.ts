@@ -252,7 +252,9 @@ export async function buildModels(
   for (const m of models) {
     reporter.step(m.name);
     const t0 = performance.now();
-    const create = (target = inBuild(m.name, build)) => wh.run(`CREATE ${m.kind} ${target} AS\n${inBuild(m.sql, build)}`);
+    // a table kept between runs is written in period order, its latest periods last (macros.sql period_end_order)
+    const sql = m.incremental ? `SELECT * FROM (\n${inBuild(m.sql, build)}\n) ORDER BY period_end_order(period_type, period)` : inBuild(m.sql, build);
+    const create = (target = inBuild(m.name, build)) => wh.run(`CREATE ${m.kind} ${target} AS\n${sql}`);
     try {
       if (!incremental) await create();
       // in place: the build's views stand (the models' code is the same); their scoped variants are made

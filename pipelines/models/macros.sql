@@ -3,6 +3,15 @@
 CREATE OR REPLACE MACRO month_key(ts) AS strftime(ts, '%Y-%m');
 CREATE OR REPLACE MACRO quarter_key(ts) AS CAST(year(ts) AS VARCHAR) || '-Q' || CAST(quarter(ts) AS VARCHAR);
 CREATE OR REPLACE MACRO year_key(ts) AS CAST(year(ts) AS VARCHAR);
+-- Where a period's rows go in a table kept between runs: by the period's last month, then month before quarter
+-- before year (2026-09, 2026-Q3, 2026-10, 2026-11, 2026-Q4, 2026). One more day touches the latest periods, whose
+-- rows are then the table's tail: a refresh deletes whole row groups there and appends, and the checkpoint after it
+-- rewrites little (pipelines/incremental.ts).
+CREATE OR REPLACE MACRO period_end_order(period_type, period) AS
+  CAST(period[1:4] AS INTEGER) * 1000 + CASE period_type
+    WHEN 'month' THEN CAST(period[6:7] AS INTEGER) * 10 + 1
+    WHEN 'quarter' THEN CAST(period[7:7] AS INTEGER) * 30 + 2
+    ELSE 123 END;
 -- Milliseconds from a to b. date_diff('millisecond', ...) on TIMESTAMPTZ goes through the ICU calendar: at 10M tickets
 -- its four uses in stg_tickets took 13-14 s of every read of the tickets, against 1 s for the epoch difference. The two
 -- are the same for every instant from 1970 on (tested on 2M random pairs with microseconds, in three zones); before
