@@ -17,7 +17,9 @@ const config = (narrow, width) => ({
   font: FONT,
   aria: false,
   view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 11, grid: true, gridOpacity: 0.5, labelLimit: 260 },
+  // labels that would run into each other on a narrow chart are thinned (every other one hidden, then every fourth...)
+  // rather than drawn over each other: test/site/browser.test.ts checks that no two labels of an axis overlap
+  axis: { labelFontSize: 11, titleFontSize: 11, grid: true, gridOpacity: 0.5, labelLimit: 260, labelOverlap: true, labelSeparation: 3 },
   // the y axis's title reads across, above the axis (a Chinese title turned on its side reads badly)
   // about one number every 90 px along a quantitative x axis (a tick every point crowds a narrow chart)
   axisXQuantitative: { tickCount: Math.max(3, Math.round(width / 90)) },

@@ -168,6 +168,37 @@ const wrappedCells = (page: Page) =>
     return bad.slice(0, 10);
   });
 
+/**
+ * Axis labels of a chart drawn over each other (a narrow chart with too many labels for its width): pairs of visible
+ * labels of one axis that collide. Labels along the axis collide when their boxes intersect; labels turned by the same
+ * angle (-45 degrees) are parallel lines of text, which collide when they lie closer than the font's height across.
+ */
+const overlappingAxisLabels = (page: Page) =>
+  page.evaluate(() => {
+    const bad: string[] = [];
+    for (const fig of document.querySelectorAll<HTMLElement>("[data-chart]"))
+      for (const axis of fig.querySelectorAll("svg g.role-axis")) {
+        const labels = [...axis.querySelectorAll<SVGTextElement>("g.role-axis-label text")]
+          .filter((t) => t.getAttribute("opacity") !== "0" && getComputedStyle(t).opacity !== "0" && t.textContent?.trim())
+          .map((t) => {
+            const m = t.getCTM()!;
+            return { text: t.textContent!, box: t.getBoundingClientRect(), angle: Math.atan2(m.b, m.a), x: m.e, y: m.f, size: Number.parseFloat(getComputedStyle(t).fontSize) };
+          });
+        for (let i = 0; i < labels.length; i++)
+          for (let j = i + 1; j < labels.length; j++) {
+            const [a, b] = [labels[i]!, labels[j]!];
+            let collide: boolean;
+            if (Math.abs(a.angle) < 0.01) {
+              const w = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
+              const h = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
+              collide = w > 1 && h > 1;
+            } else collide = Math.abs((b.x - a.x) * -Math.sin(a.angle) + (b.y - a.y) * Math.cos(a.angle)) < a.size * 0.9;
+            if (collide) bad.push(`${fig.dataset.chart}: "${a.text}" / "${b.text}"`);
+          }
+      }
+    return bad.slice(0, 10);
+  });
+
 /** Charts without a text summary (what a screen reader reads, and what a printout keeps). */
 const chartsWithoutSummary = (page: Page) =>
   page.$$eval("[data-chart]", (els) =>
@@ -263,7 +294,7 @@ describe("every board at 1400 and 390 px, in Chinese and in English", () => {
   // one page load per board and build: checked at 1400 px, then resized to 390 px (the charts redraw for the width)
   // and checked again
   it.for(BUILDS.flatMap((build) => build.boards.map((board) => ({ build, board, label: `${build.name} ${board.path}` }))))(
-    "$label: renders, fits at 1400 and 390 px, every chart has a summary, every table a caption",
+    "$label: renders, fits at 1400 and 390 px, every chart has a summary and readable axis labels, every table a caption",
     async ({ build, board }, ctx) => {
       needBrowser(ctx);
       const { page, problems } = await open(board.path, "main h1", build.base);
@@ -279,6 +310,7 @@ describe("every board at 1400 and 390 px, in Chinese and in English", () => {
           expect(await pageWidth(page), `page width at ${width}`).toBeLessThanOrEqual(width);
           expect(await wrappedCells(page), `cells of names, teams, ids and ranks on more than one line at ${width}`).toEqual([]);
           expect(await chartsWithoutSummary(page)).toEqual([]);
+          expect(await overlappingAxisLabels(page), `axis labels drawn over each other at ${width}`).toEqual([]);
           expect(await tablesWithoutCaptionOrScopes(page)).toEqual([]);
           if (build.lang === "zh-CN") expect(await latinWords(page), `Latin-script words on the Chinese board at ${width}`).toEqual([]);
         }
