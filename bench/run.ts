@@ -5,8 +5,9 @@
  * the ratio to the baseline and peak memory; the slowest models with their share of the run, and EXPLAIN ANALYZE
  * of the top three into the output folder (bench/profile.ts); publishing the 2,000 agents' snapshot; then one more
  * day of exports (bench/delta.ts: new tickets, new versions of open tickets) ingested and run again, with its ratio
- * to the full run, and the day after that (the daily refresh once refreshes follow each other). Then the boards (bench/site.ts): publish and build time, site size, the rankings page's first
- * render and the chart boards' first content on a throttled phone profile (bench/phone.ts), for 80 and 2,000 agents.
+ * to the full run, and the day after that (the daily refresh once refreshes follow each other). Then the boards
+ * (bench/site.ts): publish and build time, site size, the rankings page's first render and the chart boards' first
+ * content on a throttled phone profile (bench/phone.ts), for 80 and 2,000 agents.
  * Targets (issue 14): ingest + run within 15x of the baseline at 1M; the day's refresh at most 10% of the full run;
  * publishing 2,000 agents under 2 s; peak memory under 4 GiB.
  */
