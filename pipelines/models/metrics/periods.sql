@@ -19,9 +19,11 @@ with sources as (
 cursors as (
     select source, min(updated_at) as cursor_to from meta.source_cursors group by source
 ),
+-- a source's last ticket day: the local date of its latest ticket (the same as the latest local date, a local date
+-- never going back as time goes on; converting every ticket's time to a local date took 2.8 s at 10M tickets)
 coverage as (
     select s.source, cast(greatest(s.covers_to, coalesce(c.cursor_to, s.covers_to)) as date) as covered_until,
-        (select max(cast(t.created_at as date)) from int.tickets_credited t join meta.batches b2 on b2.batch_id = t.batch_id where b2.source = s.source) as last_event
+        (select cast(max(t.created_at) as date) from int.tickets_credited t join meta.batches b2 on b2.batch_id = t.batch_id where b2.source = s.source) as last_event
     from sources s left join cursors c using (source)
 ),
 bounds as (
