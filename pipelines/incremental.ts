@@ -51,6 +51,8 @@ export interface IncrementalReport {
 }
 
 const TICKETS = "int.tickets_credited";
+/** How a table kept between runs orders its rows, in a full build (run.ts) and in a refresh's appends alike. */
+export const PERIOD_ORDER = "ORDER BY period_end_order(period_type, period)";
 /** columns a table's comparison leaves out: `-- incremental: ignore as_of` in its header (read only by models built in full) */
 const ignored = (m: Model) => (/^--\s*incremental:\s*ignore\s+([a-z_0-9, ]+)$/m.exec(m.sql)?.[1] ?? "").split(/[\s,]+/).filter(Boolean);
 /** tables an incremental model reads whole, not scoped to the touched periods: `-- incremental: reads every period of
@@ -170,7 +172,7 @@ export class IncrementalBuild {
       if (!Number(await this.wh.value(`SELECT count(*) FROM ${this.scope}.touched`))) return this.scopeTable(m);
       await this.wh.run(`DELETE FROM ${table} t USING ${this.scope}.touched s WHERE t.period_type = s.period_type AND t.period = s.period`);
       await this.wh.run(
-        `INSERT INTO ${table} SELECT * FROM (${this.rewrite(m.sql, readsWhole(m))}) SEMI JOIN ${this.scope}.touched USING (period_type, period) ORDER BY period_end_order(period_type, period)`,
+        `INSERT INTO ${table} SELECT * FROM (${this.rewrite(m.sql, readsWhole(m))}) SEMI JOIN ${this.scope}.touched USING (period_type, period) ${PERIOD_ORDER}`,
       );
       await this.scopeTable(m);
       return;

@@ -17,7 +17,7 @@ import type { Warehouse } from "../core/db/warehouse.ts";
 import { writeTable } from "../core/db/write-table.ts";
 import { msg } from "../core/messages.ts";
 import { type RunMeta, startRun } from "../core/runs.ts";
-import { IncrementalBuild, type IncrementalReport } from "./incremental.ts";
+import { IncrementalBuild, type IncrementalReport, PERIOD_ORDER } from "./incremental.ts";
 import { type PendingSummary, recordPendingChanges } from "./rules/frozen.ts";
 import { currentInputs, inputChanges, type Rebuilt } from "./run-changes.ts";
 import { type LoadedScheme, writeSchemeTables } from "./scheme/load.ts";
@@ -253,7 +253,7 @@ export async function buildModels(
     reporter.step(m.name);
     const t0 = performance.now();
     // a table kept between runs is written in period order, its latest periods last (macros.sql period_end_order)
-    const sql = m.incremental ? `SELECT * FROM (\n${inBuild(m.sql, build)}\n) ORDER BY period_end_order(period_type, period)` : inBuild(m.sql, build);
+    const sql = m.incremental ? `SELECT * FROM (\n${inBuild(m.sql, build)}\n) ${PERIOD_ORDER}` : inBuild(m.sql, build);
     const create = (target = inBuild(m.name, build)) => wh.run(`CREATE ${m.kind} ${target} AS\n${sql}`);
     try {
       if (!incremental) await create();

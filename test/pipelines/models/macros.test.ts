@@ -23,10 +23,10 @@ describe("macros", () => {
   it("period_end_order puts a period after every period that ends before it, months before quarters before years", async () => {
     await withWarehouse(async (wh) => {
       await wh.run(MACROS);
-      const periods = ["2026", "2026-Q4", "2026-11", "2026-10", "2026-Q3", "2026-09", "2025", "2025-12", "2025-Q4", "2026-01", "2026-Q1", "2026-03"];
       const rows = await wh.all<{ period: string }>(
-        `SELECT period FROM (SELECT unnest(string_split($p, ',')) AS period) ORDER BY period_end_order(CASE length(period) WHEN 4 THEN 'year' WHEN 7 THEN (CASE WHEN period[6] = 'Q' THEN 'quarter' ELSE 'month' END) END, period)`,
-        { p: periods.join(",") },
+        `SELECT period FROM (VALUES ('year', '2026'), ('quarter', '2026-Q4'), ('month', '2026-11'), ('month', '2026-10'), ('quarter', '2026-Q3'),
+           ('month', '2026-09'), ('year', '2025'), ('month', '2025-12'), ('quarter', '2025-Q4'), ('month', '2026-01'), ('quarter', '2026-Q1'),
+           ('month', '2026-03')) p(period_type, period) ORDER BY period_end_order(period_type, period)`,
       );
       expect(rows.map((r) => r.period)).toEqual(["2025-12", "2025-Q4", "2025", "2026-01", "2026-03", "2026-Q1", "2026-09", "2026-Q3", "2026-10", "2026-11", "2026-Q4", "2026"]);
     });
