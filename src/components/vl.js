@@ -168,27 +168,38 @@ async function pump() {
 }
 
 /**
- * Axis labels broken into lines to fit `room` pixels: Chinese by characters, other text at spaces. Returns a Vega
- * labelExpr (a lookup of each label's lines) for labels that would otherwise be cut or turned on their side.
+ * Axis labels broken into lines to fit `room` pixels: Chinese between characters, other text at spaces; a word of
+ * other text is never broken inside ("certifications" stays whole). Returns a Vega labelExpr (a lookup of each
+ * label's lines) for labels that would otherwise be cut or turned on their side.
  */
 export function wrapLabels(labels, room, fontSize = 11) {
-  const perLine = Math.max(2, Math.floor(room / fontSize));
-  const lines = (label) => {
-    const s = String(label);
-    if (/\s/.test(s)) {
-      const out = [];
-      for (const w of s.split(/\s+/)) {
-        if (out.length && (out.at(-1) + " " + w).length * fontSize * 0.55 <= room) out[out.length - 1] += ` ${w}`;
-        else out.push(w);
-      }
-      return out;
-    }
-    const out = [];
-    for (let i = 0; i < s.length; i += perLine) out.push(s.slice(i, i + perLine));
-    return out;
-  };
-  const table = Object.fromEntries(labels.map((l) => [l, lines(l)]));
+  const table = Object.fromEntries(labels.map((l) => [l, labelLines(String(l), room, fontSize)]));
   return `(${JSON.stringify(table)})[datum.label] || datum.label`;
+}
+
+const WIDE = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/;
+/** About how wide a text is drawn: a Chinese character takes the font's size, another about half of it. */
+const textWidth = (s, fontSize) => [...s].reduce((w, c) => w + (WIDE.test(c) ? fontSize : fontSize * 0.55), 0);
+
+/** The lines of one label (exported for its test). */
+export function labelLines(s, room, fontSize = 11) {
+  const out = [];
+  for (const word of s.split(/\s+/).filter(Boolean)) {
+    if (out.length && textWidth(`${out.at(-1)} ${word}`, fontSize) <= room) out[out.length - 1] += ` ${word}`;
+    else if (textWidth(word, fontSize) <= room || !WIDE.test(word)) out.push(word);
+    else {
+      // a run of Chinese wider than the room: broken between characters
+      let line = "";
+      for (const c of word) {
+        if (line && textWidth(line + c, fontSize) > room) {
+          out.push(line);
+          line = c;
+        } else line += c;
+      }
+      out.push(line);
+    }
+  }
+  return out.length ? out : [s];
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * Browser components that are plain functions: CSV cells escaped against formula injection, and labels that
- * exist in both languages.
+ * Browser components that are plain functions: CSV cells escaped against formula injection, labels that exist in
+ * both languages, and axis labels broken into lines.
  */
 import { describe, expect, it } from "vitest";
 import { describeInputs as explainInputs } from "../../pipelines/explain.ts";
@@ -9,6 +9,8 @@ import { describeInputs } from "../../src/components/format.js";
 import { labels } from "../../src/components/i18n.js";
 // @ts-expect-error: a browser module without types
 import { escapeCell, toCsv } from "../../src/components/table.js";
+// @ts-expect-error: a browser module without types
+import { labelLines } from "../../src/components/vl.js";
 
 describe("CSV cells", () => {
   it("prefix cells a spreadsheet would run as a formula, and leave numbers numbers", () => {
@@ -54,5 +56,16 @@ describe("the inputs sentence", () => {
       expect(numbers(describeInputs(c, c.metric_kind, c.unit, "zh-CN"))).toEqual(numbers(explainInputs(c)));
     }
     expect(describeInputs(cases[0], "proportion", "share", "zh-CN")).toBe("207 中 205 = 99.0%");
+  });
+});
+
+describe("axis labels over lines", () => {
+  it("breaks Chinese between characters and other text at spaces, never inside a word", () => {
+    // the status board's source names on a phone (130 px): "certificati / ons" was drawn before
+    expect(labelLines("certifications", 130)).toEqual(["certifications"]);
+    expect(labelLines("knowledge sharing and proposals", 130)).toEqual(["knowledge sharing and", "proposals"]);
+    expect(labelLines("跨部门协作调查", 130)).toEqual(["跨部门协作调查"]);
+    expect(labelLines("一线支持一组", 50)).toEqual(["一线支持", "一组"]);
+    expect(labelLines("360 度评估", 130)).toEqual(["360 度评估"]);
   });
 });
