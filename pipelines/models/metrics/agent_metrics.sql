@@ -141,7 +141,7 @@ collab_agg as (
 ),
 r360_dimension as (
     select period_type, period, agent_id, 'r360.' || dimension as metric,
-        det_avg(mean_score) as value, sum(raters) as raters
+        det_avg(mean_score) as value, cast(sum(raters) as bigint) as raters
     from mart.agent_360_groups
     where scored
     group by all

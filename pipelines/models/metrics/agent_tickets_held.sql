@@ -3,6 +3,6 @@
 -- once however many of its months they were open in. An active agent who held none has no row here, and 0 in
 -- agent_metrics.
 -- incremental: by period
-select period_type, period, agent_id, sum(held) as tickets_held
+select period_type, period, agent_id, cast(sum(held) as bigint) as tickets_held
 from mart.agent_cells
 group by period_type, period, agent_id

@@ -9,15 +9,15 @@
 -- incremental: by period
 select c.period_type, c.period, c.agent_id,
     any_value(c.department) as department,
-    sum(c.held) as held,
-    sum(c.resolved) as resolved,
+    cast(sum(c.held) as bigint) as held,
+    cast(sum(c.resolved) as bigint) as resolved,
     det_sum(c.held * e.expected_resolution_odds) as expected_resolved,
     cast(sum(c.sum_log_hours) as double) - det_sum(c.resolved * e.expected_log_hours) as sum_log_ratio,
     det_sum(cast(c.sum_sq_log_hours as double) - 2 * e.expected_log_hours * cast(c.sum_log_hours as double)
         + c.resolved * e.expected_log_hours * e.expected_log_hours) as sum_sq_log_ratio,
     cast(sum(c.sum_log_hours) as double) / nullif(sum(c.resolved), 0) as mean_log_hours,
-    sum(c.sla_n) as sla_n,
-    sum(c.sla_met) as sla_met,
+    cast(sum(c.sla_n) as bigint) as sla_n,
+    cast(sum(c.sla_met) as bigint) as sla_met,
     det_sum(c.sla_n * e.expected_sla_odds) as expected_sla_met
 from mart.agent_cells c
 join mart.workload_expectations e using (period_type, period, department, category, priority, channel)

@@ -3,7 +3,7 @@
 -- working time between two moments is W(t2) - W(t1), whatever lies between (nights, weekends, a Spring Festival with
 -- its make-up Saturday, closures).
 select schedule, timezone, day, kind, name, spans,
-    worked_until(spans, 1440) as minutes,
-    coalesce(sum(worked_until(spans, 1440)) over (partition by schedule order by day rows between unbounded preceding and 1 preceding), 0)
+    cast(worked_until(spans, 1440) as bigint) as minutes,
+    cast(coalesce(sum(worked_until(spans, 1440)) over (partition by schedule order by day rows between unbounded preceding and 1 preceding), 0) as bigint)
         as minutes_before
 from calendar.days

@@ -14,7 +14,7 @@ select period_type, period, department, metric,
         when max(denominator) is not null then det_sum(numerator) / nullif(det_sum(denominator), 0)
         else median(value)
     end as value,
-    sum(n) as n,
+    cast(sum(n) as bigint) as n,
     count(*) as agents
 from joined
 group by period_type, period, department, metric

@@ -10,11 +10,11 @@ with candidates as (
 ),
 counted as (
     select *,
-        sum(is_peer) over (partition by scheme_id, period_type, period, department, indicator_id
-                           order by used_value asc range between unbounded preceding and current row) as at_or_below,
-        sum(is_peer) over (partition by scheme_id, period_type, period, department, indicator_id
-                           order by used_value desc range between unbounded preceding and current row) as at_or_above,
-        sum(is_peer) over (partition by scheme_id, period_type, period, department, indicator_id) as peers
+        cast(sum(is_peer) over (partition by scheme_id, period_type, period, department, indicator_id
+                           order by used_value asc range between unbounded preceding and current row) as bigint) as at_or_below,
+        cast(sum(is_peer) over (partition by scheme_id, period_type, period, department, indicator_id
+                           order by used_value desc range between unbounded preceding and current row) as bigint) as at_or_above,
+        cast(sum(is_peer) over (partition by scheme_id, period_type, period, department, indicator_id) as bigint) as peers
     from candidates
 )
 select scheme_id, period_type, period, agent_id, indicator_id, peers,
