@@ -17,7 +17,11 @@
  *     resolved, or held open) in a touched period, and the views over them (ticket_periods, business times, input
  *     links) rewritten the same way. The scoped relations live in the schema <build>_scope, dropped at the end.
  *     A model that rolls periods up from others reads those tables whole (`-- incremental: reads every period of
- *     mart.x`): agent_cells sums a touched quarter or year from all of its months in agent_month_cells.
+ *     mart.x`): agent_cells sums a touched quarter or year from all of its months in agent_month_cells;
+ *   - a table built in full whose rows of a period depend only on that period and earlier ones of its type (trends
+ *     with the previous period's rank, incentives over consecutive periods) says `-- incremental: from the earliest
+ *     touched period on`: only its rows from each type's earliest touched period on are built and compared, the same
+ *     way (at 1M, one more day: agent_trends and incentives 2.4 s -> 0.7 s, most of it the comparison).
  *
  * Where the rows lie matters to the checkpoint after the commit, which rewrites every row group a delete reached.
  * A table kept between runs is written in period order, latest periods last (run.ts, macros.sql period_end_order),
@@ -55,6 +59,10 @@ const TICKETS = "int.tickets_credited";
 export const PERIOD_ORDER = "ORDER BY period_end_order(period_type, period)";
 /** columns a table's comparison leaves out: `-- incremental: ignore as_of` in its header (read only by models built in full) */
 const ignored = (m: Model) => (/^--\s*incremental:\s*ignore\s+([a-z_0-9, ]+)$/m.exec(m.sql)?.[1] ?? "").split(/[\s,]+/).filter(Boolean);
+/** a table built in full whose rows of a period depend only on that period and earlier ones of its type (a lag, a
+ *  streak): `-- incremental: from the earliest touched period on` in its header. A refresh builds and compares only its
+ *  rows from each type's earliest touched period on; the earlier ones cannot have changed. */
+const fromEarliest = (m: Model) => /^--\s*incremental:\s*from the earliest touched period on\s*$/m.test(m.sql);
 /** tables an incremental model reads whole, not scoped to the touched periods: `-- incremental: reads every period of
  *  mart.x` in its header (agent_cells rolls a touched quarter or year up from all of its months, untouched ones too) */
 const readsWhole = (m: Model) =>
@@ -165,7 +173,7 @@ export class IncrementalBuild {
    * transaction writes what changed, not every row again; and where the table feeds an incremental model, those
    * periods join the touched ones.
    */
-  async table(m: Model, create: (target: string) => Promise<void>): Promise<void> {
+  async table(m: Model, create: (target: string, wrap?: (sql: string) => string) => Promise<void>): Promise<void> {
     const name = m.name.split(".")[1]!;
     const table = `${this.build}.${name}`;
     if (m.incremental) {
@@ -178,9 +186,14 @@ export class IncrementalBuild {
       return;
     }
     const next = `${table}__next`;
-    await create(next);
+    const tail = fromEarliest(m) && (await this.hasPeriods(m.name));
+    // from each type's earliest touched period on (a type with none touched has no such rows)
+    const fromTouched = (rel: string) =>
+      `SELECT * FROM ${rel} x WHERE x.period >= (SELECT min(t.period) FROM ${this.scope}.touched t WHERE t.period_type = x.period_type)`;
+    await create(next, tail ? (sql) => fromTouched(`(\n${sql}\n)`) : undefined);
+    const old = tail ? `(${fromTouched(table)})` : table;
     const diff = (cols: string) =>
-      `(SELECT ${cols} FROM ${next} EXCEPT ALL SELECT ${cols} FROM ${table}) UNION ALL (SELECT ${cols} FROM ${table} EXCEPT ALL SELECT ${cols} FROM ${next})`;
+      `(SELECT ${cols} FROM ${next} EXCEPT ALL SELECT ${cols} FROM ${old}) UNION ALL (SELECT ${cols} FROM ${old} EXCEPT ALL SELECT ${cols} FROM ${next})`;
     if (!(await this.hasPeriods(m.name))) {
       await this.wh.run(`DROP TABLE ${table}; ALTER TABLE ${next} RENAME TO ${name}`);
       return;

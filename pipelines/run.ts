@@ -254,7 +254,7 @@ export async function buildModels(
     const t0 = performance.now();
     // a table kept between runs is written in period order, its latest periods last (macros.sql period_end_order)
     const sql = m.incremental ? `SELECT * FROM (\n${inBuild(m.sql, build)}\n) ${PERIOD_ORDER}` : inBuild(m.sql, build);
-    const create = (target = inBuild(m.name, build)) => wh.run(`CREATE ${m.kind} ${target} AS\n${sql}`);
+    const create = (target = inBuild(m.name, build), wrap = (s: string) => s) => wh.run(`CREATE ${m.kind} ${target} AS\n${wrap(sql)}`);
     try {
       if (!incremental) await create();
       // in place: the build's views stand (the models' code is the same); their scoped variants are made

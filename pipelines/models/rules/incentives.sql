@@ -1,6 +1,7 @@
 -- Incentives from the scheme's rules, per agent and period (ranked agents): bonus eligibility (composite at or above
 -- the target), promotion priority (on target in the scheme's number of consecutive periods of the same type), a
 -- training offer (below the training threshold) and honours (the department's top K).
+-- incremental: from the earliest touched period on
 with base as (
     select r.scheme_id, r.version, r.period_type, r.period, r.agent_id, r.display_name, r.team, r.department, r.composite,
         r.grade, r.ranked, r.department_rank,

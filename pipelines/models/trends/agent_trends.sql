@@ -1,5 +1,6 @@
 -- Each agent's composite, grade and rank over the periods of one type, with the change since the previous
 -- period of the same type in which the agent was scored.
+-- incremental: from the earliest touched period on
 select scheme_id, version, period_type, period, agent_id, display_name, team, department,
     composite, grade, ranked, department_rank, department_ranked, percentile, in_bottom_group,
     lag(period) over w as previous_period,
