@@ -254,4 +254,19 @@ describe("the proof behind each number", () => {
     expect(counts.find((c) => c.indicator_id === "tickets_resolved")).toEqual({ indicator_id: "tickets_resolved", input_set: "resolved", inputs: tickets });
     expect(counts.find((c) => c.indicator_id === "csat")?.input_set).toBe("csat_responses");
   });
+
+  it("counts each indicator's inputs as its linked records grouped, in every period (the staff build's counts)", async () => {
+    // indicator_input_counts counts the ticket sets from ticket_periods in one pass: the same numbers and batches as
+    // grouping the links themselves
+    const differ = await wh.all(
+      `WITH grouped AS (
+         SELECT scheme_id, period_type, period, agent_id, indicator_id, input_set, count(*) AS inputs, list(DISTINCT batch_id ORDER BY batch_id) AS batches
+         FROM mart.indicator_inputs GROUP BY ALL
+       ),
+       stored AS (SELECT scheme_id, period_type, period, agent_id, indicator_id, input_set, inputs, batches FROM mart.indicator_input_counts)
+       (SELECT * FROM grouped EXCEPT ALL SELECT * FROM stored) UNION ALL (SELECT * FROM stored EXCEPT ALL SELECT * FROM grouped)`,
+    );
+    expect(differ).toEqual([]);
+    expect(Number(await wh.value("SELECT count(DISTINCT input_set) FROM mart.indicator_input_counts"))).toBeGreaterThan(5);
+  });
 });

@@ -6,11 +6,28 @@
 -- Counts per agent, period and input set first, then joined to the indicators that use the set: the same numbers
 -- as grouping mart.indicator_inputs, in a tenth of the time (1.2 s against 10.8 s at 1M tickets, 2,000 agents).
 -- incremental: by period
-with per_batch as (
+with ticket_batches as (
+    -- the three ticket sets of input_records (held: every ticket-period row of ticket_periods; resolved: those resolved
+    -- in the period; resolved_with_sla: those resolved in it with an SLA) counted in one pass over ticket_periods, not
+    -- grouped as three sets of input records (most of the 12M records at 1M tickets): the query 2.7-3.0 -> 2.0-2.4 s,
+    -- the run's peak memory 1.2-1.5 -> 1.1 GiB, the same rows (2026-11-27)
+    select period_type, period, agent_id, batch_id,
+        count(*) as held,
+        count(*) filter (where resolved_in_period) as resolved,
+        count(*) filter (where sla_met is not null) as resolved_with_sla
+    from mart.ticket_periods
+    group by period_type, period, agent_id, batch_id
+),
+per_batch as (
     -- first per batch (a plain count), then the batches listed per set: one ordered, distinct list aggregate over every
-    -- input record (12M rows at 1M tickets) cost a third more CPU than the two plain steps
+    -- input record cost a third more CPU than the two plain steps
+    select period_type, period, agent_id, input_set, batch_id, 'ticket' as input_kind, inputs
+    from ticket_batches unpivot (inputs for input_set in (held, resolved, resolved_with_sla))
+    where inputs > 0
+    union all
     select period_type, period, agent_id, input_set, batch_id, any_value(input_kind) as input_kind, count(*) as inputs
     from mart.input_records
+    where input_set not in ('held', 'resolved', 'resolved_with_sla')
     group by period_type, period, agent_id, input_set, batch_id
 ),
 counts as (
