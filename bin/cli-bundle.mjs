@@ -52,6 +52,7 @@ async function freshBundle(entry) {
     // the packages are bundled too (importing them one file at a time took 0.4 s of every command's start);
     // only native code and what is imported late stay ordinary imports from node_modules
     external: EXTERNAL,
+    // a smaller file parses sooner (`appraisal --help` 0.55-0.58 -> 0.43-0.50 s); names stay, for readable stacks
     minifyWhitespace: true,
     // the bundled CommonJS packages call require() for node's own modules
     // (resolved from the project, wherever the cache is)
