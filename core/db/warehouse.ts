@@ -23,8 +23,9 @@ export interface OpenOptions {
  * Below this many rows on one side (DuckDB's estimate), a join on a range rather than on equal keys compares every
  * pair of rows instead of sorting both sides (DuckDB's default: 5 rows). The models' range joins place tickets, cells
  * and dated records in the periods that contain them, and the periods are a few dozen rows (months, quarters and
- * years): sorting 10M tickets to merge them with 30 periods cost more than comparing each with every period. The
- * ticket-by-month join of agent_month_cells at 10M tickets: 6.9-7.2 s -> 3.5 s; the whole 1M run 34.2 -> 29.1 s
+ * years): sorting 10M tickets to merge them with 30 periods cost more than comparing each with every period.
+ * agent_month_cells' query at 10M tickets: 6.9-7.2 s -> 3.5 s; at 1M, agent_month_cells 0.65-0.73 -> 0.31-0.35 s,
+ * indicator_input_counts 1.94-1.98 -> 1.42-1.54 s, agent_cells 1.19-1.42 -> 0.90-1.16 s, no model slower
  * (2026-11-27). Ten years of periods (170 rows) stay under it.
  */
 export const NESTED_LOOP_JOIN_ROWS = 200;
