@@ -16,6 +16,7 @@ import { readTimeoutMs, unreadableFile } from "../../core/file-access.ts";
 import { FileError, mixedLineEndings, openSource, readError, type SourceFile } from "../files/read.ts";
 import { type Mapping, mappingHash } from "../mappings/schema.ts";
 import { recordOpinionTerms } from "../surveys/opinion-terms.ts";
+import { fileSha256 } from "./file-hash.ts";
 import { buildAgentLookup, buildAgentLookupLists, dropAgentLookup } from "./agent-lookup.ts";
 import { checkedSelectSql } from "./check-sql.ts";
 import { absentColumns, buildPlans, readerTypesFor } from "./plan.ts";
@@ -123,10 +124,11 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
   if (refused) return recordFailedFile(wh, summary, opts, "", startedAt, refused);
   // when the export was written: the batch covers its source up to then (see meta.batch_coverage)
   const modified = statSync(file).mtime;
-  // a file loaded before (same bytes, table and mapping) is skipped before it is opened: no sniffing, no decoding
+  // a file loaded before (same bytes, table and mapping) is skipped before it is opened: no sniffing, no decoding;
+  // a file that looks on disk as when it was last hashed is not even read (file-hash.ts)
   let sha: string;
   try {
-    sha = await sha256File(file);
+    sha = (await fileSha256(wh, file, (f) => sha256File(f))).sha256;
   } catch (e) {
     if (e instanceof FileError) return recordFailedFile(wh, summary, opts, "", startedAt, e.message);
     throw e;
