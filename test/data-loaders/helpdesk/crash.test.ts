@@ -9,6 +9,7 @@ import path from "node:path";
 import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contractFor, TABLE_NAMES } from "../../../core/contracts/tables.ts";
+import { SCHEMA_VERSION } from "../../../core/db/migrate.ts";
 import { Warehouse } from "../../../core/db/warehouse.ts";
 import { runCli, seeded, sleep } from "../../helpers/cli.ts";
 import { type FakeHelpdesk, startFakeHelpdesk } from "../../helpers/fake-helpdesk.ts";
@@ -91,10 +92,13 @@ async function assertConsistent(dir: string): Promise<void> {
   }
 }
 
-/** whether the last migration is in (a kill during the first migrations leaves fewer) */
+/** whether the schema is complete: every migration in, then every raw table (created from the contracts after the
+ *  migrations); a kill while the schema is being created leaves part of it, and the next run completes it */
 async function migrated(wh: Warehouse): Promise<boolean> {
   const has = Number(await wh.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'meta' AND table_name = 'schema_migrations'"));
-  return has > 0 && Number(await wh.value("SELECT count(*) FROM meta.schema_migrations WHERE version = 3")) === 1;
+  if (!has || Number(await wh.value("SELECT count(*) FROM meta.schema_migrations WHERE version = $v", { v: SCHEMA_VERSION() })) !== 1) return false;
+  const raw = Number(await wh.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw'"));
+  return raw >= TABLE_NAMES.length;
 }
 
 /** rows stored so far (tickets, CSAT), 0 before the warehouse exists */
