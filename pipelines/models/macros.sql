@@ -3,6 +3,19 @@
 CREATE OR REPLACE MACRO month_key(ts) AS strftime(ts, '%Y-%m');
 CREATE OR REPLACE MACRO quarter_key(ts) AS CAST(year(ts) AS VARCHAR) || '-Q' || CAST(quarter(ts) AS VARCHAR);
 CREATE OR REPLACE MACRO year_key(ts) AS CAST(year(ts) AS VARCHAR);
+-- The same periods as numbers (2026-03 is 202603, 2026-Q1 20261, 2026 2026), for grouping millions of records by
+-- month, quarter and year: a number is a cheap key, and the text is made once per group after (period_of). Take them
+-- of a local TIMESTAMP (CAST(x AS TIMESTAMP), once per record; each part of a TIMESTAMPTZ converts again). At 10M
+-- tickets, agent_metrics' grouping of the resolved tickets: 6.7-8.6 s with text keys, 5.6-7.2 s with these; the whole
+-- query 14.2-18.2 s -> 13.2-15.4 s (five runs each). input_records' periods as numbers gained nothing and kept the text.
+CREATE OR REPLACE MACRO month_no(ts) AS year(ts) * 100 + month(ts);
+CREATE OR REPLACE MACRO quarter_no(ts) AS year(ts) * 10 + quarter(ts);
+CREATE OR REPLACE MACRO year_no(ts) AS year(ts);
+-- the period's key of a grouping-sets row over (month_no, quarter_no, year_no): the first that is not NULL
+CREATE OR REPLACE MACRO period_of(m, q, y) AS CASE
+    WHEN m IS NOT NULL THEN printf('%04d-%02d', m // 100, m % 100)
+    WHEN q IS NOT NULL THEN printf('%04d-Q%d', q // 10, q % 10)
+    ELSE CAST(y AS VARCHAR) END;
 -- Where a period's rows go in a table kept between runs: by the period's last month, then month before quarter
 -- before year (2026-09, 2026-Q3, 2026-10, 2026-11, 2026-Q4, 2026). One more day touches the latest periods, whose
 -- rows are then the table's tail: a refresh deletes whole row groups there and appends, and the checkpoint after it
