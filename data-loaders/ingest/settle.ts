@@ -71,6 +71,15 @@ export function newestFirst(contract: Contract, specs: FieldSpec[]): string {
   return `${ident(contract.version)} DESC NULLS LAST, ${versionRankSql(contract)} DESC NULLS LAST, ${contentHashSql(specs)} DESC`;
 }
 
+/**
+ * The rows of `raw` that `where` selects (over alias o), whole, with their rowid as _orid: found first by the few
+ * columns `where` reads, then read by rowid. Joined to the batch in one step, DuckDB read every column of every row of
+ * the table before the join (10M tickets, a delta of 19K: the identical-copies step 1.3-2.6 s, against 0.3 s this way).
+ */
+function rowsWhere(raw: string, where: string): string {
+  return `(SELECT rowid AS _orid, * FROM ${raw} WHERE rowid IN (SELECT o.rowid FROM ${raw} o WHERE ${where}))`;
+}
+
 /** rows of this batch with their rowid, record (CSV: from the row's position) and line */
 function batchRows(ctx: BatchContext, where: string): string {
   const raw = `raw.${ctx.table}`;
@@ -157,9 +166,9 @@ export async function settleBatch(wh: Warehouse, contract: Contract, specs: Fiel
       const cmp = `cmp_${B}`;
       const mine = await batchCopy(wh, raw, B, "_current");
       await wh.run(`CREATE OR REPLACE TEMP TABLE ${cmp} AS
-        SELECT n._rid AS new_rid, o.rowid AS old_rid, NOT (${same}) AS newer
-        FROM ${mine} n JOIN ${raw} o ON ${keyMatch(key, "n", "o")}
-        WHERE o._batch_id <> ${B} AND o._current`);
+        SELECT n._rid AS new_rid, o._orid AS old_rid, NOT (${same}) AS newer
+        FROM ${mine} n JOIN ${rowsWhere(raw, `o._batch_id <> ${B} AND o._current AND (${keyList}) IN (SELECT (${keyList}) FROM ${mine})`)} o
+          ON ${keyMatch(key, "n", "o")}`);
       await wh.run(`DROP TABLE ${mine}`);
       replaced = await wh.exec(`UPDATE ${raw} SET _current = false WHERE rowid IN (SELECT old_rid FROM ${cmp} WHERE newer)`);
       unchanged = await wh.exec(`DELETE FROM ${raw} WHERE rowid IN (SELECT new_rid FROM ${cmp} WHERE NOT newer)`);
@@ -175,8 +184,9 @@ export async function settleBatch(wh: Warehouse, contract: Contract, specs: Fiel
   if (tableHadRows) {
     const mine = await batchCopy(wh, raw, B, "NOT _bad");
     unchanged = await wh.exec(`DELETE FROM ${raw} WHERE rowid IN (
-      SELECT n._rid FROM ${mine} n JOIN ${raw} o ON ${keyMatch(key, "n", "o")}
-      WHERE o._batch_id <> ${B} AND NOT o._bad AND ${same})`);
+      SELECT n._rid FROM ${mine} n
+      JOIN ${rowsWhere(raw, `o._batch_id <> ${B} AND NOT o._bad AND (${keyList}) IN (SELECT (${keyList}) FROM ${mine})`)} o ON ${keyMatch(key, "n", "o")}
+      WHERE ${same})`);
     await wh.run(`DROP TABLE ${mine}`);
   }
   // 4. keys with more than one version (here or already loaded), and keys that lost rows: the newest is in force
@@ -213,8 +223,8 @@ export async function resettleKeys(wh: Warehouse, contract: Contract, specs: Fie
   const keyList = contract.key.map(ident).join(", ");
   const ranked = `ranked_${keysTable}`;
   await wh.run(`CREATE OR REPLACE TEMP TABLE ${ranked} AS
-    SELECT rowid AS rid, row_number() OVER (PARTITION BY ${keyList} ORDER BY ${newestFirst(contract, specs)}) = 1 AS in_force
-    FROM ${raw} WHERE NOT _bad AND (${keyList}) IN (SELECT (${keyList}) FROM ${keysTable})`);
+    SELECT _orid AS rid, row_number() OVER (PARTITION BY ${keyList} ORDER BY ${newestFirst(contract, specs)}) = 1 AS in_force
+    FROM ${rowsWhere(raw, `NOT o._bad AND (${keyList}) IN (SELECT (${keyList}) FROM ${keysTable})`)}`);
   await wh.run(`UPDATE ${raw} SET _current = r.in_force FROM ${ranked} r WHERE ${raw}.rowid = r.rid AND ${raw}._current <> r.in_force`);
   await wh.run(`DROP TABLE ${ranked}`);
 }
