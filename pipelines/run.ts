@@ -13,6 +13,7 @@ import { BusinessHours } from "../core/calendar/config.ts";
 import { CN_VERSION, CN_YEARS, calendarDays } from "../core/calendar/days.ts";
 import { CONTRACTS } from "../core/contracts/tables.ts";
 import { uniqueCurrentKeysSql } from "../core/contracts/to-sql.ts";
+import { localTimeMacro } from "./local-time.ts";
 import type { Warehouse } from "../core/db/warehouse.ts";
 import { writeTable } from "../core/db/write-table.ts";
 import { msg } from "../core/messages.ts";
@@ -247,6 +248,10 @@ export async function buildModels(
   await writeSchemeTables(wh, schemes, (name) => `${build}.scheme__${name}`);
   await writeCalendarTables(wh, calendar, (name) => `${build}.calendar__${name}`);
   await wh.run(readFileSync(path.join(MODELS_DIR, "macros.sql"), "utf8"));
+  // local_time over the tickets' days, from the zone's offsets (pipelines/local-time.ts)
+  const days = await wh.one<{ from: string | null; to: string | null }>(`SELECT min(day)::VARCHAR AS "from", max(day)::VARCHAR AS "to" FROM ${build}.calendar__days`);
+  const fast = days?.from && days.to ? await localTimeMacro(wh, days.from, days.to) : null;
+  if (fast) await wh.run(fast);
   await incremental?.start();
   const seconds: Record<string, number> = {};
   for (const m of models) {
