@@ -19,7 +19,7 @@ import { lit } from "../core/db/warehouse.ts";
  * in the warehouse's session zone; null when there is no stretch to speed up (macros.sql's CAST stays).
  */
 export async function localTimeMacro(wh: Warehouse, from: string, to: string): Promise<string | null> {
-  const stretches = await wh.all<{ first_us: bigint; last_us: bigint; offset_us: bigint }>(
+  const stretches = await wh.all<{ first_us: number | bigint; last_us: number | bigint; offset_us: number | bigint }>(
     `WITH samples AS (
        SELECT epoch_us(t) AS u, epoch_us(CAST(t AS TIMESTAMP)) - epoch_us(t) AS o
        FROM (SELECT unnest(generate_series(CAST(${lit(from)} AS TIMESTAMP) - INTERVAL 1 DAY, CAST(${lit(to)} AS TIMESTAMP) + INTERVAL 2 DAY,
