@@ -45,6 +45,8 @@ async function freshBundle(entry) {
   const { build } = await import("esbuild");
   const result = await build({
     entryPoints: [entry],
+    // the metafile names its inputs relative to this folder (by default the one the command was started in)
+    absWorkingDir: ROOT,
     bundle: true,
     platform: "node",
     format: "esm",
