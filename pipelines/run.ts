@@ -246,11 +246,10 @@ export async function buildModels(
   reporter.step("schemes");
   if (!incremental) await wh.run(`DROP SCHEMA IF EXISTS ${build} CASCADE; CREATE SCHEMA ${build}`);
   await writeSchemeTables(wh, schemes, (name) => `${build}.scheme__${name}`);
-  await writeCalendarTables(wh, calendar, (name) => `${build}.calendar__${name}`);
+  const days = await writeCalendarTables(wh, calendar, (name) => `${build}.calendar__${name}`);
   await wh.run(readFileSync(path.join(MODELS_DIR, "macros.sql"), "utf8"));
-  // local_time over the tickets' days, from the zone's offsets (pipelines/local-time.ts)
-  const days = await wh.one<{ from: string | null; to: string | null }>(`SELECT min(day)::VARCHAR AS "from", max(day)::VARCHAR AS "to" FROM ${build}.calendar__days`);
-  const fast = days?.from && days.to ? await localTimeMacro(wh, days.from, days.to) : null;
+  // local_time over the calendar's days (the tickets' span), from the zone's offsets (pipelines/local-time.ts)
+  const fast = days ? await localTimeMacro(wh, days.from, days.to) : null;
   if (fast) await wh.run(fast);
   await incremental?.start();
   const seconds: Record<string, number> = {};
