@@ -13,7 +13,7 @@ import { BusinessHours } from "../core/calendar/config.ts";
 import { CN_VERSION, CN_YEARS, calendarDays } from "../core/calendar/days.ts";
 import { CONTRACTS } from "../core/contracts/tables.ts";
 import { uniqueCurrentKeysSql } from "../core/contracts/to-sql.ts";
-import { localTimeMacro } from "./local-time.ts";
+import { localTimeMacro } from "../core/db/local-time.ts";
 import type { Warehouse } from "../core/db/warehouse.ts";
 import { writeTable } from "../core/db/write-table.ts";
 import { msg } from "../core/messages.ts";
@@ -248,7 +248,7 @@ export async function buildModels(
   await writeSchemeTables(wh, schemes, (name) => `${build}.scheme__${name}`);
   const days = await writeCalendarTables(wh, calendar, (name) => `${build}.calendar__${name}`);
   await wh.run(readFileSync(path.join(MODELS_DIR, "macros.sql"), "utf8"));
-  // local_time over the calendar's days (the tickets' span), from the zone's offsets (pipelines/local-time.ts)
+  // local_time over the calendar's days (the tickets' span), from the zone's offsets (core/db/local-time.ts)
   const fast = days ? await localTimeMacro(wh, days.from, days.to) : null;
   if (fast) await wh.run(fast);
   await incremental?.start();

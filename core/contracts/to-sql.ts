@@ -88,13 +88,18 @@ export interface ParseOptions {
   dateFormats?: string[];
   /** the zone of times without an offset (default: the session's, which is the department's) */
   timezone?: string;
+  /** a macro reading a time without an offset in `timezone` as the cast does, without ICU for every value
+   *  (core/db/local-time.ts wallTimeFunction); the cast itself when absent */
+  wallTime?: string;
 }
 
 /** a time of day followed by a UTC offset or Z: the text names its own zone */
 const HAS_OFFSET = "\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?\\s*(Z|z|UTC|[+-]\\d\\d(:?\\d\\d)?)$";
 
-/** a TIMESTAMP (no zone) read as local time in `timezone`, or in the session's zone */
-export const localTime = (ts: string, timezone?: string) => (timezone ? `timezone(${lit(timezone)}, ${ts})` : `CAST(${ts} AS TIMESTAMPTZ)`);
+/** a TIMESTAMP (no zone) read as local time in `timezone`, or in the session's zone; through `wallTime`, the macro made
+ *  for that zone, when given */
+export const localTime = (ts: string, timezone?: string, wallTime?: string) =>
+  wallTime ? `${wallTime}(${ts})` : timezone ? `timezone(${lit(timezone)}, ${ts})` : `CAST(${ts} AS TIMESTAMPTZ)`;
 
 const TRUE_WORDS = ["true", "t", "1", "yes", "y", "是", "有"];
 const FALSE_WORDS = ["false", "f", "0", "no", "n", "否", "无"];
@@ -131,9 +136,9 @@ export function castExpr(f: FieldSpec, v: string, opts: ParseOptions = {}): stri
       const tz = opts.timezone;
       const parts = [
         ...(aware.length ? [`TRY_STRPTIME(${v}, ${list(aware)})`] : []),
-        ...(naive.length ? [localTime(`TRY_STRPTIME(${v}, ${list(naive)})`, tz)] : []),
+        ...(naive.length ? [localTime(`TRY_STRPTIME(${v}, ${list(naive)})`, tz, opts.wallTime)] : []),
         tz
-          ? `(CASE WHEN regexp_matches(${v}, ${lit(HAS_OFFSET)}) THEN TRY_CAST(${v} AS TIMESTAMPTZ) ELSE ${localTime(`TRY_CAST(${v} AS TIMESTAMP)`, tz)} END)`
+          ? `(CASE WHEN regexp_matches(${v}, ${lit(HAS_OFFSET)}) THEN TRY_CAST(${v} AS TIMESTAMPTZ) ELSE ${localTime(`TRY_CAST(${v} AS TIMESTAMP)`, tz, opts.wallTime)} END)`
           : `TRY_CAST(${v} AS TIMESTAMPTZ)`,
       ];
       return `coalesce(${parts.join(", ")})`;

@@ -1,9 +1,10 @@
 /**
  * The bulk check of one file, as SQL derived from the canonical contract.
  */
-import { ident, lit } from "../../core/db/warehouse.ts";
-import { castExpr, defaultLiteral, type FieldSpec, localTime, problemCases } from "../../core/contracts/to-sql.ts";
+
 import type { Contract } from "../../core/contracts/tables.ts";
+import { castExpr, defaultLiteral, type FieldSpec, localTime, problemCases } from "../../core/contracts/to-sql.ts";
+import { ident, lit } from "../../core/db/warehouse.ts";
 import type { SourceFile } from "../files/read.ts";
 import type { Mapping } from "../mappings/schema.ts";
 import { agentLevels, type FieldPlan, VERSION_DEFAULT } from "./plan.ts";
@@ -38,12 +39,22 @@ export function futureCases(contract: Contract, loadedAt: Date): Array<{ field: 
   });
 }
 
-export function checkedSelectSql(source: SourceFile, contract: Contract, plans: FieldPlan[], mapping: Mapping, lookup: string, loadedAt: Date = new Date()): string {
+/** `wallTime`: the macro reading the export's naive times in its zone (core/db/local-time.ts wallTimeFunction); the
+ *  ICU cast when absent */
+export function checkedSelectSql(
+  source: SourceFile,
+  contract: Contract,
+  plans: FieldPlan[],
+  mapping: Mapping,
+  lookup: string,
+  loadedAt: Date = new Date(),
+  wallTime?: string,
+): string {
   const isJson = mapping.format === "json" || mapping.format === "ndjson";
   // v__<field>: the value as read (text, or already typed by the CSV reader); vt: always text, for messages
   const textCols = plans.map((p) => `${p.typedColumn ? ident(p.typedColumn.name) : p.text} AS ${ident(`v__${p.spec.name}`)}`);
   for (const p of plans) if (p.plusMinutes) textCols.push(`${p.plusMinutes.text} AS ${ident(`m__${p.spec.name}`)}`);
-  const parseOpts = { timestampFormats: mapping.timestamp_formats, dateFormats: mapping.date_formats, timezone: mapping.timezone };
+  const parseOpts = { timestampFormats: mapping.timestamp_formats, dateFormats: mapping.date_formats, timezone: mapping.timezone, wallTime };
   const v = (name: string) => ident(`v__${name}`);
   const planOf = (name: string) => plans.find((p) => p.spec.name === name);
   // the value as text, for the quarantine's value column (a number the CSV reader typed loses its ".0" again)
@@ -102,7 +113,7 @@ export function checkedSelectSql(source: SourceFile, contract: Contract, plans: 
   const castOf = (p: FieldPlan): string => {
     const x = v(p.spec.name);
     if (p.typedColumn) {
-      if (p.typedColumn.type === "TIMESTAMP") return localTime(x, mapping.timezone);
+      if (p.typedColumn.type === "TIMESTAMP") return localTime(x, mapping.timezone, wallTime);
       if (p.typedColumn.type === "DOUBLE" && p.spec.kind === "integer")
         return `(CASE WHEN ${x} = round(${x}) AND abs(${x}) < 9e15 THEN CAST(${x} AS BIGINT) END)`;
       if (p.typedColumn.type === "DOUBLE") return `(CASE WHEN isfinite(${x}) THEN ${x} END)`;

@@ -7,18 +7,19 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream, statSync } from "node:fs";
-import { ident, lit, type Warehouse } from "../../core/db/warehouse.ts";
-import { msg } from "../../core/messages.ts";
 import { appendAudit } from "../../core/audit.ts";
-import { fieldSpecs } from "../../core/contracts/to-sql.ts";
 import { type Contract, contractFor } from "../../core/contracts/tables.ts";
+import { fieldSpecs } from "../../core/contracts/to-sql.ts";
+import { wallTimeFunction } from "../../core/db/local-time.ts";
+import { ident, lit, type Warehouse } from "../../core/db/warehouse.ts";
 import { readTimeoutMs, unreadableFile } from "../../core/file-access.ts";
+import { msg } from "../../core/messages.ts";
 import { FileError, mixedLineEndings, openSource, readError, type SourceFile } from "../files/read.ts";
 import { type Mapping, mappingHash } from "../mappings/schema.ts";
 import { recordOpinionTerms } from "../surveys/opinion-terms.ts";
-import { fileSha256 } from "./file-hash.ts";
 import { buildAgentLookup, buildAgentLookupLists, dropAgentLookup } from "./agent-lookup.ts";
 import { checkedSelectSql } from "./check-sql.ts";
+import { fileSha256 } from "./file-hash.ts";
 import { absentColumns, buildPlans, readerTypesFor } from "./plan.ts";
 import { type RecheckResult, recheckAgentReferences } from "./recheck.ts";
 import { QUARANTINE_COLUMNS, settleBatch } from "./settle.ts";
@@ -174,6 +175,8 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
     if (absent.fatal.length) return recordFailedFile(wh, summary, opts, sha, startedAt, msg.missingColumns(file, absent.fatal, source.columns));
     const plans = buildPlans(mapping, specs, readerTypes, absent.empty);
     const raw = `raw.${contract.table}`;
+    // naive times are read through a macro made from the zone's offsets, not ICU for every value (core/db/local-time.ts)
+    const wallTime = plans.some((p) => p.spec.kind === "timestamp") ? await wallTimeFunction(wh, mapping.timezone, startedAt) : undefined;
     let batchId = 0;
     try {
       return await wh.transaction(async () => {
@@ -194,7 +197,7 @@ export async function loadFile(wh: Warehouse, opts: LoadOptions): Promise<BatchS
           await wh.runWithProgress(
             `INSERT INTO ${raw} (${cols}, _batch_id, _record, _current, _bad, _problems)
             SELECT ${cols}, ${batchId}, _record, NOT _bad, _bad, _problems
-            FROM (${checkedSelectSql(source, contract, plans, mapping, lookup, startedAt)})${opts.limit ? ` LIMIT ${Math.floor(opts.limit)}` : ""}`,
+            FROM (${checkedSelectSql(source, contract, plans, mapping, lookup, startedAt, wallTime)})${opts.limit ? ` LIMIT ${Math.floor(opts.limit)}` : ""}`,
             opts.onProgress,
           );
         } catch (e) {

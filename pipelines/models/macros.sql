@@ -4,7 +4,7 @@ CREATE OR REPLACE MACRO month_key(ts) AS strftime(ts, '%Y-%m');
 CREATE OR REPLACE MACRO quarter_key(ts) AS CAST(year(ts) AS VARCHAR) || '-Q' || CAST(quarter(ts) AS VARCHAR);
 CREATE OR REPLACE MACRO year_key(ts) AS CAST(year(ts) AS VARCHAR);
 -- A TIMESTAMPTZ as the local TIMESTAMP (the session's zone). This is the definition; before the models run,
--- pipelines/local-time.ts replaces it with the same values computed from the zone's offsets over the data's span,
+-- core/db/local-time.ts replaces it with the same values computed from the zone's offsets over the data's span,
 -- without ICU for every record (at 10M tickets: 1.5 s per column converted, against 0.09 s).
 CREATE OR REPLACE MACRO local_time(ts) AS CAST(ts AS TIMESTAMP);
 -- The same periods as numbers (2026-03 is 202603, 2026-Q1 20261, 2026 2026), for grouping millions of records by
