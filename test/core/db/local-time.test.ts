@@ -5,7 +5,7 @@
  * times a change skips or repeats among them, and the day Samoa skipped), outside the span the macro was made for, and NULL.
  */
 import { describe, expect, it } from "vitest";
-import { localTimeMacro, wallTimeMacro } from "../../../core/db/local-time.ts";
+import { localTimeMacro, wallTimeFunction, wallTimeMacro } from "../../../core/db/local-time.ts";
 import { lit, Warehouse } from "../../../core/db/warehouse.ts";
 
 const ZONES = ["Asia/Shanghai", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns", "UTC"];
@@ -104,6 +104,25 @@ describe("wall time to instant", () => {
       expect(Number(BigInt(first[1]!) / 1_000_000n)).toBeGreaterThan(Date.parse("2026-10-01") / 1000);
       const shanghai = await wallTimeMacro(wh, "instant_in", "2024-01-01", "2026-12-31", "Asia/Shanghai");
       expect(shanghai.match(/ WHEN /g)?.length).toBe(1);
+    } finally {
+      wh.close();
+    }
+  });
+
+  it("is made once per connection and zone for an ingest, around the load's time", async () => {
+    const wh = await Warehouse.open(":memory:", { timezone: "Asia/Shanghai" });
+    try {
+      const now = new Date("2026-11-27T04:00:00Z");
+      const session = await wallTimeFunction(wh, undefined, now);
+      const berlin = await wallTimeFunction(wh, "Europe/Berlin", now);
+      expect([session, berlin]).toEqual(["wall_time_session", "wall_time_europe_berlin"]);
+      expect(await wallTimeFunction(wh, "Europe/Berlin", now)).toBe(berlin);
+      const row = await wh.one<{ a: string; b: string; c: string; d: string }>(
+        `SELECT ${session}(TIMESTAMP '2026-03-29 02:30:00')::VARCHAR AS a, CAST(TIMESTAMP '2026-03-29 02:30:00' AS TIMESTAMPTZ)::VARCHAR AS b,
+                ${berlin}(TIMESTAMP '2026-10-25 02:30:00')::VARCHAR AS c, timezone('Europe/Berlin', TIMESTAMP '2026-10-25 02:30:00')::VARCHAR AS d`,
+      );
+      expect(row!.a).toBe(row!.b);
+      expect(row!.c).toBe(row!.d);
     } finally {
       wh.close();
     }
