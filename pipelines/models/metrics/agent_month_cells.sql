@@ -4,12 +4,14 @@
 -- count is its first month's held plus the other months' created; every other count and sum is the months' sum
 -- (a ticket is resolved in one month). One pass over the tickets' months instead of their months, quarters and years
 -- (at 10M tickets: 10.3M ticket-months, against 30.4M ticket-periods). Counts are BIGINT: count_if gives a HUGEINT, which
--- DuckDB stores and scans about ten times slower (1.2 s a column for 3.3M cells at 10M tickets).
+-- DuckDB stores and scans about ten times slower (1.2 s a column for 3.3M cells at 10M tickets). The two flags are
+-- never NULL, so they are counted with a filter (count_if of nothing but NULLs would be NULL: sla_met keeps it); the
+-- period type, the same on every row, is not a grouping key (at 10M tickets the query: 7.0-7.2 -> 5.7-6.2 s).
 -- incremental: by period
-select period_type, period, agent_id, any_value(roster_department) as roster_department, category, priority, channel,
+select 'month' as period_type, period, agent_id, any_value(roster_department) as roster_department, category, priority, channel,
     count(*) as held,
-    cast(count_if(created_in_period) as bigint) as created,
-    cast(count_if(resolved_in_period) as bigint) as resolved,
+    count(*) filter (where created_in_period) as created,
+    count(*) filter (where resolved_in_period) as resolved,
     -- only the tickets resolved in the month (greatest() skips a NULL: without the filter, a ticket still open counted
     -- as resolved in a minute; a bug until 2026-11-26 that pulled expected and observed hours down)
     sum(cast(ln(greatest(resolution_hours, 1.0 / 60)) as decimal(18, 9))) filter (where resolution_hours is not null) as sum_log_hours,
@@ -18,4 +20,4 @@ select period_type, period, agent_id, any_value(roster_department) as roster_dep
     cast(count_if(sla_met) as bigint) as sla_met
 from mart.ticket_periods
 where period_type = 'month'
-group by period_type, period, agent_id, category, priority, channel
+group by period, agent_id, category, priority, channel
