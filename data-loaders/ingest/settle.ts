@@ -16,9 +16,10 @@
  * only for its agent references is re-checked when the roster changes (recheck.ts). A later load of a version at
  * least as new corrects it: its quarantine lines are resolved and the bad copy goes.
  */
-import { ident, lit, type Warehouse } from "../../core/db/warehouse.ts";
-import type { FieldSpec } from "../../core/contracts/to-sql.ts";
+
 import type { Contract } from "../../core/contracts/tables.ts";
+import type { FieldSpec } from "../../core/contracts/to-sql.ts";
+import { ident, lit, type Warehouse } from "../../core/db/warehouse.ts";
 
 /** The quarantine's columns, named in every insert (the table grows columns over migrations). */
 export const QUARANTINE_COLUMNS = "batch_id, source, file, target_table, record, line, field, value, reason, related_record, related_line";
@@ -125,9 +126,15 @@ export async function settleBatch(wh: Warehouse, contract: Contract, specs: Fiel
   // 2. the same key twice in this file. Versions: an identical copy is quarantined as a duplicate, other copies are
   //    versions (settled below). Without versions: one copy is kept (the largest content hash, so that the order of
   //    rows does not matter; identical copies: the first), the others are quarantined.
-  const dupRows = Number(
-    await wh.value(`SELECT count(*) - count(DISTINCT (${keyList})) FROM ${raw} WHERE _batch_id = ${B} AND NOT _bad`),
-  );
+  //    Counted first on the keys' hashes, which are never more distinct than the keys: when every hash is distinct,
+  //    so is every key (10M tickets in the load's transaction: 2.5-2.6 s by the keys, 1.6 s by their hashes); else
+  //    counted again on the keys themselves.
+  const batchKeys = `FROM ${raw} WHERE _batch_id = ${B} AND NOT _bad`;
+  const hashes = key.length === 1 ? `count(DISTINCT hash(${keyList})) FILTER (WHERE ${keyList} IS NOT NULL)` : `count(DISTINCT hash(${keyList}))`;
+  const dupRows =
+    Number(await wh.value(`SELECT count(*) - ${hashes} ${batchKeys}`)) === 0
+      ? 0
+      : Number(await wh.value(`SELECT count(*) - count(DISTINCT (${keyList})) ${batchKeys}`));
   if (dupRows > 0) {
     const dups = `dups_${B}`;
     const partition = contract.version ? `${keyList}, _h` : keyList;
