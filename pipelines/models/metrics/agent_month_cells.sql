@@ -6,7 +6,8 @@
 -- (at 10M tickets: 10.3M ticket-months, against 30.4M ticket-periods). Counts are BIGINT: count_if gives a HUGEINT, which
 -- DuckDB stores and scans about ten times slower (1.2 s a column for 3.3M cells at 10M tickets). The two flags are
 -- never NULL, so they are counted with a filter (count_if of nothing but NULLs would be NULL: sla_met keeps it); the
--- period type, the same on every row, is not a grouping key (at 10M tickets the query: 7.0-7.2 -> 5.7-6.2 s).
+-- period type, the same on every row, is not a grouping key (at 10M tickets the query, four runs each interleaved:
+-- 6.9-7.2 -> 5.7-7.0 s).
 -- incremental: by period
 select 'month' as period_type, period, agent_id, any_value(roster_department) as roster_department, category, priority, channel,
     count(*) as held,
