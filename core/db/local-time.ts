@@ -19,6 +19,7 @@
  * Both are exact everywhere: test/core/db/local-time.test.ts compares them with the casts around every change of
  * several zones.
  */
+import { createHash } from "node:crypto";
 import type { Warehouse } from "./warehouse.ts";
 import { lit } from "./warehouse.ts";
 
@@ -92,7 +93,8 @@ const made = new WeakMap<Warehouse, Set<string>>();
  * outside a transaction (the warehouse's transactions do not nest, and a load opens its own), so no rollback undoes it.
  */
 export async function wallTimeFunction(wh: Warehouse, zone: string | undefined, around: Date): Promise<string> {
-  const name = `wall_time_${zone ? zone.toLowerCase().replace(/[^a-z0-9]+/g, "_") : "session"}`;
+  // the zone's name made an identifier, with a hash of it: Etc/GMT+8 and Etc/GMT-8 would otherwise be one name
+  const name = zone ? `wall_time_${zone.toLowerCase().replace(/[^a-z0-9]+/g, "_")}_${createHash("sha256").update(zone).digest("hex").slice(0, 8)}` : "wall_time_session";
   const names = made.get(wh) ?? new Set<string>();
   made.set(wh, names);
   if (names.has(name)) return name;
