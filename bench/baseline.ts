@@ -3,17 +3,20 @@
  * aggregating per agent and month (count, median resolution time, reopen, SLA-breach and complaint rates),
  * as in ../shared/PERFORMANCE.md. Run as a child process so that its peak memory is its own.
  * With `load <db file>`: a second reference for ingest, DuckDB alone loading the same file into a table of a database
- * file (CREATE TABLE AS with auto-detection, then CHECKPOINT): what writing the rows costs without any check.
+ * file (CREATE TABLE AS with auto-detection, then CHECKPOINT), in the warehouse's storage format: what writing the rows
+ * costs without any check.
  */
 import { writeFileSync } from "node:fs";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { STORAGE_VERSION } from "../core/db/warehouse.ts";
 
 const [file, report, mode = "aggregate", dbFile] = process.argv.slice(2);
 if (!file || !report || (mode === "load" && !dbFile)) throw new Error("usage: baseline.ts <tickets.csv> <report.json> [load <db file>]");
 const csv = file.replaceAll("'", "''");
 const t0 = performance.now();
 if (mode === "load") {
-  const db = await DuckDBInstance.create(dbFile!, { memory_limit: "3GB" });
+  // in the warehouse's storage format, so that the two loads write the same kind of file
+  const db = await DuckDBInstance.create(dbFile!, { memory_limit: "3GB", storage_compatibility_version: STORAGE_VERSION });
   const c = await db.connect();
   await c.run(`CREATE OR REPLACE TABLE tickets AS SELECT * FROM read_csv('${csv}')`);
   await c.run("CHECKPOINT");

@@ -11,7 +11,7 @@ import type { LockOwner } from "./schedule/lock.ts";
 import type { NextRun } from "./schedule/scheduler.ts";
 
 export interface Status {
-  warehouse: { file: string; bytes: number; schema_version: number; timezone: string };
+  warehouse: { file: string; bytes: number; schema_version: number; storage_version: string | null; timezone: string };
   sources: Array<{
     source: string;
     target_table: string;
@@ -133,7 +133,7 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
     bytes = 0;
   }
   return {
-    warehouse: { file, bytes, schema_version: SCHEMA_VERSION(), timezone: wh.timezone },
+    warehouse: { file, bytes, schema_version: SCHEMA_VERSION(), storage_version: await wh.storageVersion(), timezone: wh.timezone },
     sources,
     tables,
     quarantine: { rows: qrows, resolved: qresolved, reasons },
@@ -153,7 +153,7 @@ export async function readStatus(wh: Warehouse, extra: { next?: NextRun[]; lock?
 export function formatStatus(s: Status): string {
   const out: string[] = [];
   out.push(
-    `Warehouse ${s.warehouse.file} (${(s.warehouse.bytes / 1024 / 1024).toFixed(1)} MiB), schema version ${s.warehouse.schema_version}, periods in ${s.warehouse.timezone}`,
+    `Warehouse ${s.warehouse.file} (${(s.warehouse.bytes / 1024 / 1024).toFixed(1)} MiB), schema version ${s.warehouse.schema_version}, storage ${s.warehouse.storage_version ?? "unknown"}, periods in ${s.warehouse.timezone}`,
   );
   out.push("");
   out.push("Sources:");
