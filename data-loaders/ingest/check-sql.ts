@@ -1,7 +1,6 @@
 /**
  * The bulk check of one file, as SQL derived from the canonical contract.
  */
-
 import type { Contract } from "../../core/contracts/tables.ts";
 import { castExpr, defaultLiteral, type FieldSpec, localTime, problemCases } from "../../core/contracts/to-sql.ts";
 import { ident, lit } from "../../core/db/warehouse.ts";

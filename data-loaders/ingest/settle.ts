@@ -16,7 +16,6 @@
  * only for its agent references is re-checked when the roster changes (recheck.ts). A later load of a version at
  * least as new corrects it: its quarantine lines are resolved and the bad copy goes.
  */
-
 import type { Contract } from "../../core/contracts/tables.ts";
 import type { FieldSpec } from "../../core/contracts/to-sql.ts";
 import { ident, lit, type Warehouse } from "../../core/db/warehouse.ts";
