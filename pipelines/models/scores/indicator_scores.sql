@@ -1,14 +1,42 @@
--- Each indicator's 0-100 score (target: linear from floor to target, clamped; percentile: from
--- indicator_percentiles), and its effective weight after a missing indicator's weight was shared among the present
--- ones (first within its dimension, then across dimensions), and its contribution to the composite.
+-- Each indicator's 0-100 score (target: linear from floor to target, clamped; percentile: the share of ranked peers,
+-- the same scheme, period and department with enough tickets and a value, whose value is no better than the agent's),
+-- and its effective weight after a missing indicator's weight was shared among the present ones (first within its
+-- dimension, then across dimensions), and its contribution to the composite.
 -- Weights are exact decimals, so their sums do not depend on the order rows arrive in.
 -- (Grouped sums joined back are much faster in DuckDB than window sums over half a million tiny partitions.)
 -- An indicator whose source the department does not have for the period (source_coverage) is never scored at its
 -- floor: nobody was measured, so its weight is shared whatever the missing policy.
 -- incremental: by period
-with unmeasured as (
+-- indicator_values (a view) once, in memory, for the percentiles and the scores
+with vals as materialized (select * from mart.indicator_values),
+candidates as (
+    select v.scheme_id, v.period_type, v.period, v.department, v.agent_id, v.indicator_id, v.used_value, i.direction,
+        case when v.enough_tickets and v.used_value is not null then 1 else 0 end as is_peer
+    from vals v
+    join scheme.indicators i using (scheme_id, version, indicator_id)
+    where i.method = 'percentile'
+),
+counted as (
+    select *,
+        cast(sum(is_peer) over (partition by scheme_id, period_type, period, department, indicator_id
+                           order by used_value asc range between unbounded preceding and current row) as bigint) as at_or_below,
+        cast(sum(is_peer) over (partition by scheme_id, period_type, period, department, indicator_id
+                           order by used_value desc range between unbounded preceding and current row) as bigint) as at_or_above,
+        cast(sum(is_peer) over (partition by scheme_id, period_type, period, department, indicator_id) as bigint) as peers
+    from candidates
+),
+percentiles as (
+    select scheme_id, period_type, period, agent_id, indicator_id, peers,
+        case
+            when used_value is null or peers = 0 then null
+            when direction = 'higher' then 100.0 * at_or_below / peers
+            else 100.0 * at_or_above / peers
+        end as percentile_score
+    from counted
+),
+unmeasured as (
     select v.scheme_id, v.version, v.period_type, v.period, v.indicator_id
-    from (select distinct scheme_id, version, period_type, period, indicator_id from mart.indicator_values) v
+    from (select distinct scheme_id, version, period_type, period, indicator_id from vals) v
     join scheme.indicators i using (scheme_id, version, indicator_id)
     join mart.source_coverage c on c.period_type = v.period_type and c.period = v.period and c.source_table = i.source_table
     where not c.measured
@@ -22,9 +50,9 @@ scored as (
             when i.method = 'target' then target_score(v.used_value, v.floor_used, v.target_used)
             else p.percentile_score
         end as computed_score
-    from mart.indicator_values v
+    from vals v
     join scheme.indicators i using (scheme_id, version, indicator_id)
-    left join mart.indicator_percentiles p using (scheme_id, period_type, period, agent_id, indicator_id)
+    left join percentiles p using (scheme_id, period_type, period, agent_id, indicator_id)
     left join unmeasured u using (scheme_id, version, period_type, period, indicator_id)
 ),
 final_score as (
@@ -43,9 +71,9 @@ present_in_dimension as (
     select v.scheme_id, v.period_type, v.period, v.agent_id, i.dimension_id, any_value(i.dimension_weight) as dimension_weight,
         sum(case when (v.used_value is not null and (i.method = 'target' or p.percentile_score is not null))
                       or (i.missing_policy = 'floor' and u.indicator_id is null) then i.weight end) as dimension_present_weight
-    from mart.indicator_values v
+    from vals v
     join scheme.indicators i using (scheme_id, version, indicator_id)
-    left join mart.indicator_percentiles p using (scheme_id, period_type, period, agent_id, indicator_id)
+    left join percentiles p using (scheme_id, period_type, period, agent_id, indicator_id)
     left join unmeasured u using (scheme_id, version, period_type, period, indicator_id)
     group by all
 ),

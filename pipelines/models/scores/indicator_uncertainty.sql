@@ -33,15 +33,15 @@ shifted as (
     from scope
 ),
 peers as (
-    -- the published values of the ranked peers of percentile-scored indicators (indicator_percentiles), each with the
-    -- number of peers at or below and at or above it
+    -- the published values of the ranked peers of percentile-scored indicators (the peers indicator_scores counts),
+    -- each with the number of peers at or below and at or above it
     select v.scheme_id, v.period_type, v.period, v.department, v.indicator_id, v.used_value,
         count(*) over (partition by v.scheme_id, v.period_type, v.period, v.department, v.indicator_id
                        order by v.used_value asc range between unbounded preceding and current row) as at_or_below,
         count(*) over (partition by v.scheme_id, v.period_type, v.period, v.department, v.indicator_id
                        order by v.used_value desc range between unbounded preceding and current row) as at_or_above,
         count(*) over (partition by v.scheme_id, v.period_type, v.period, v.department, v.indicator_id) as peers
-    from mart.indicator_values v
+    from mart.indicator_scores v
     join scheme.indicators i using (scheme_id, version, indicator_id)
     join scheme.versions sv using (scheme_id, version)
     where i.method = 'percentile' and v.enough_tickets and v.used_value is not null

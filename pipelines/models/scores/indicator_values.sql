@@ -1,7 +1,11 @@
+-- materialized: view
 -- Each indicator of the scheme in force, for each agent in its scope and period: the raw value and its inputs, the
 -- department's value, the value used after the small-sample adjustment (missing below the minimum sample), and the
 -- floor and target (per-month targets scale with the months the agent was active while the data covers the period).
--- incremental: by period
+-- A view: indicator_scores reads it once, into a CTE that its percentiles and its scores share, and stores every
+-- column of it beside the score. Stored as a table of its own as well, its 1.6M rows at 2,000 agents were written
+-- twice: the four score models took 2.9-3.1 s, against 2.3-2.5 s without that table (1M tickets, the same rows,
+-- 2026-11-27).
 with scope as (
     select sp.scheme_id, sp.version, sp.period_type, sp.period, sp.months, sp.bayes_prior_weight, sp.min_tickets,
         ap.agent_id, ap.department, ap.active_share
