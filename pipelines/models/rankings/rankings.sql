@@ -32,8 +32,10 @@ base as (
     left join (select scheme_id, version, period_type, period, cast(measured_weight as double) / 100 as needed_share from measured) w
         using (scheme_id, version, period_type, period)
 ),
-ranked as (
-    select *,
+ranks as (
+    -- the ranks on a narrow row (keys and the composite): each window sorts and copies the rows it is given, and the
+    -- whole row of a score is some forty columns
+    select scheme_id, period_type, period, department, agent_id, rank_key, bottom_share, bottom_min_population,
         rank() over dept_desc as department_rank,
         count(*) over dept as department_ranked,
         cume_dist() over dept_asc as percentile,
@@ -50,19 +52,27 @@ cut as (
     select scheme_id, period_type, period, department,
         any_value(rank_key) filter (where position_from_bottom = cast(ceil(bottom_share * department_ranked) as bigint)) as bottom_cut,
         any_value(department_ranked) >= any_value(bottom_min_population) as bottom_rule_applies
-    from ranked
+    from ranks
+    group by all
+),
+ties as (
+    -- how many ranked agents share each composite: more than one at the cut is a tie at the cut
+    select scheme_id, period_type, period, department, rank_key, count(*) as agents
+    from ranks
     group by all
 ),
 with_cut as (
-    select r.* exclude (position_from_bottom),
+    select b.*,
+        r.department_rank, r.department_ranked, r.percentile, r.team_rank, r.team_ranked,
         c.bottom_cut,
         c.bottom_rule_applies,
-        c.bottom_rule_applies and r.rank_key <= c.bottom_cut as in_bottom_group,
-        c.bottom_rule_applies and r.rank_key = c.bottom_cut
-            and (count(*) filter (where r.rank_key = c.bottom_cut) over (partition by r.scheme_id, r.period_type, r.period, r.department)) > 1
-            as tied_at_cut
-    from ranked r
-    join cut c using (scheme_id, period_type, period, department)
+        c.bottom_rule_applies and b.rank_key <= c.bottom_cut as in_bottom_group,
+        c.bottom_rule_applies and b.rank_key = c.bottom_cut and coalesce(t.agents, 0) > 1 as tied_at_cut
+    from base b
+    join ranks r using (scheme_id, period_type, period, agent_id)
+    join cut c on c.scheme_id = b.scheme_id and c.period_type = b.period_type and c.period = b.period and c.department = b.department
+    left join ties t on t.scheme_id = b.scheme_id and t.period_type = b.period_type and t.period = b.period
+        and t.department = b.department and t.rank_key = c.bottom_cut
 )
 select * exclude (rank_key) from with_cut
 union all by name
