@@ -4,7 +4,7 @@
 -- floor and target (per-month targets scale with the months the agent was active while the data covers the period).
 -- A view: indicator_scores reads it once, into a CTE that its percentiles and its scores share, and stores every
 -- column of it beside the score. Stored as a table of its own as well, its 1.6M rows at 2,000 agents were written
--- twice: the four score models took 2.9-3.1 s, against 2.3-2.5 s without that table (1M tickets, the same rows,
+-- twice: the four score models took 2.9-3.1 s, against 2.5-2.6 s without that table (1M tickets, the same rows,
 -- 2026-11-27).
 with scope as (
     select sp.scheme_id, sp.version, sp.period_type, sp.period, sp.months, sp.bayes_prior_weight, sp.min_tickets,
