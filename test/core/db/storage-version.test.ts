@@ -3,19 +3,15 @@
  * DICT_FSST compression writes text faster); a file created before, in DuckDB's default 1.0 format, opens, takes new
  * tables and keeps its format. `appraisal status` names the format.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { STORAGE_VERSION, Warehouse } from "../../../core/db/warehouse.ts";
 import { formatStatus, readStatus } from "../../../pipelines/status.ts";
+import { TZ, tempDir } from "../../helpers/warehouse.ts";
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), "storage-version-"));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, cleanup } = tempDir("storage-version-");
+afterAll(cleanup);
 
 /** The compression DuckDB chose for a table's text columns, after a checkpoint. */
 async function textCompression(wh: Warehouse, table: string): Promise<string[]> {
@@ -30,7 +26,7 @@ const ROWS = "SELECT 'agent-' || (range % 2000) AS agent_id, ['month', 'quarter'
 
 it("creates a new warehouse in the 1.4 format, which compresses text with DICT_FSST", async () => {
   const file = path.join(dir, "new.duckdb");
-  const wh = await Warehouse.open(file, { timezone: "Asia/Shanghai" });
+  const wh = await Warehouse.open(file, { timezone: TZ });
   try {
     expect(STORAGE_VERSION).toBe("v1.4.0");
     expect(await wh.storageVersion()).toBe("v1.4.0+");
@@ -41,7 +37,7 @@ it("creates a new warehouse in the 1.4 format, which compresses text with DICT_F
     wh.close();
   }
   // opened again, it is the same file in the same format
-  const again = await Warehouse.open(file, { timezone: "Asia/Shanghai" });
+  const again = await Warehouse.open(file, { timezone: TZ });
   try {
     expect(await again.storageVersion()).toBe("v1.4.0+");
   } finally {
@@ -57,7 +53,7 @@ it("opens a warehouse created in the older format as it is: it keeps its format 
   c.closeSync();
   db.closeSync();
 
-  const wh = await Warehouse.open(file, { timezone: "Asia/Shanghai" });
+  const wh = await Warehouse.open(file, { timezone: TZ });
   try {
     expect(await wh.storageVersion()).toBe("v1.0.0+");
     expect(Number(await wh.value("SELECT count(*) FROM kept"))).toBe(300000);
