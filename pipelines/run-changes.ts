@@ -7,6 +7,7 @@
  *     ticket out of one period and into another);
  *   - an appeal correction on a ticket touches that ticket's periods;
  *   - anything else is not traced to periods yet and touches every period: a roster, a survey or another source, a
+ *     file read again under a changed mapping (the rows it gave before are deleted, so their periods are unknown), a
  *     scheme's text, a correction not on a ticket, the models' code, the working calendar, and the acts and records
  *     the models read besides batches (committee decisions, tracker exclusions, API cursors, quarantine resolutions
  *     and rechecks that change which rows are in force).
@@ -136,6 +137,18 @@ export async function inputChanges(wh: Warehouse, now: RunInputs): Promise<Input
      FROM meta.batches WHERE batch_id > $since AND batch_id <= $upto GROUP BY ALL ORDER BY source`,
     { since: before.batches_upto, upto: now.batches_upto },
   );
+  // a file read again under a changed mapping: its earlier load's rows were deleted (data-loaders/ingest/load-file.ts,
+  // supersedeBatches), so the periods they were in cannot be traced from the rows that remain
+  const reread = await wh.all<{ source: string }>(
+    `SELECT DISTINCT b.source FROM meta.batches b
+     WHERE b.batch_id > $since AND b.batch_id <= $upto AND b.rows_read >= 0
+       AND EXISTS (SELECT 1 FROM meta.batches o WHERE o.batch_id < b.batch_id AND o.file_sha256 = b.file_sha256
+         AND o.target_table = b.target_table AND o.mapping = b.mapping AND o.rows_read >= 0
+         AND o.mapping_sha256 IS DISTINCT FROM b.mapping_sha256 AND o.mapping_sha256 IS NOT NULL)
+     ORDER BY b.source`,
+    { since: before.batches_upto, upto: now.batches_upto },
+  );
+  for (const r of reread) reasons.push(`source ${r.source} was read again under a changed mapping, which replaced the rows its earlier load gave`);
   const months = new Set<string>();
   for (const b of batches) {
     if (b.table !== "tickets") {

@@ -8,7 +8,7 @@
  *   3. an appeal's correction: a March 2026 ticket reattributed to another agent after a provisional publication;
  *   4. nothing new: no period rebuilt, every row kept.
  */
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeDelta } from "../../bench/delta.ts";
@@ -140,6 +140,32 @@ describe("an incremental refresh equals a full rebuild", () => {
     expect(changes.corrections.map((c) => c.kind)).toEqual(["reattribute_ticket"]);
     expect(rebuilt.mode).toBe("periods");
     expect(rebuilt.periods).toEqual(expect.arrayContaining(["2026-03", "2026-Q1", "2026"]));
+    expect(await differences()).toEqual({});
+  }, 300_000);
+
+  it("a file read again under a changed mapping: the rows it gave are gone, so every period is rebuilt", async () => {
+    // a second helpdesk's export, read as local time; one ticket, opened and solved on the evening of 31 March
+    const legacy = path.join(dir, "legacy");
+    mkdirSync(legacy, { recursive: true });
+    const mapping = path.join(legacy, "legacy-tickets.yaml");
+    writeFileSync(mapping, readFileSync(path.join(import.meta.dirname, "..", "..", "data-loaders", "mappings", "demo", "tickets.yaml"), "utf8"));
+    await wh.run(`COPY (
+      SELECT * REPLACE ('L-1' AS "Ticket ID", '2026-03-31 20:00:00' AS "Created", '2026-03-31 20:30:00' AS "First Response",
+        '2026-03-31 21:00:00' AS "Resolved", '2026-03-31 21:00:00' AS "Closed", '2026-03-31 21:00:00' AS "Last Updated")
+      FROM read_csv(${lit(path.join(helpdesk, "tickets-2026-03.csv"))}, all_varchar = true, header = true)
+      WHERE "Status" IN ('Solved', 'Closed') ORDER BY "Ticket ID" LIMIT 1) TO ${lit(path.join(legacy, "tickets.csv"))} (HEADER, DELIMITER ',')`);
+    cfg = { ...cfg, sources: [...cfg.sources, { name: "legacy-helpdesk", path: path.join(legacy, "tickets.csv"), mapping }] };
+    await ingestAndRun();
+    expect((await lastRun()).rebuilt.periods).toEqual(expect.arrayContaining(["2026-03"]));
+    expect(await differences()).toEqual({});
+
+    // the export's times were UTC after all: read again, the ticket moves to 1 April (04:00 in Shanghai)
+    writeFileSync(mapping, `timezone: UTC\n${readFileSync(mapping, "utf8")}`);
+    await ingestAndRun();
+    expect(await wh.value("SELECT strftime(created_at, '%Y-%m-%d') FROM raw.tickets WHERE ticket_id = 'L-1' AND _current")).toBe("2026-04-01");
+    const { rebuilt, changes } = await lastRun();
+    expect(rebuilt.mode).toBe("full");
+    expect(changes.everything).toMatch(/legacy-helpdesk .*read again under a changed mapping/);
     expect(await differences()).toEqual({});
   }, 300_000);
 
