@@ -309,6 +309,12 @@ export async function runModels(
   const prev = await previousBuild(wh, changes.since_run);
   const incremental = !opts.full && !changes.everything && prev ? new IncrementalBuild(wh, prev, changes.periods, models) : undefined;
   const build = incremental?.build ?? `build_${runId}`;
+  // a refresh checks the keys in force of the rows loaded since the last run (core/contracts/to-sql.ts)
+  if (incremental) {
+    const afterBatch = Number(await wh.value("SELECT detail->'inputs'->>'batches_upto' FROM meta.runs WHERE run_id = $id", { id: changes.since_run }));
+    const i = checks.findIndex((c) => c.name === "unique_current_keys");
+    if (Number.isInteger(afterBatch)) checks[i] = { name: "unique_current_keys", sql: uniqueCurrentKeysSql(Object.values(CONTRACTS), { afterBatch }) };
+  }
   let rebuilt: IncrementalReport | null = null;
   const rebuiltRecord = (): Rebuilt =>
     rebuilt

@@ -246,13 +246,20 @@ export function rawTableDdl(contract: Contract): string {
 /**
  * The check that every canonical key is in force once (no two current rows share a key), from the contracts' keys:
  * one row per duplicated key, with the table, the key (its parts joined by /) and the number of copies.
+ *
+ * `afterBatch` (an incremental run): only the keys with a row in a batch after that one. The last successful run's
+ * check held over every key, and only loading a batch changes which rows of a key are in force, for that batch's keys
+ * (data-loaders/ingest/settle.ts); the other acts that change it (a quarantine act, a file read again under a changed
+ * mapping) make the next run a full one (pipelines/run-changes.ts). At 10M tickets the whole check takes 1.2 s.
  */
-export function uniqueCurrentKeysSql(contracts: Contract[]): string {
+export function uniqueCurrentKeysSql(contracts: Contract[], opts: { afterBatch?: number } = {}): string {
   return contracts
     .map((c) => {
       const key = c.key.map(ident).join(", ");
       const shown = c.key.length === 1 ? ident(c.key[0]!) : `concat_ws('/', ${key})`;
-      return `select ${lit(`raw.${c.table}`)} as tbl, ${shown} as key, count(*) as copies from raw.${ident(c.table)} where _current group by ${key} having count(*) > 1`;
+      const raw = `raw.${ident(c.table)}`;
+      const scope = opts.afterBatch === undefined ? "" : ` and (${key}) in (select (${key}) from ${raw} where _batch_id > ${Math.floor(opts.afterBatch)})`;
+      return `select ${lit(`raw.${c.table}`)} as tbl, ${shown} as key, count(*) as copies from ${raw} where _current${scope} group by ${key} having count(*) > 1`;
     })
     .join("\nunion all\n");
 }

@@ -116,4 +116,27 @@ describe("what a run rebuilt and why", () => {
     await runModels(wh, edited);
     expect((await lastChanges()).everything).toBe("scheme golden changed");
   });
+
+  it("a refresh checks the keys in force of the rows loaded since the last run: a second copy in force stops it", async () => {
+    await runModels(wh, schemes);
+    const delta = writeFile(
+      dir,
+      "tickets-2026-02-22.csv",
+      csv(
+        ["ticket_id", "created_at", "first_response_at", "resolved_at", "updated_at", "status", "priority", "assignee_id"],
+        [["G-0003", "2026-01-10 11:00:00", "2026-01-10 11:10:00", "2026-01-10 14:00:00", "2026-02-22 08:00:00", "resolved", "normal", "A01"]],
+      ),
+    );
+    const cfg = testConfig(dir, [...sources, { name: "tickets-daily", path: path.join(dir, "tickets-2026-02-21.csv"), mapping: "canonical/tickets" }, { name: "tickets-daily-2", path: delta, mapping: "canonical/tickets" }]);
+    expect((await ingestSources(wh, cfg)).errors).toEqual([]);
+    // as if the loader had left the old version in force too
+    await wh.run("UPDATE raw.tickets SET _current = true WHERE ticket_id = 'G-0003' AND resolved_at = '2026-01-10 13:00:00+08'");
+    const last = await wh.value<number>("SELECT max(run_id) FROM meta.runs WHERE kind = 'run' AND outcome = 'ok'");
+    await expect(runModels(wh, schemes)).rejects.toThrow(/unique_current_keys: 1 row, e.g. \{"tbl":"raw.tickets","key":"G-0003","copies":2\}/);
+    expect(await wh.value("SELECT max(run_id) FROM meta.runs WHERE kind = 'run' AND outcome = 'ok'")).toBe(last);
+    await wh.run("UPDATE raw.tickets SET _current = false WHERE ticket_id = 'G-0003' AND resolved_at = '2026-01-10 13:00:00+08'");
+    await runModels(wh, schemes);
+    const c = await lastChanges();
+    expect([c.everything, c.periods]).toEqual([null, ["2026-01", "2026-Q1", "2026"]]);
+  });
 });

@@ -68,6 +68,9 @@ describe("the raw tables", () => {
            ('E1', '2026-07-01', 'A', 1, true, false), ('E1', '2026-07-01', 'B', 2, true, false), ('E1', '2026-07-01', 'C', 3, false, false)`,
       );
       expect(await wh.all(check.sql)).toEqual([{ tbl: "raw.roster_changes", key: "E1/2026-07-01", copies: 2 }]);
+      // a refresh checks the keys of the rows loaded since the last run: batch 2's key is among them, after batch 2 none is
+      expect(await wh.all(uniqueCurrentKeysSql(Object.values(CONTRACTS), { afterBatch: 1 }))).toEqual([{ tbl: "raw.roster_changes", key: "E1/2026-07-01", copies: 2 }]);
+      expect(await wh.all(uniqueCurrentKeysSql(Object.values(CONTRACTS), { afterBatch: 3 }))).toEqual([]);
     });
   });
 });
