@@ -143,6 +143,27 @@ describe("an incremental refresh equals a full rebuild", () => {
     expect(await differences()).toEqual({});
   }, 300_000);
 
+  it("a ticket solved at a month's end by someone else after all: its survey, answered the next month, follows it", async () => {
+    // a survey that names no agent is credited to the ticket's resolver, in the month it was answered
+    const t = (await wh.one<{ ticket_id: string; created: string; resolver_id: string; other: string; answered: string }>(
+      `SELECT t.ticket_id, strftime(t.created_at, '%Y-%m') AS created, t.resolver_id, strftime(c.submitted_at, '%Y-%m') AS answered,
+         (SELECT min(a.agent_id) FROM stg.agents a JOIN stg.agents b ON b.agent_id = t.resolver_id WHERE a.agent_id <> t.resolver_id AND a.department = b.department) AS other
+       FROM stg.csat c JOIN int.tickets_credited t USING (ticket_id)
+       WHERE c.named_agent_id IS NULL AND strftime(c.submitted_at, '%Y-%m') > strftime(t.resolved_at, '%Y-%m') AND t.resolved_at < '2026-06-01'
+       ORDER BY t.ticket_id LIMIT 1`,
+    ))!;
+    await wh.run(`COPY (
+      SELECT * REPLACE (${lit(t.other)} AS "Resolved By", '2026-11-02 09:00:00' AS "Last Updated")
+      FROM read_csv(${lit(path.join(helpdesk, `tickets-${t.created}.csv`))}, all_varchar = true, header = true)
+      WHERE "Ticket ID" = ${lit(t.ticket_id)}) TO ${lit(path.join(helpdesk, "tickets-2026-11-02b.csv"))} (HEADER, DELIMITER ',')`);
+    await ingestAndRun();
+    const { rebuilt, changes } = await lastRun();
+    expect(changes.sources.map((s) => s.rows)).toEqual([1]);
+    expect(rebuilt.mode).toBe("periods");
+    expect(rebuilt.periods).toEqual(expect.arrayContaining([t.answered]));
+    expect(await differences()).toEqual({});
+  }, 300_000);
+
   it("a file read again under a changed mapping: the rows it gave are gone, so every period is rebuilt", async () => {
     // a second helpdesk's export, read as local time; one ticket, opened and solved on the evening of 31 March
     const legacy = path.join(dir, "legacy");
