@@ -99,14 +99,15 @@ const expand = (months: string[]): string[] => {
  * The months the given tickets' versions touch: a ticket counts in every month it was held open (created before the
  * month ends, not resolved before it starts: ticket_periods), so a version that moves its resolution (or its
  * creation) touches every month between the old and the new one; a version still open touches every month from its
- * creation to the newest month of the data. A survey response or a quality audit on the ticket that names no agent
+ * creation to the newest month of the data. The month of a first response counts too (the responder's), should an
+ * export put it outside the ticket's span. A survey response or a quality audit on the ticket that names no agent
  * is credited to its resolver (int_csat_credited, int_quality_audits_corrected), in the month it was answered or
  * audited, which may come after the ticket's: those months are touched too. In the warehouse's time zone.
  */
 async function ticketMonths(wh: Warehouse, ticketIds: string): Promise<string[]> {
   const rows = await wh.all<{ m: string }>(
     `WITH v AS (
-       SELECT ticket_id, created_at, coalesce(resolved_at, 'infinity'::TIMESTAMPTZ) AS resolved_at
+       SELECT ticket_id, created_at, coalesce(resolved_at, 'infinity'::TIMESTAMPTZ) AS resolved_at, first_response_at
        FROM raw.tickets WHERE ticket_id IN (${ticketIds}) AND NOT _bad AND created_at IS NOT NULL),
      last AS (SELECT max(greatest(created_at, coalesce(resolved_at, created_at))) AS last_at FROM raw.tickets WHERE NOT _bad),
      spans AS (
@@ -114,6 +115,7 @@ async function ticketMonths(wh: Warehouse, ticketIds: string): Promise<string[]>
          date_trunc('month', least(max(greatest(created_at, resolved_at)), (SELECT last_at FROM last))) AS upto
        FROM v GROUP BY ticket_id)
      SELECT strftime(unnest(generate_series(first, upto, INTERVAL 1 MONTH)), '%Y-%m') AS m FROM spans
+     UNION SELECT strftime(first_response_at, '%Y-%m') FROM v WHERE first_response_at IS NOT NULL
      UNION SELECT strftime(submitted_at, '%Y-%m') FROM raw.csat WHERE _current AND agent_id IS NULL AND ticket_id IN (SELECT ticket_id FROM v)
      UNION SELECT strftime(audited_at, '%Y-%m') FROM raw.quality_audits WHERE _current AND agent_id IS NULL AND ticket_id IN (SELECT ticket_id FROM v)
      ORDER BY m`,

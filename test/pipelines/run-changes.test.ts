@@ -139,4 +139,20 @@ describe("what a run rebuilt and why", () => {
     const c = await lastChanges();
     expect([c.everything, c.periods]).toEqual([null, ["2026-01", "2026-Q1", "2026"]]);
   });
+
+  it("a first response after the resolution touches the month it came in", async () => {
+    const late = writeFile(
+      dir,
+      "tickets-2026-03-02.csv",
+      csv(
+        ["ticket_id", "created_at", "first_response_at", "resolved_at", "updated_at", "status", "priority", "assignee_id"],
+        [["G-9003", "2026-02-25 09:00:00", "2026-03-02 09:00:00", "2026-02-26 10:00:00", "2026-03-02 09:01:00", "resolved", "normal", "A01"]],
+      ),
+    );
+    const daily = (name: string, file: string) => ({ name, path: path.join(dir, file), mapping: "canonical/tickets" });
+    const cfg = testConfig(dir, [...sources, daily("tickets-daily", "tickets-2026-02-21.csv"), daily("tickets-daily-2", "tickets-2026-02-22.csv"), { name: "tickets-daily-3", path: late, mapping: "canonical/tickets" }]);
+    expect((await ingestSources(wh, cfg)).errors).toEqual([]);
+    await runModels(wh, schemes);
+    expect((await lastChanges()).periods).toEqual(["2026-02", "2026-03", "2026-Q1", "2026"]);
+  });
 });
