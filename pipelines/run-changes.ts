@@ -5,12 +5,15 @@
  *   - a ticket batch touches the months (and their quarters and years) of every version of the tickets it carries:
  *     the month each was created in and the month it was resolved in, old version and new (a late correction moves a
  *     ticket out of one period and into another);
+ *   - a batch of survey responses (csat) or quality audits touches the month of every version of the records it
+ *     carries (the month each was answered or audited in); so does an appeal correction on one of them;
  *   - an appeal correction on a ticket touches that ticket's periods;
- *   - anything else is not traced to periods yet and touches every period: a roster, a survey or another source, a
- *     file read again under a changed mapping (the rows it gave before are deleted, so their periods are unknown), a
- *     scheme's text, a correction not on a ticket, the models' code, the working calendar, and the acts and records
- *     the models read besides batches (committee decisions, tracker exclusions, API cursors, quarantine resolutions
- *     and rechecks that change which rows are in force).
+ *   - anything else is not traced to periods yet and touches every period: a roster, the 360 reviews or another
+ *     source, a file read again under a changed mapping (the rows it gave before are deleted, so their periods are
+ *     unknown), a scheme's text, the models' code, the working calendar, and the acts and records the models read
+ *     besides batches (committee decisions, tracker exclusions, quarantine resolutions and rechecks that change which
+ *     rows are in force). An API source's cursor moving on is not among them: it moves the periods' coverage, and
+ *     mart.periods, built in full and compared in a refresh, brings the periods it moved in (pipelines/incremental.ts).
  * Periods depend on each other beyond that: the department-relative scores and ranks of a touched period, the next
  * period's changes (trends), and the bottom-20% tracker from the earliest touched quarter on.
  */
@@ -35,20 +38,35 @@ export interface InputChanges {
   everything: string | null;
   /** per source: the new batches and the periods their rows touch */
   sources: Array<{ source: string; table: string; batches: number; rows: number; periods: string[] }>;
-  /** new appeal corrections on tickets and the periods they touch */
-  corrections: Array<{ correction_id: number; kind: string; ticket_id: string | null; periods: string[] }>;
+  /** new appeal corrections (on a ticket, or on the survey response or audit record_id) and the periods they touch */
+  corrections: Array<{ correction_id: number; kind: string; ticket_id: string | null; record_id?: string; periods: string[] }>;
   /** every touched period: months, quarters and years, in order */
   periods: string[];
   /** periods after the touched ones whose results read them: the tracker from this quarter on, trends */
   tracker_from: string | null;
 }
 
-/** The small meta tables the models read besides batches (a cursor moves a source's coverage with no new batch). */
+/** The small meta tables the models read besides batches. (meta.source_cursors is read by mart.periods alone, which a
+ *  refresh builds in full and compares: a cursor that moved a period's coverage brings that period in.) */
 const RECORDS_SQL = `SELECT md5(coalesce(string_agg(x, '|' ORDER BY x), '')) FROM (
   SELECT 'c' || t::VARCHAR AS x FROM meta.committee_decisions t
   UNION ALL SELECT 'e' || t::VARCHAR FROM meta.tracker_exclusions t
-  UNION ALL SELECT 's' || t::VARCHAR FROM meta.source_cursors t
   UNION ALL SELECT 'o' || count(*)::VARCHAR FROM meta.opinion_terms)`;
+
+/** Records counted in the month of one moment (agent_metrics, input_events): the key and the moment, per raw table. */
+const RECORD_MOMENTS: Record<string, { key: string; at: string }> = {
+  csat: { key: "response_id", at: "submitted_at" },
+  quality_audits: { key: "audit_id", at: "audited_at" },
+};
+
+/** The months of every version of the given records (`ids`: a query of their keys), in the warehouse's time zone. */
+async function recordMonths(wh: Warehouse, table: string, ids: string): Promise<string[]> {
+  const { key, at } = RECORD_MOMENTS[table]!;
+  const rows = await wh.all<{ m: string }>(
+    `SELECT DISTINCT strftime(${at}, '%Y-%m') AS m FROM raw.${table} WHERE ${key} IN (${ids}) AND NOT _bad AND ${at} IS NOT NULL ORDER BY m`,
+  );
+  return rows.map((r) => r.m);
+}
 
 /** Rows set aside (quarantined, or let back in) among the rows of batches up to `upto`, per raw table: only a
  *  quarantine act changes these, never a new batch. */
@@ -136,7 +154,7 @@ export async function inputChanges(wh: Warehouse, now: RunInputs): Promise<Input
   for (const id of new Set([...Object.keys(before.schemes), ...Object.keys(now.schemes)]))
     if (JSON.stringify(before.schemes[id] ?? null) !== JSON.stringify(now.schemes[id] ?? null)) reasons.push(`scheme ${id} changed`);
   if (before.code !== now.code) reasons.push("the models' code or the working calendar changed");
-  if (before.records !== now.records) reasons.push("committee decisions, tracker exclusions or API cursors changed");
+  if (before.records !== now.records) reasons.push("committee decisions or tracker exclusions changed");
   if (before.set_aside !== (await setAside(wh, before.batches_upto))) reasons.push("quarantine acts changed which loaded rows are in force");
 
   const batches = await wh.all<{ source: string; table: string; batches: number; rows: number }>(
@@ -158,32 +176,34 @@ export async function inputChanges(wh: Warehouse, now: RunInputs): Promise<Input
   for (const r of reread) reasons.push(`source ${r.source} was read again under a changed mapping, which replaced the rows its earlier load gave`);
   const months = new Set<string>();
   for (const b of batches) {
-    if (b.table !== "tickets") {
+    if (b.table !== "tickets" && !RECORD_MOMENTS[b.table]) {
       reasons.push(`source ${b.source} (${b.table}) has new rows, not traced to periods yet`);
       result.sources.push({ ...b, rows: Number(b.rows), periods: [] });
       continue;
     }
-    const m = await ticketMonths(
-      wh,
-      `SELECT t.ticket_id FROM raw.tickets t JOIN meta.batches b ON b.batch_id = t._batch_id
-       WHERE b.source = ${`'${b.source.replaceAll("'", "''")}'`} AND t._batch_id > ${before.batches_upto} AND t._batch_id <= ${now.batches_upto}`,
-    );
+    const key = b.table === "tickets" ? "ticket_id" : RECORD_MOMENTS[b.table]!.key;
+    const ids = `SELECT t.${key} FROM raw.${b.table} t JOIN meta.batches b ON b.batch_id = t._batch_id
+       WHERE b.source = ${`'${b.source.replaceAll("'", "''")}'`} AND t._batch_id > ${before.batches_upto} AND t._batch_id <= ${now.batches_upto}`;
+    const m = b.table === "tickets" ? await ticketMonths(wh, ids) : await recordMonths(wh, b.table, ids);
     for (const x of m) months.add(x);
     result.sources.push({ ...b, rows: Number(b.rows), periods: expand(m) });
   }
-  const corrections = await wh.all<{ correction_id: number; kind: string; ticket_id: string | null }>(
-    "SELECT correction_id, kind, ticket_id FROM meta.corrections WHERE correction_id > $since AND correction_id <= $upto ORDER BY correction_id",
+  const corrections = await wh.all<{ correction_id: number; kind: string; ticket_id: string | null; response_id: string | null; audit_id: string | null }>(
+    "SELECT correction_id, kind, ticket_id, response_id, audit_id FROM meta.corrections WHERE correction_id > $since AND correction_id <= $upto ORDER BY correction_id",
     { since: before.corrections_upto, upto: now.corrections_upto },
   );
-  for (const c of corrections) {
-    if (!c.ticket_id) {
-      reasons.push(`appeal correction #${c.correction_id} (${c.kind}) is not on a ticket`);
+  const quoted = (id: string) => `'${id.replaceAll("'", "''")}'`;
+  for (const { response_id, audit_id, ...c } of corrections) {
+    // on a ticket (its periods), else on a survey response or an audit (its month)
+    const on = c.ticket_id ? null : response_id ? { table: "csat", id: response_id } : audit_id ? { table: "quality_audits", id: audit_id } : undefined;
+    if (on === undefined) {
+      reasons.push(`appeal correction #${c.correction_id} (${c.kind}) is not on a ticket, a survey response or an audit`);
       result.corrections.push({ ...c, periods: [] });
       continue;
     }
-    const m = await ticketMonths(wh, `'${c.ticket_id.replaceAll("'", "''")}'`);
+    const m = on ? await recordMonths(wh, on.table, quoted(on.id)) : await ticketMonths(wh, quoted(c.ticket_id!));
     for (const x of m) months.add(x);
-    result.corrections.push({ ...c, periods: expand(m) });
+    result.corrections.push({ ...c, ...(on ? { record_id: on.id } : {}), periods: expand(m) });
   }
   result.periods = expand([...months]);
   result.tracker_from = result.periods.find((p) => p.includes("-Q")) ?? null;
@@ -207,7 +227,7 @@ export function describeChanges(c: InputChanges | null | undefined, rebuilt?: Re
   if (!c) return "every period (the run did not record what changed)";
   const traced = [
     ...c.sources.filter((s) => s.periods.length).map((s) => `${s.batches} new batch(es) of ${s.source} (${s.rows} rows) touch ${list(s.periods)}`),
-    ...c.corrections.filter((x) => x.periods.length).map((x) => `appeal correction #${x.correction_id} (${x.kind}, ${x.ticket_id}) touches ${list(x.periods)}`),
+    ...c.corrections.filter((x) => x.periods.length).map((x) => `appeal correction #${x.correction_id} (${x.kind}, ${x.ticket_id ?? x.record_id}) touches ${list(x.periods)}`),
   ];
   const since = c.since_run === null ? "" : ` since run #${c.since_run}`;
   const why = c.everything ? `${c.everything}` : traced.length ? `inputs changed${since}: ${traced.join("; ")}` : `no input changed${since}`;

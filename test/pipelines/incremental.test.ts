@@ -164,6 +164,68 @@ describe("an incremental refresh equals a full rebuild", () => {
     expect(await differences()).toEqual({});
   }, 300_000);
 
+  it("a day's survey responses and audits: new responses, an old rating and an old audit's score changed", async () => {
+    const survey = path.join(dir, "demo", "survey");
+    // the survey tool's NDJSON: three new responses, one changed rating of December 2025 (times in UTC)
+    await wh.run(`COPY (
+      SELECT * REPLACE ('CS-N' || row_number() OVER (ORDER BY response_id) AS response_id, '2026-11-01T03:00:00Z' AS submitted)
+      FROM (SELECT * FROM read_json(${lit(path.join(survey, "csat-2026-10.ndjson"))}, format = 'newline_delimited') ORDER BY response_id LIMIT 3)
+      UNION ALL
+      SELECT * REPLACE (CASE WHEN rating >= 4 THEN 1 ELSE 5 END AS rating)
+      FROM (SELECT * FROM read_json(${lit(path.join(survey, "csat-2025-12.ndjson"))}, format = 'newline_delimited') ORDER BY response_id LIMIT 1)
+    ) TO ${lit(path.join(survey, "csat-2026-11-01.ndjson"))} (FORMAT json)`);
+    // the QA tool's export: one audit of August 2025 re-scored
+    const audits = path.join(dir, "demo", "qa", "quality-audits-2026-11-01.parquet");
+    await wh.run(`COPY (
+      SELECT * REPLACE (score - 10 AS score)
+      FROM read_parquet(${lit(path.join(dir, "demo", "qa", "quality-audits.parquet"))})
+      WHERE strftime(audited_at, '%Y-%m') = '2025-08' ORDER BY ALL LIMIT 1) TO ${lit(audits)} (FORMAT parquet)`);
+    cfg = { ...cfg, sources: [...cfg.sources, { name: "quality-audits-daily", path: audits, mapping: "demo/quality-audits" }] };
+    await ingestAndRun();
+    const { rebuilt, changes } = await lastRun();
+    expect(changes.everything).toBeNull();
+    expect(changes.sources.map((s) => [s.source, s.rows])).toEqual([
+      ["csat", 4],
+      ["quality-audits-daily", 1],
+    ]);
+    expect(rebuilt.mode).toBe("periods");
+    expect(rebuilt.periods).toEqual(expect.arrayContaining(["2025-08", "2025-12", "2026-11", "2025-Q3", "2025-Q4", "2026-Q4", "2025", "2026"]));
+    expect(await differences()).toEqual({});
+  }, 300_000);
+
+  it("an appeal's correction on a survey response: the month it was answered in", async () => {
+    const scheme = "support-weighted";
+    const r = (await wh.one<{ response_id: string; agent_id: string; other: string }>(
+      `SELECT c.response_id, c.agent_id,
+         (SELECT min(a.agent_id) FROM stg.agents a JOIN stg.agents b ON b.agent_id = c.agent_id WHERE a.agent_id <> c.agent_id AND a.department = b.department) AS other
+       FROM int.csat_credited c JOIN meta.published_results p ON p.agent_id = c.agent_id AND p.period = '2026-03' AND p.scheme_id = ${lit(scheme)}
+       WHERE strftime(c.submitted_at, '%Y-%m') = '2026-03' ORDER BY c.response_id LIMIT 1`,
+    ))!;
+    const appeal = await fileAppeal(at("2026-11-05T03:00:00Z"), { period: "2026-03", agent: r.agent_id, indicator: "csat", reason: "not my customer", evidence: r.response_id }, scheme);
+    await decideAppeal(at("2026-11-06T03:00:00Z"), {
+      appeal: appeal.appeal_id,
+      accept: true,
+      reason: `the survey was about ${r.other}'s answer`,
+      correction: { kind: "reattribute_csat", response: r.response_id, to_agent: r.other },
+    });
+    await runModels(wh, schemes);
+    const { rebuilt, changes } = await lastRun();
+    expect(changes.corrections.map((c) => [c.kind, c.record_id, c.periods])).toEqual([["reattribute_csat", r.response_id, ["2026-03", "2026-Q1", "2026"]]]);
+    expect(rebuilt.mode).toBe("periods");
+    expect(await differences()).toEqual({});
+  }, 300_000);
+
+  it("an API source's cursor moved on with nothing new: the periods whose coverage it moved", async () => {
+    // what a helpdesk API sync that found no new tickets leaves (data-loaders/helpdesk/cursor.ts): the source covers two
+    // days more than its last load (which of the periods that moves depends on today's date)
+    await wh.run(`INSERT INTO meta.source_cursors VALUES ('tickets', 'tickets', '{"updated_since": 1}'::JSON, 0, current_timestamp + INTERVAL 2 DAY)`);
+    await runModels(wh, schemes);
+    const { rebuilt, changes } = await lastRun();
+    expect([changes.everything, rebuilt.mode]).toEqual([null, "periods"]);
+    expect(await wh.value("SELECT max(as_of) = (SELECT cast(updated_at AS DATE) FROM meta.source_cursors) FROM mart.periods")).toBe(true);
+    expect(await differences()).toEqual({});
+  }, 300_000);
+
   it("a file read again under a changed mapping: the rows it gave are gone, so every period is rebuilt", async () => {
     // a second helpdesk's export, read as local time; one ticket, opened and solved on the evening of 31 March
     const legacy = path.join(dir, "legacy");

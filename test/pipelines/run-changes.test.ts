@@ -106,7 +106,7 @@ describe("what a run rebuilt and why", () => {
   it("an act the models read besides batches (a tracker exclusion) touches every period", async () => {
     await recordExclusion(at("2026-02-06T03:00:00Z"), { agent: "A03", from: "2026-01-05", to: "2026-01-20", reason: "parental leave" });
     await runModels(wh, schemes);
-    expect((await lastChanges()).everything).toBe("committee decisions, tracker exclusions or API cursors changed");
+    expect((await lastChanges()).everything).toBe("committee decisions or tracker exclusions changed");
   });
 
   it("a scheme whose text changed touches every period", async () => {
