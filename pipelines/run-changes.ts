@@ -5,8 +5,9 @@
  *   - a ticket batch touches the months (and their quarters and years) of every version of the tickets it carries:
  *     the month each was created in and the month it was resolved in, old version and new (a late correction moves a
  *     ticket out of one period and into another);
- *   - a batch of survey responses (csat) or quality audits touches the month of every version of the records it
- *     carries (the month each was answered or audited in); so does an appeal correction on one of them;
+ *   - a batch of survey responses (csat), quality audits, trainings, certifications or contributions touches the
+ *     month of every version of the records it carries (the month each was answered, audited, completed, obtained or
+ *     submitted in); so does an appeal correction on a response or an audit;
  *   - an appeal correction on a ticket touches that ticket's periods;
  *   - anything else is not traced to periods yet and touches every period: a roster, the 360 reviews or another
  *     source, a file read again under a changed mapping (the rows it gave before are deleted, so their periods are
@@ -53,10 +54,14 @@ const RECORDS_SQL = `SELECT md5(coalesce(string_agg(x, '|' ORDER BY x), '')) FRO
   UNION ALL SELECT 'e' || t::VARCHAR FROM meta.tracker_exclusions t
   UNION ALL SELECT 'o' || count(*)::VARCHAR FROM meta.opinion_terms)`;
 
-/** Records counted in the month of one moment (agent_metrics, input_events): the key and the moment, per raw table. */
+/** Records counted in the month of one moment (agent_metrics, input_events, input_records): the key and the moment,
+ *  per raw table. */
 const RECORD_MOMENTS: Record<string, { key: string; at: string }> = {
   csat: { key: "response_id", at: "submitted_at" },
   quality_audits: { key: "audit_id", at: "audited_at" },
+  trainings: { key: "record_id", at: "completed_on" },
+  certifications: { key: "record_id", at: "obtained_on" },
+  contributions: { key: "record_id", at: "submitted_on" },
 };
 
 /** The months of every version of the given records (`ids`: a query of their keys), in the warehouse's time zone. */

@@ -164,7 +164,7 @@ describe("an incremental refresh equals a full rebuild", () => {
     expect(await differences()).toEqual({});
   }, 300_000);
 
-  it("a day's survey responses and audits: new responses, an old rating and an old audit's score changed", async () => {
+  it("a day's survey responses, audits and trainings: new records, an old rating, audit score and training's hours changed", async () => {
     const survey = path.join(dir, "demo", "survey");
     // the survey tool's NDJSON: three new responses, one changed rating of December 2025 (times in UTC)
     await wh.run(`COPY (
@@ -181,15 +181,25 @@ describe("an incremental refresh equals a full rebuild", () => {
       FROM read_parquet(${lit(path.join(dir, "demo", "qa", "quality-audits.parquet"))})
       WHERE strftime(audited_at, '%Y-%m') = '2025-08' ORDER BY ALL LIMIT 1) TO ${lit(audits)} (FORMAT parquet)`);
     cfg = { ...cfg, sources: [...cfg.sources, { name: "quality-audits-daily", path: audits, mapping: "demo/quality-audits" }] };
+    // the learning system's whole export again: one course completed today, one old record's hours corrected (May 2025)
+    const lms = path.join(dir, "demo", "lms", "trainings.json");
+    const doc = JSON.parse(readFileSync(lms, "utf8")) as { exported_at: string; records: Array<Record<string, unknown>> };
+    const may = doc.records.find((r) => String(r.completed).startsWith("2025-05"))!;
+    may.hours = Number(may.hours) + 1;
+    doc.records.push({ ...doc.records[0], id: "TR-NEW-1", completed: "2026-11-01" });
+    writeFileSync(lms, JSON.stringify({ ...doc, exported_at: "2026-11-01T15:00:00Z" }, null, 1));
     await ingestAndRun();
     const { rebuilt, changes } = await lastRun();
     expect(changes.everything).toBeNull();
     expect(changes.sources.map((s) => [s.source, s.rows])).toEqual([
       ["csat", 4],
       ["quality-audits-daily", 1],
+      ["trainings", 2],
     ]);
     expect(rebuilt.mode).toBe("periods");
-    expect(rebuilt.periods).toEqual(expect.arrayContaining(["2025-08", "2025-12", "2026-11", "2025-Q3", "2025-Q4", "2026-Q4", "2025", "2026"]));
+    expect(rebuilt.periods).toEqual(
+      expect.arrayContaining(["2025-05", "2025-08", "2025-12", "2026-11", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q4", "2025", "2026"]),
+    );
     expect(await differences()).toEqual({});
   }, 300_000);
 
