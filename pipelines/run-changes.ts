@@ -181,6 +181,12 @@ export async function inputChanges(wh: Warehouse, now: RunInputs): Promise<Input
   for (const r of reread) reasons.push(`source ${r.source} was read again under a changed mapping, which replaced the rows its earlier load gave`);
   const months = new Set<string>();
   for (const b of batches) {
+    // a file loaded again whose rows were all loaded before (a roster exported again as it was, in another order or
+    // with another export date): no row in force changed, so it touches nothing
+    if (b.table !== "tickets" && !RECORD_MOMENTS[b.table] && Number(b.rows) === 0) {
+      result.sources.push({ ...b, rows: 0, periods: [] });
+      continue;
+    }
     if (b.table !== "tickets" && !RECORD_MOMENTS[b.table]) {
       reasons.push(`source ${b.source} (${b.table}) has new rows, not traced to periods yet`);
       result.sources.push({ ...b, rows: Number(b.rows), periods: [] });
@@ -232,6 +238,7 @@ export function describeChanges(c: InputChanges | null | undefined, rebuilt?: Re
   if (!c) return "every period (the run did not record what changed)";
   const traced = [
     ...c.sources.filter((s) => s.periods.length).map((s) => `${s.batches} new batch(es) of ${s.source} (${s.rows} rows) touch ${list(s.periods)}`),
+    ...c.sources.filter((s) => !s.periods.length && !s.rows).map((s) => `${s.batches} new batch(es) of ${s.source} changed no row in force`),
     ...c.corrections.filter((x) => x.periods.length).map((x) => `appeal correction #${x.correction_id} (${x.kind}, ${x.ticket_id ?? x.record_id}) touches ${list(x.periods)}`),
   ];
   const since = c.since_run === null ? "" : ` since run #${c.since_run}`;
