@@ -137,8 +137,10 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
   // the snapshot in force: the shard files this one would write with the same bytes are hard-linked from it
   const previous = currentSnapshot(opts.root, opts.audience);
   try {
-    const params = (sql: string) =>
-      frozen.rewrite(sql.replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates).replaceAll("$review_due", reviewDue));
+    const params = (sql: string, publishedOnly?: boolean) =>
+      frozen.rewrite(sql.replaceAll("$scheme", lit(opts.scheme)).replaceAll("$period_states", periodStates).replaceAll("$review_due", reviewDue), {
+        publishedOnly,
+      });
     // the periods this audience may see by name, as a list of constants: DuckDB pushes `period IN (...)` down into the
     // scans under the frozen overlay, where a subquery was applied only after joining every period's rows (2.5 s of
     // indicator_scores at 2,000 agents); the same periods, so the same rows
@@ -153,7 +155,7 @@ export async function publish(wh: Warehouse, opts: PublishOptions): Promise<Publ
     const tables: Manifest["tables"] = [];
     for (const t of tablesFor(opts.audience)) {
       const file = path.join(tmp, "tables", `${t.name}.parquet`);
-      const sql = params(t.sql.replaceAll("$named_periods", namedPeriods).replaceAll("$published_periods", publishedPeriods));
+      const sql = params(t.sql.replaceAll("$named_periods", namedPeriods).replaceAll("$published_periods", publishedPeriods), t.publishedOnly);
       try {
         await timed(`table ${t.name}: COPY`, () => wh.run(`COPY (${sql}) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`));
       } catch (e) {

@@ -7,6 +7,9 @@
  *                                      per period, the HR cells per indicator);
  *                                      no: also as site/<name>.json, what the Framework loaders read
  *   -- about: ...                      what the table holds, for the snapshot's manifest
+ *   -- periods: published              (optional) the SELECT keeps only the primary scheme's rows of its published
+ *                                      periods ($published_periods): the frozen overlay then reads those periods'
+ *                                      rows alone (pipelines/rules/frozen.ts), not the live relations of every period
  *
  * Nothing here recomputes a score: the SELECTs pick, join, rename and count what `appraisal run` computed.
  * A board model may use five parameters, substituted at publish time (publish.ts): `$scheme` the primary scheme id,
@@ -38,6 +41,7 @@ export const BoardHeader = z
     audience: z.enum(AUDIENCES),
     shard_only: z.enum(["yes", "no"]).transform((v) => v === "yes"),
     about: z.string().trim().min(1),
+    periods: z.literal("published").optional(),
   })
   .strict();
 
@@ -51,6 +55,8 @@ export interface PublishedTable {
   sql: string;
   /** tables cut into shards (per agent, per period, per indicator) reach the site through them only; the others also as site/<name>.json */
   shardOnly?: boolean;
+  /** the SELECT keeps only the primary scheme's rows of its published periods (`-- periods: published`) */
+  publishedOnly?: boolean;
   /** the board model's file */
   file: string;
 }
@@ -70,13 +76,21 @@ export function readBoardModel(file: string): PublishedTable {
     header[m[1]!] = m[2]!;
   }
   const parsed = BoardHeader.safeParse(header);
-  if (!parsed.success) throw new Error(formatZodError(`${where}'s header (the first lines, '-- audience: ...', '-- shard_only: ...', '-- about: ...')`, parsed.error));
+  if (!parsed.success) throw new Error(formatZodError(`${where}'s header (the first lines, '-- audience: ...', '-- shard_only: ...', '-- about: ...', optionally '-- periods: published')`, parsed.error));
   const sql = lines.slice(i).join("\n").trim();
   if (!sql) throw new Error(`${where}: no SELECT after the header`);
   const unknown = [...new Set([...sql.matchAll(/\$[a-z_]+/g)].map((m) => m[0]))].filter((p) => !(BOARD_PARAMETERS as readonly string[]).includes(p));
   if (unknown.length) throw new Error(`${where}: unknown parameter${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; a board model may use ${BOARD_PARAMETERS.join(", ")}`);
   // a trailing comment cannot swallow what publish writes after the SELECT (`COPY (<sql>\n) TO ...`)
-  return { name, audience: parsed.data.audience, about: parsed.data.about, sql: `${sql}\n`, shardOnly: parsed.data.shard_only || undefined, file };
+  return {
+    name,
+    audience: parsed.data.audience,
+    about: parsed.data.about,
+    sql: `${sql}\n`,
+    shardOnly: parsed.data.shard_only || undefined,
+    publishedOnly: parsed.data.periods === "published" || undefined,
+    file,
+  };
 }
 
 /** Every board model in `dir`, by file name. */

@@ -96,39 +96,59 @@ const FROZEN_STATES = `SELECT DISTINCT ps.scheme_id, ps.period, ps.state, ps.rev
   JOIN meta.frozen_revisions f ON f.scheme_id = ps.scheme_id AND f.period = ps.period AND f.revision = ps.revision`;
 
 export interface Overlay {
-  /** `sql` reading the frozen revision of every published period instead of the live rows */
-  rewrite(sql: string): string;
+  /**
+   * `sql` reading the frozen revision of every published period instead of the live rows. `publishedOnly`: `sql`
+   * keeps only the rows of `scheme` (where a relation has a scheme) in its published periods (a board model that says
+   * `-- periods: published`); it then reads views holding only those rows, so the live relations are not computed for
+   * periods whose rows the overlay replaces anyway (a 2,000-agent management snapshot's input ids: 2.8 s -> 0.3 s).
+   */
+  rewrite(sql: string, opts?: { publishedOnly?: boolean }): string;
   drop(): Promise<void>;
 }
 
 /**
  * Temporary views (allowed on a read-only warehouse) ov_<relation>: the live rows of periods not published, and the
  * frozen revision in force of the published ones. Relations without a scheme column follow the publications of
- * `scheme` (the boards' scheme).
+ * `scheme` (the boards' scheme). And ov_<relation>__published: the same rows of `scheme`'s published periods only,
+ * their periods written in as constants (DuckDB then prunes the live relation, which a view that computes its rows
+ * before any filter, such as indicator_inputs, would otherwise compute whole to keep none).
  */
 export async function overlay(wh: Warehouse, scheme: string): Promise<Overlay> {
   const hasMeta = Number(await wh.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'meta' AND table_name = 'frozen_revisions'"));
   if (!hasMeta) return { rewrite: (sql) => sql, drop: async () => {} };
   await wh.run(`CREATE OR REPLACE TEMP TABLE ov_states_all AS ${FROZEN_STATES}`);
   await wh.run(`CREATE OR REPLACE TEMP TABLE ov_states AS SELECT * FROM ov_states_all WHERE scheme_id = ${lit(scheme)}`);
+  // the scheme's published periods, and those of them without a frozen revision (published before freezing existed)
+  const periods = async (sql: string) => (await wh.all<{ p: string }>(sql)).map((r) => lit(r.p));
+  const stated = await periods(`SELECT DISTINCT period AS p FROM meta.period_states WHERE scheme_id = ${lit(scheme)} ORDER BY 1`);
+  const liveStated = await periods(`SELECT period AS p FROM meta.period_states WHERE scheme_id = ${lit(scheme)} EXCEPT SELECT period FROM ov_states ORDER BY 1`);
+  const inList = (col: string, list: string[]) => (list.length ? `${col} IN (${list.join(", ")})` : "false");
   const views = new Map<string, string>();
   const frozenNow = await frozenTables(wh);
   for (const r of await frozenRelations(wh)) {
     if (!frozenNow.has(r.name)) continue;
     const states = r.hasScheme ? "ov_states_all" : "ov_states";
     const view = `ov_${r.name}`;
-    await wh.run(`CREATE OR REPLACE TEMP VIEW ${view} AS
-      SELECT * FROM mart.${r.name} m
-      WHERE NOT EXISTS (SELECT 1 FROM ${states} s WHERE s.period = m.${r.periodCol}${r.hasScheme ? " AND s.scheme_id = m.scheme_id" : ""})
+    const live = `SELECT * FROM mart.${r.name} m
+      WHERE NOT EXISTS (SELECT 1 FROM ${states} s WHERE s.period = m.${r.periodCol}${r.hasScheme ? " AND s.scheme_id = m.scheme_id" : ""})`;
+    const frozenRows = `SELECT f.* EXCLUDE (_scheme, _revision) FROM frozen.${r.name} f
+      JOIN ${states} s ON s.scheme_id = f._scheme AND s.period = f.${r.periodCol} AND s.revision = f._revision`;
+    await wh.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${live} UNION ALL BY NAME ${frozenRows}`);
+    const ofScheme = (alias: string) => (r.hasScheme ? ` AND ${alias}.scheme_id = ${lit(scheme)}` : "");
+    await wh.run(`CREATE OR REPLACE TEMP VIEW ${view}__published AS
+      SELECT * FROM mart.${r.name} m WHERE ${inList(`m.${r.periodCol}`, liveStated)}${ofScheme("m")}
       UNION ALL BY NAME
-      SELECT f.* EXCLUDE (_scheme, _revision) FROM frozen.${r.name} f
-      JOIN ${states} s ON s.scheme_id = f._scheme AND s.period = f.${r.periodCol} AND s.revision = f._revision`);
+      ${frozenRows} WHERE ${inList(`f.${r.periodCol}`, stated)}${ofScheme("f")}`);
     views.set(r.name, view);
   }
   return {
-    rewrite: (sql) => sql.replace(/\bmart\.([a-z_0-9]+)\b/g, (m, name: string) => views.get(name) ?? m),
+    rewrite: (sql, opts = {}) =>
+      sql.replace(/\bmart\.([a-z_0-9]+)\b/g, (m, name: string) => {
+        const view = views.get(name);
+        return view ? (opts.publishedOnly ? `${view}__published` : view) : m;
+      }),
     drop: async () => {
-      for (const v of views.values()) await wh.run(`DROP VIEW IF EXISTS ${v}`);
+      for (const v of views.values()) await wh.run(`DROP VIEW IF EXISTS ${v}; DROP VIEW IF EXISTS ${v}__published`);
       await wh.run("DROP TABLE IF EXISTS ov_states; DROP TABLE IF EXISTS ov_states_all");
     },
   };

@@ -14,7 +14,7 @@ import { ingestSources } from "../../../data-loaders/ingest/ingest.ts";
 import { Warehouse } from "../../../core/db/warehouse.ts";
 import { verifyPeriod } from "../../../pipelines/proof/verify.ts";
 import { publish as publishSnapshot } from "../../../pipelines/publish/publish.ts";
-import { pendingMessage } from "../../../pipelines/rules/frozen.ts";
+import { frozenRelations, overlay, pendingMessage } from "../../../pipelines/rules/frozen.ts";
 import { publish, reopen, type RulesContext } from "../../../pipelines/rules/lifecycle.ts";
 import { runModels } from "../../../pipelines/run.ts";
 import { loadSchemes } from "../../../pipelines/scheme/load.ts";
@@ -117,6 +117,45 @@ describe("a final period", () => {
     const staff = JSON.parse(readFileSync(path.join(after, "site", "pending_changes.json"), "utf8"));
     expect(staff.columns).toEqual(["period", "state", "revision", "agents", "figures", "kinds"]);
     expect(staff.rows[0].slice(0, 5)).toEqual(["2026-01", "final", 2, p.agents, p.figures]);
+  });
+
+  it("a board model that reads published periods only (input ids) sees the same rows through the published periods' views", async () => {
+    // the final revision's ids: A1 still resolved 12 tickets in January on the management board, not the live 4
+    const inputs = JSON.parse(readFileSync(path.join(await snapshot("inputs"), "shards", "inputs", "A1.json"), "utf8")) as { columns: string[]; rows: unknown[][] };
+    const resolved = inputs.rows.find((r) => r[inputs.columns.indexOf("period")] === "2026-01" && r[inputs.columns.indexOf("input_set")] === "resolved")!;
+    expect(resolved[inputs.columns.indexOf("inputs")]).toBe(12);
+    // every frozen relation: ov_x restricted to the scheme's published periods = ov_x__published, and also for a period
+    // published before freezing existed (no frozen revision: its live rows)
+    const compare = async () => {
+      const ov = await overlay(wh, "golden");
+      const out: Record<string, [number, number]> = {};
+      try {
+        for (const r of await frozenRelations(wh)) {
+          const all = ov.rewrite(`mart.${r.name}`);
+          if (all === `mart.${r.name}`) continue;
+          const wide = `(SELECT * FROM ${all} WHERE ${r.periodCol} IN (SELECT period FROM meta.period_states WHERE scheme_id = 'golden')${r.hasScheme ? " AND scheme_id = 'golden'" : ""})`;
+          const narrow = ov.rewrite(`mart.${r.name}`, { publishedOnly: true });
+          const differ = Number(await wh.value(`SELECT count(*) FROM ((FROM ${wide} EXCEPT ALL FROM ${narrow}) UNION ALL (FROM ${narrow} EXCEPT ALL FROM ${wide}))`));
+          out[r.name] = [differ, Number(await wh.value(`SELECT count(*) FROM ${narrow}`))];
+        }
+      } finally {
+        await ov.drop();
+      }
+      return out;
+    };
+    const frozen = await compare();
+    expect(Object.keys(frozen)).toEqual(expect.arrayContaining(["indicator_inputs", "rankings", "indicator_scores"]));
+    for (const [name, [differ]] of Object.entries(frozen)) expect([name, differ]).toEqual([name, 0]);
+    expect([frozen.rankings![1], frozen.indicator_inputs![1]].every((n) => n > 0)).toBe(true);
+    await wh.run("BEGIN TRANSACTION");
+    try {
+      await wh.run("DELETE FROM meta.frozen_revisions WHERE scheme_id = 'golden' AND period = '2026-01'");
+      const live = await compare();
+      for (const [name, [differ]] of Object.entries(live)) expect([name, differ]).toEqual([name, 0]);
+      expect(live.rankings![1]).toBe(frozen.rankings![1]);
+    } finally {
+      await wh.run("ROLLBACK");
+    }
   });
 
   it("verify checks the frozen revision against the manifest, and names frozen rows edited after publication", async () => {
