@@ -168,13 +168,16 @@ export async function inputChanges(wh: Warehouse, now: RunInputs): Promise<Input
     { since: before.batches_upto, upto: now.batches_upto },
   );
   // a file read again under a changed mapping: its earlier load's rows were deleted (data-loaders/ingest/load-file.ts,
-  // supersedeBatches), so the periods they were in cannot be traced from the rows that remain
+  // supersedeBatches: loaded before, never under this mapping), so the periods they were in cannot be traced from the
+  // rows that remain
   const reread = await wh.all<{ source: string }>(
-    `SELECT DISTINCT b.source FROM meta.batches b
-     WHERE b.batch_id > $since AND b.batch_id <= $upto AND b.rows_read >= 0
-       AND EXISTS (SELECT 1 FROM meta.batches o WHERE o.batch_id < b.batch_id AND o.file_sha256 = b.file_sha256
+    `WITH earlier AS (
+       SELECT b.batch_id, o.mapping_sha256 IS NULL OR o.mapping_sha256 = b.mapping_sha256 AS same_mapping
+       FROM meta.batches b JOIN meta.batches o ON o.batch_id < b.batch_id AND o.file_sha256 = b.file_sha256
          AND o.target_table = b.target_table AND o.mapping = b.mapping AND o.rows_read >= 0
-         AND o.mapping_sha256 IS DISTINCT FROM b.mapping_sha256 AND o.mapping_sha256 IS NOT NULL)
+       WHERE b.batch_id > $since AND b.batch_id <= $upto AND b.rows_read >= 0)
+     SELECT DISTINCT b.source FROM meta.batches b
+     WHERE b.batch_id IN (SELECT batch_id FROM earlier GROUP BY batch_id HAVING NOT bool_or(same_mapping))
      ORDER BY b.source`,
     { since: before.batches_upto, upto: now.batches_upto },
   );

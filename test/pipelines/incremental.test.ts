@@ -274,6 +274,13 @@ describe("an incremental refresh equals a full rebuild", () => {
     expect(rebuilt.mode).toBe("full");
     expect(changes.everything).toMatch(/legacy-helpdesk .*read again under a changed mapping/);
     expect(await differences()).toEqual({});
+
+    // read again under the same mapping (--force): its rows stay, so the refresh traces them
+    expect((await ingestSources(wh, { ...cfg, sources: cfg.sources.filter((x) => x.name === "legacy-helpdesk") }, undefined, { force: true })).errors).toEqual([]);
+    await runModels(wh, schemes);
+    const forced = await lastRun();
+    expect([forced.changes.everything, forced.rebuilt.mode]).toEqual([null, "periods"]);
+    expect(await differences()).toEqual({});
   }, 300_000);
 
   it("nothing new: no period rebuilt, and status says so", async () => {
