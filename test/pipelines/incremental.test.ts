@@ -32,6 +32,15 @@ let cleanup: () => void;
 let wh: Warehouse;
 let cfg: ReturnType<typeof testConfig>;
 const at = (iso: string): RulesContext => ({ wh, timezone: TZ, asOf: new Date(iso), actor: "hr.lin" });
+/** SQL: another agent of the department of the agent in `col` (the first by id), to reattribute a record to */
+const colleagueOf = (col: string) =>
+  `(SELECT min(a.agent_id) FROM stg.agents a JOIN stg.agents b ON b.agent_id = ${col} WHERE a.agent_id <> ${col} AND a.department = b.department)`;
+/** An appeal filed on one day and accepted the next with a correction */
+async function acceptedAppeal(day: string, appeal: Parameters<typeof fileAppeal>[1], reason: string, correction: Parameters<typeof decideAppeal>[1]["correction"]) {
+  const filed = await fileAppeal(at(`${day}T03:00:00Z`), appeal, "support-weighted");
+  const next = new Date(Date.parse(`${day}T03:00:00Z`) + 86_400_000);
+  await decideAppeal(at(next.toISOString()), { appeal: filed.appeal_id, accept: true, reason, correction });
+}
 
 const lastRun = async () => {
   const r = await wh.one<{ rebuilt: string; changes: string }>(
@@ -124,17 +133,16 @@ describe("an incremental refresh equals a full rebuild", () => {
     expect(verified.ok).toBe(true);
     const t = (await wh.one<{ ticket_id: string; agent_id: string; other: string }>(
       `SELECT t.ticket_id, t.resolver_id AS agent_id,
-         (SELECT min(a.agent_id) FROM stg.agents a JOIN stg.agents b ON b.agent_id = t.resolver_id WHERE a.agent_id <> t.resolver_id AND a.department = b.department) AS other
+         ${colleagueOf("t.resolver_id")} AS other
        FROM int.tickets_credited t JOIN meta.published_results r ON r.agent_id = t.resolver_id AND r.period = '2026-03' AND r.scheme_id = ${lit(scheme)}
        WHERE strftime(t.resolved_at, '%Y-%m') = '2026-03' ORDER BY t.ticket_id LIMIT 1`,
     ))!;
-    const appeal = await fileAppeal(at("2026-11-03T03:00:00Z"), { period: "2026-03", agent: t.agent_id, indicator: "tickets_resolved", reason: "not mine", evidence: t.ticket_id }, scheme);
-    await decideAppeal(at("2026-11-04T03:00:00Z"), {
-      appeal: appeal.appeal_id,
-      accept: true,
-      reason: `the assignment log shows ${t.ticket_id} belonged to ${t.other}`,
-      correction: { kind: "reattribute_ticket", ticket: t.ticket_id, to_agent: t.other },
-    });
+    await acceptedAppeal(
+      "2026-11-03",
+      { period: "2026-03", agent: t.agent_id, indicator: "tickets_resolved", reason: "not mine", evidence: t.ticket_id },
+      `the assignment log shows ${t.ticket_id} belonged to ${t.other}`,
+      { kind: "reattribute_ticket", ticket: t.ticket_id, to_agent: t.other },
+    );
     await runModels(wh, schemes);
     const { rebuilt, changes } = await lastRun();
     expect(changes.corrections.map((c) => c.kind)).toEqual(["reattribute_ticket"]);
@@ -147,7 +155,7 @@ describe("an incremental refresh equals a full rebuild", () => {
     // a survey that names no agent is credited to the ticket's resolver, in the month it was answered
     const t = (await wh.one<{ ticket_id: string; created: string; resolver_id: string; other: string; answered: string }>(
       `SELECT t.ticket_id, strftime(t.created_at, '%Y-%m') AS created, t.resolver_id, strftime(c.submitted_at, '%Y-%m') AS answered,
-         (SELECT min(a.agent_id) FROM stg.agents a JOIN stg.agents b ON b.agent_id = t.resolver_id WHERE a.agent_id <> t.resolver_id AND a.department = b.department) AS other
+         ${colleagueOf("t.resolver_id")} AS other
        FROM stg.csat c JOIN int.tickets_credited t USING (ticket_id)
        WHERE c.named_agent_id IS NULL AND strftime(c.submitted_at, '%Y-%m') > strftime(t.resolved_at, '%Y-%m') AND t.resolved_at < '2026-06-01'
        ORDER BY t.ticket_id LIMIT 1`,
@@ -207,17 +215,16 @@ describe("an incremental refresh equals a full rebuild", () => {
     const scheme = "support-weighted";
     const r = (await wh.one<{ response_id: string; agent_id: string; other: string }>(
       `SELECT c.response_id, c.agent_id,
-         (SELECT min(a.agent_id) FROM stg.agents a JOIN stg.agents b ON b.agent_id = c.agent_id WHERE a.agent_id <> c.agent_id AND a.department = b.department) AS other
+         ${colleagueOf("c.agent_id")} AS other
        FROM int.csat_credited c JOIN meta.published_results p ON p.agent_id = c.agent_id AND p.period = '2026-03' AND p.scheme_id = ${lit(scheme)}
        WHERE strftime(c.submitted_at, '%Y-%m') = '2026-03' ORDER BY c.response_id LIMIT 1`,
     ))!;
-    const appeal = await fileAppeal(at("2026-11-05T03:00:00Z"), { period: "2026-03", agent: r.agent_id, indicator: "csat", reason: "not my customer", evidence: r.response_id }, scheme);
-    await decideAppeal(at("2026-11-06T03:00:00Z"), {
-      appeal: appeal.appeal_id,
-      accept: true,
-      reason: `the survey was about ${r.other}'s answer`,
-      correction: { kind: "reattribute_csat", response: r.response_id, to_agent: r.other },
-    });
+    await acceptedAppeal(
+      "2026-11-05",
+      { period: "2026-03", agent: r.agent_id, indicator: "csat", reason: "not my customer", evidence: r.response_id },
+      `the survey was about ${r.other}'s answer`,
+      { kind: "reattribute_csat", response: r.response_id, to_agent: r.other },
+    );
     await runModels(wh, schemes);
     const { rebuilt, changes } = await lastRun();
     expect(changes.corrections.map((c) => [c.kind, c.record_id, c.periods])).toEqual([["reattribute_csat", r.response_id, ["2026-03", "2026-Q1", "2026"]]]);

@@ -29,6 +29,15 @@ const sources = [
   { name: "csat", path: path.join(FIXTURE, "csat.csv"), mapping: "canonical/csat" },
 ];
 
+const TICKET_HEAD = ["ticket_id", "created_at", "first_response_at", "resolved_at", "updated_at", "status", "priority", "assignee_id"];
+const exports: string[] = [];
+/** Write a day's ticket export; the config then reads every export written so far, each as its own source
+ *  (tickets-daily, tickets-daily-2, ...). */
+function dailyExport(file: string, rows: string[][]) {
+  exports.push(writeFile(dir, file, csv(TICKET_HEAD, rows)));
+  return testConfig(dir, [...sources, ...exports.map((p, i) => ({ name: i ? `tickets-daily-${i + 1}` : "tickets-daily", path: p, mapping: "canonical/tickets" }))]);
+}
+
 const lastChanges = async () =>
   JSON.parse((await wh.value<string>("SELECT (detail->'changes')::VARCHAR FROM meta.runs WHERE kind = 'run' AND outcome = 'ok' ORDER BY run_id DESC LIMIT 1"))!) as InputChanges;
 
@@ -53,19 +62,11 @@ describe("what a run rebuilt and why", () => {
 
   it("a day's tickets touch the months of every version of them, with their quarters and years", async () => {
     const first = await wh.value<number>("SELECT max(run_id) FROM meta.runs WHERE kind = 'run'");
-    const delta = writeFile(
-      dir,
-      "tickets-2026-02-21.csv",
-      csv(
-        ["ticket_id", "created_at", "first_response_at", "resolved_at", "updated_at", "status", "priority", "assignee_id"],
-        [
-          ["G-9001", "2026-02-20 09:00:00", "2026-02-20 09:10:00", "2026-02-20 11:00:00", "2026-02-20 11:01:00", "resolved", "normal", "A01"],
-          // a late correction: January's G-0002 was in fact resolved in February
-          ["G-0002", "2026-01-10 10:00:00", "2026-01-10 10:10:00", "2026-02-02 12:00:00", "2026-02-21 08:00:00", "closed", "normal", "A01"],
-        ],
-      ),
-    );
-    const cfg = testConfig(dir, [...sources, { name: "tickets-daily", path: delta, mapping: "canonical/tickets" }]);
+    const cfg = dailyExport("tickets-2026-02-21.csv", [
+      ["G-9001", "2026-02-20 09:00:00", "2026-02-20 09:10:00", "2026-02-20 11:00:00", "2026-02-20 11:01:00", "resolved", "normal", "A01"],
+      // a late correction: January's G-0002 was in fact resolved in February
+      ["G-0002", "2026-01-10 10:00:00", "2026-01-10 10:10:00", "2026-02-02 12:00:00", "2026-02-21 08:00:00", "closed", "normal", "A01"],
+    ]);
     const r = await ingestSources(wh, cfg);
     expect(r.errors).toEqual([]);
     await runModels(wh, schemes);
@@ -119,15 +120,9 @@ describe("what a run rebuilt and why", () => {
 
   it("a refresh checks the keys in force of the rows loaded since the last run: a second copy in force stops it", async () => {
     await runModels(wh, schemes);
-    const delta = writeFile(
-      dir,
-      "tickets-2026-02-22.csv",
-      csv(
-        ["ticket_id", "created_at", "first_response_at", "resolved_at", "updated_at", "status", "priority", "assignee_id"],
-        [["G-0003", "2026-01-10 11:00:00", "2026-01-10 11:10:00", "2026-01-10 14:00:00", "2026-02-22 08:00:00", "resolved", "normal", "A01"]],
-      ),
-    );
-    const cfg = testConfig(dir, [...sources, { name: "tickets-daily", path: path.join(dir, "tickets-2026-02-21.csv"), mapping: "canonical/tickets" }, { name: "tickets-daily-2", path: delta, mapping: "canonical/tickets" }]);
+    const cfg = dailyExport("tickets-2026-02-22.csv", [
+      ["G-0003", "2026-01-10 11:00:00", "2026-01-10 11:10:00", "2026-01-10 14:00:00", "2026-02-22 08:00:00", "resolved", "normal", "A01"],
+    ]);
     expect((await ingestSources(wh, cfg)).errors).toEqual([]);
     // as if the loader had left the old version in force too
     await wh.run("UPDATE raw.tickets SET _current = true WHERE ticket_id = 'G-0003' AND resolved_at = '2026-01-10 13:00:00+08'");
@@ -141,16 +136,9 @@ describe("what a run rebuilt and why", () => {
   });
 
   it("a first response after the resolution touches the month it came in", async () => {
-    const late = writeFile(
-      dir,
-      "tickets-2026-03-02.csv",
-      csv(
-        ["ticket_id", "created_at", "first_response_at", "resolved_at", "updated_at", "status", "priority", "assignee_id"],
-        [["G-9003", "2026-02-25 09:00:00", "2026-03-02 09:00:00", "2026-02-26 10:00:00", "2026-03-02 09:01:00", "resolved", "normal", "A01"]],
-      ),
-    );
-    const daily = (name: string, file: string) => ({ name, path: path.join(dir, file), mapping: "canonical/tickets" });
-    const cfg = testConfig(dir, [...sources, daily("tickets-daily", "tickets-2026-02-21.csv"), daily("tickets-daily-2", "tickets-2026-02-22.csv"), { name: "tickets-daily-3", path: late, mapping: "canonical/tickets" }]);
+    const cfg = dailyExport("tickets-2026-03-02.csv", [
+      ["G-9003", "2026-02-25 09:00:00", "2026-03-02 09:00:00", "2026-02-26 10:00:00", "2026-03-02 09:01:00", "resolved", "normal", "A01"],
+    ]);
     expect((await ingestSources(wh, cfg)).errors).toEqual([]);
     await runModels(wh, schemes);
     expect((await lastChanges()).periods).toEqual(["2026-02", "2026-03", "2026-Q1", "2026"]);
