@@ -183,21 +183,18 @@ export async function inputChanges(wh: Warehouse, now: RunInputs): Promise<Input
   );
   for (const r of reread) reasons.push(`source ${r.source} was read again under a changed mapping, which replaced the rows its earlier load gave`);
   const months = new Set<string>();
+  const quoted = (id: string) => `'${id.replaceAll("'", "''")}'`;
   for (const b of batches) {
-    // a file loaded again whose rows were all loaded before (a roster exported again as it was, in another order or
-    // with another export date): no row in force changed, so it touches nothing
-    if (b.table !== "tickets" && !RECORD_MOMENTS[b.table] && Number(b.rows) === 0) {
-      result.sources.push({ ...b, rows: 0, periods: [] });
-      continue;
-    }
     if (b.table !== "tickets" && !RECORD_MOMENTS[b.table]) {
-      reasons.push(`source ${b.source} (${b.table}) has new rows, not traced to periods yet`);
+      // a file loaded again whose rows were all loaded before (a roster exported again as it was, in another order or
+      // with another export date) changed no row in force and touches nothing
+      if (Number(b.rows)) reasons.push(`source ${b.source} (${b.table}) has new rows, not traced to periods yet`);
       result.sources.push({ ...b, rows: Number(b.rows), periods: [] });
       continue;
     }
     const key = b.table === "tickets" ? "ticket_id" : RECORD_MOMENTS[b.table]!.key;
     const ids = `SELECT t.${key} FROM raw.${b.table} t JOIN meta.batches b ON b.batch_id = t._batch_id
-       WHERE b.source = ${`'${b.source.replaceAll("'", "''")}'`} AND t._batch_id > ${before.batches_upto} AND t._batch_id <= ${now.batches_upto}`;
+       WHERE b.source = ${quoted(b.source)} AND t._batch_id > ${before.batches_upto} AND t._batch_id <= ${now.batches_upto}`;
     const m = b.table === "tickets" ? await ticketMonths(wh, ids) : await recordMonths(wh, b.table, ids);
     for (const x of m) months.add(x);
     result.sources.push({ ...b, rows: Number(b.rows), periods: expand(m) });
@@ -206,7 +203,6 @@ export async function inputChanges(wh: Warehouse, now: RunInputs): Promise<Input
     "SELECT correction_id, kind, ticket_id, response_id, audit_id FROM meta.corrections WHERE correction_id > $since AND correction_id <= $upto ORDER BY correction_id",
     { since: before.corrections_upto, upto: now.corrections_upto },
   );
-  const quoted = (id: string) => `'${id.replaceAll("'", "''")}'`;
   for (const { response_id, audit_id, ...c } of corrections) {
     // on a ticket (its periods), else on a survey response or an audit (its month)
     const on = c.ticket_id ? null : response_id ? { table: "csat", id: response_id } : audit_id ? { table: "quality_audits", id: audit_id } : undefined;
