@@ -147,6 +147,8 @@ export interface FakeHelpdesk {
   counts: Record<Route, number>;
   /** every Authorization header seen was the expected one */
   authFailures: number;
+  /** the helpdesk gets more records (the next ones of each kind, later in time): what the next sync finds */
+  grow(more: { tickets?: number; ratings?: number; issues?: number }): void;
   close(): Promise<void>;
 }
 
@@ -154,9 +156,9 @@ const b64 = (s: string) => Buffer.from(s).toString("base64url");
 const unb64 = (s: string) => Buffer.from(s, "base64url").toString();
 
 export async function startFakeHelpdesk(opts: FakeOptions = {}): Promise<FakeHelpdesk> {
-  const nTickets = opts.tickets ?? 50;
-  const nRatings = opts.ratings ?? 20;
-  const nIssues = opts.issues ?? 30;
+  let nTickets = opts.tickets ?? 50;
+  let nRatings = opts.ratings ?? 20;
+  let nIssues = opts.issues ?? 30;
   const size = opts.pageSize ?? 10;
   const overlap = opts.overlap ?? 0;
   const secret = opts.secret ?? "s3cret-token";
@@ -300,6 +302,11 @@ export async function startFakeHelpdesk(opts: FakeOptions = {}): Promise<FakeHel
     counts,
     get authFailures() {
       return state.authFailures;
+    },
+    grow: (more) => {
+      nTickets += more.tickets ?? 0;
+      nRatings += more.ratings ?? 0;
+      nIssues += more.issues ?? 0;
     },
     close: async () => {
       for (const r of hanging) r.destroy();

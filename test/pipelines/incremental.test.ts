@@ -19,9 +19,10 @@ import { generateDemo } from "../../pipelines/demo/generate.ts";
 import { verifyPeriod } from "../../pipelines/proof/verify.ts";
 import { decideAppeal, fileAppeal } from "../../pipelines/rules/appeals.ts";
 import { publish, type RulesContext } from "../../pipelines/rules/lifecycle.ts";
-import { buildModels, listModels, orderModels, runModels } from "../../pipelines/run.ts";
+import { runModels } from "../../pipelines/run.ts";
 import { describeChanges, type InputChanges, type Rebuilt } from "../../pipelines/run-changes.ts";
 import { loadSchemes } from "../../pipelines/scheme/load.ts";
+import { differencesFromFullRebuild } from "../helpers/full-rebuild.ts";
 import { TZ, tempDir, testConfig } from "../helpers/warehouse.ts";
 
 const SCHEMES = path.join(import.meta.dirname, "..", "..", "schemes");
@@ -49,22 +50,8 @@ const lastRun = async () => {
   return { rebuilt: JSON.parse(r!.rebuilt) as Rebuilt, changes: JSON.parse(r!.changes) as InputChanges };
 };
 
-/** Every table model of the published build against a full rebuild into `full_check`: the rows that differ. */
-async function differences(): Promise<Record<string, number>> {
-  const build = await wh.value<string>("SELECT detail->>'build' FROM meta.runs WHERE kind = 'run' AND outcome = 'ok' ORDER BY run_id DESC LIMIT 1");
-  await buildModels(wh, schemes, "full_check");
-  const out: Record<string, number> = {};
-  for (const m of orderModels(listModels()).filter((x) => x.kind === "TABLE")) {
-    const t = m.name.split(".")[1]!;
-    const n = Number(
-      await wh.value(`SELECT count(*) FROM ((SELECT * FROM ${build}.${t} EXCEPT ALL SELECT * FROM full_check.${t}) UNION ALL (SELECT * FROM full_check.${t} EXCEPT ALL SELECT * FROM ${build}.${t}))`),
-    );
-    const rows = Number(await wh.value(`SELECT count(*) FROM full_check.${t}`));
-    if (n || rows !== Number(await wh.value(`SELECT count(*) FROM ${build}.${t}`))) out[m.name] = n;
-  }
-  await wh.run("DROP SCHEMA full_check CASCADE");
-  return out;
-}
+/** Every table model of the published build against a full rebuild: the rows that differ. */
+const differences = () => differencesFromFullRebuild(wh, schemes);
 
 async function ingestAndRun(): Promise<void> {
   const r = await ingestSources(wh, cfg);
