@@ -18,6 +18,7 @@
  * Periods depend on each other beyond that: the department-relative scores and ranks of a touched period, the next
  * period's changes (trends), and the bottom-20% tracker from the earliest touched quarter on.
  */
+import { CONTRACTS } from "../core/contracts/tables.ts";
 import type { Warehouse } from "../core/db/warehouse.ts";
 
 export interface RunInputs {
@@ -54,19 +55,14 @@ const RECORDS_SQL = `SELECT md5(coalesce(string_agg(x, '|' ORDER BY x), '')) FRO
   UNION ALL SELECT 'e' || t::VARCHAR FROM meta.tracker_exclusions t
   UNION ALL SELECT 'o' || count(*)::VARCHAR FROM meta.opinion_terms)`;
 
-/** Records counted in the month of one moment (agent_metrics, input_events, input_records): the key and the moment,
- *  per raw table. */
-const RECORD_MOMENTS: Record<string, { key: string; at: string }> = {
-  csat: { key: "response_id", at: "submitted_at" },
-  quality_audits: { key: "audit_id", at: "audited_at" },
-  trainings: { key: "record_id", at: "completed_on" },
-  certifications: { key: "record_id", at: "obtained_on" },
-  contributions: { key: "record_id", at: "submitted_on" },
-};
+/** Records counted in the month of their one dated event (agent_metrics, input_events, input_records): a batch of
+ *  them is traced by its contract's key and event field (core/contracts/tables.ts). */
+const DATED_RECORDS = new Set(["csat", "quality_audits", "trainings", "certifications", "contributions"]);
+const keyOf = (table: string) => CONTRACTS[table]!.key[0]!;
 
 /** The months of every version of the given records (`ids`: a query of their keys), in the warehouse's time zone. */
 async function recordMonths(wh: Warehouse, table: string, ids: string): Promise<string[]> {
-  const { key, at } = RECORD_MOMENTS[table]!;
+  const [key, at] = [keyOf(table), CONTRACTS[table]!.events![0]!.field];
   const rows = await wh.all<{ m: string }>(
     `SELECT DISTINCT strftime(${at}, '%Y-%m') AS m FROM raw.${table} WHERE ${key} IN (${ids}) AND NOT _bad AND ${at} IS NOT NULL ORDER BY m`,
   );
@@ -185,14 +181,14 @@ export async function inputChanges(wh: Warehouse, now: RunInputs): Promise<Input
   const months = new Set<string>();
   const quoted = (id: string) => `'${id.replaceAll("'", "''")}'`;
   for (const b of batches) {
-    if (b.table !== "tickets" && !RECORD_MOMENTS[b.table]) {
+    if (b.table !== "tickets" && !DATED_RECORDS.has(b.table)) {
       // a file loaded again whose rows were all loaded before (a roster exported again as it was, in another order or
       // with another export date) changed no row in force and touches nothing
       if (Number(b.rows)) reasons.push(`source ${b.source} (${b.table}) has new rows, not traced to periods yet`);
       result.sources.push({ ...b, rows: Number(b.rows), periods: [] });
       continue;
     }
-    const key = b.table === "tickets" ? "ticket_id" : RECORD_MOMENTS[b.table]!.key;
+    const key = keyOf(b.table);
     const ids = `SELECT t.${key} FROM raw.${b.table} t JOIN meta.batches b ON b.batch_id = t._batch_id
        WHERE b.source = ${quoted(b.source)} AND t._batch_id > ${before.batches_upto} AND t._batch_id <= ${now.batches_upto}`;
     const m = b.table === "tickets" ? await ticketMonths(wh, ids) : await recordMonths(wh, b.table, ids);

@@ -99,13 +99,14 @@ export interface Check {
   sql: string;
 }
 
-/** The checks: pipelines/checks/*.sql, and unique_current_keys generated from the contracts' keys. */
-export function listChecks(): Check[] {
+/** The checks: pipelines/checks/*.sql, and unique_current_keys generated from the contracts' keys (a refresh's: of the
+ *  keys loaded after `afterBatch`, core/contracts/to-sql.ts). */
+export function listChecks(opts: { afterBatch?: number } = {}): Check[] {
   return [
     ...readdirSync(CHECKS_DIR)
       .filter((f) => f.endsWith(".sql"))
       .map((f) => ({ name: f.replace(/\.sql$/, ""), sql: readFileSync(path.join(CHECKS_DIR, f), "utf8") })),
-    { name: "unique_current_keys", sql: uniqueCurrentKeysSql(Object.values(CONTRACTS)) },
+    { name: "unique_current_keys", sql: uniqueCurrentKeysSql(Object.values(CONTRACTS), opts) },
   ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -293,7 +294,6 @@ export async function runModels(
 ): Promise<RunResult> {
   const started = Date.now();
   const models = orderModels(listModels());
-  const checks = listChecks();
   const runId = await startRun(wh, "run", meta);
   // the corrections of decided appeals this run includes: publication refuses results older than a correction
   const correctionsUpto = Number(await wh.value("SELECT coalesce(max(correction_id), 0) FROM meta.corrections"));
@@ -303,18 +303,17 @@ export async function runModels(
     .digest("hex");
   const inputs = await currentInputs(wh, schemes, code);
   const changes = await inputChanges(wh, inputs);
-  reporter.start(models.length + checks.length + 2);
   // a refresh whose changes were traced to periods recomputes only those, in place, in one transaction
   // (pipelines/incremental.ts); any other run builds every model into a fresh schema
   const prev = await previousBuild(wh, changes.since_run);
   const incremental = !opts.full && !changes.everything && prev ? new IncrementalBuild(wh, prev, changes.periods, models) : undefined;
   const build = incremental?.build ?? `build_${runId}`;
-  // a refresh checks the keys in force of the rows loaded since the last run (core/contracts/to-sql.ts)
-  if (incremental) {
-    const afterBatch = Number(await wh.value("SELECT detail->'inputs'->>'batches_upto' FROM meta.runs WHERE run_id = $id", { id: changes.since_run }));
-    const i = checks.findIndex((c) => c.name === "unique_current_keys");
-    if (Number.isInteger(afterBatch)) checks[i] = { name: "unique_current_keys", sql: uniqueCurrentKeysSql(Object.values(CONTRACTS), { afterBatch }) };
-  }
+  // a refresh checks the keys in force of the rows loaded since the last run
+  const afterBatch = incremental
+    ? Number(await wh.value("SELECT detail->'inputs'->>'batches_upto' FROM meta.runs WHERE run_id = $id", { id: changes.since_run }))
+    : Number.NaN;
+  const checks = listChecks(Number.isInteger(afterBatch) ? { afterBatch } : {});
+  reporter.start(models.length + checks.length + 2);
   let rebuilt: IncrementalReport | null = null;
   const rebuiltRecord = (): Rebuilt =>
     rebuilt
