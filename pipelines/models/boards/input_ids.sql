@@ -4,7 +4,7 @@
 -- periods: published
 -- The published periods' frozen rows alone (`periods: published`): through the overlay of every period, DuckDB computed
 -- indicator_inputs (every ticket's periods joined to the scores) for the published periods only to replace them with
--- the frozen rows (2,000 agents, one published quarter: 2.8 s -> 0.3 s). Each record once per agent and input set
+-- the frozen rows (2,000 agents, one published quarter: 2.8 s -> 0.6 s). Each record once per agent and input set
 -- first, then the ids in order: indicator_inputs holds a record once for every indicator that reads its set.
 select period_type, period, agent_id, input_set, any_value(input_kind) as input_kind,
   string_agg(input_id, ' ' order by input_id) as ids, count(*) as inputs
