@@ -76,3 +76,23 @@ export function describeInputs(i, metricKind, unit, lang = "en", observed = "obs
       return fmt(i.raw_value);
   }
 }
+
+/**
+ * An instant (ISO text) as the department reads its other times: local to its zone, "2026-11-27 19:24:28 +08" (the
+ * offset as the warehouse writes its run times, minutes only where the zone has them). The snapshot's publish time was
+ * shown in UTC beside the last load and run in the department's zone.
+ */
+export function localTimestamp(iso, timeZone) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "-";
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
+  const local = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  const offset = Math.round((Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second) - Math.floor(d.getTime() / 1000) * 1000) / 60000);
+  const abs = Math.abs(offset);
+  const hm = `${String(Math.floor(abs / 60)).padStart(2, "0")}${abs % 60 ? `:${String(abs % 60).padStart(2, "0")}` : ""}`;
+  return `${local} ${offset < 0 ? "-" : "+"}${hm}`;
+}

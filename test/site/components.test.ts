@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { describeInputs as explainInputs } from "../../pipelines/explain.ts";
 // @ts-expect-error: a browser module without types
-import { describeInputs } from "../../src/components/format.js";
+import { describeInputs, localTimestamp } from "../../src/components/format.js";
 import { labels } from "../../src/components/i18n.js";
 // @ts-expect-error: a browser module without types
 import { escapeCell, toCsv } from "../../src/components/table.js";
@@ -67,5 +67,17 @@ describe("axis labels over lines", () => {
     expect(labelLines("跨部门协作调查", 130)).toEqual(["跨部门协作调查"]);
     expect(labelLines("一线支持一组", 50)).toEqual(["一线支持", "一组"]);
     expect(labelLines("360 度评估", 130)).toEqual(["360 度评估"]);
+  });
+});
+
+describe("the publish time", () => {
+  it("reads in the department's zone, with its offset, as the run and load times do", () => {
+    expect(localTimestamp("2026-11-27T11:24:28.579Z", "Asia/Shanghai")).toBe("2026-11-27 19:24:28 +08");
+    expect(localTimestamp("2026-12-31T20:00:00Z", "Asia/Shanghai")).toBe("2027-01-01 04:00:00 +08");
+    expect(localTimestamp("2026-07-01T12:00:00Z", "Asia/Kolkata")).toBe("2026-07-01 17:30:00 +05:30");
+    expect(localTimestamp("2026-07-01T12:00:00Z", "America/New_York")).toBe("2026-07-01 08:00:00 -04");
+    expect(localTimestamp("2026-01-15T12:00:00Z", "America/New_York")).toBe("2026-01-15 07:00:00 -05");
+    expect(localTimestamp("2026-07-01T12:00:00Z", "UTC")).toBe("2026-07-01 12:00:00 +00");
+    expect(localTimestamp("not a time", "UTC")).toBe("-");
   });
 });
