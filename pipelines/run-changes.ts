@@ -13,13 +13,15 @@
  *     source, a file read again under a changed mapping (the rows it gave before are deleted, so their periods are
  *     unknown), a scheme's text, the models' code, the working calendar, and the acts and records the models read
  *     besides batches (committee decisions, tracker exclusions, quarantine resolutions and rechecks that change which
- *     rows are in force). An API source's cursor moving on is not among them: it moves the periods' coverage, and
+ *     rows are in force; a quarantined row that a new batch supersedes with a good copy is that batch's change, traced
+ *     with its records). An API source's cursor moving on is not among them: it moves the periods' coverage, and
  *     mart.periods, built in full and compared in a refresh, brings the periods it moved in (pipelines/incremental.ts).
  * Periods depend on each other beyond that: the department-relative scores and ranks of a touched period, the next
  * period's changes (trends), and the bottom-20% tracker from the earliest touched quarter on.
  */
 import { CONTRACTS } from "../core/contracts/tables.ts";
 import type { Warehouse } from "../core/db/warehouse.ts";
+import { SUPERSEDING_BATCH_SQL } from "../core/quarantine.ts";
 
 export interface RunInputs {
   batches_upto: number;
@@ -69,14 +71,24 @@ async function recordMonths(wh: Warehouse, table: string, ids: string): Promise<
   return rows.map((r) => r.m);
 }
 
-/** Rows set aside (quarantined, or let back in) among the rows of batches up to `upto`, per raw table: only a
- *  quarantine act changes these, never a new batch. */
-async function setAside(wh: Warehouse, upto: number): Promise<string> {
+/** Rows set aside (quarantined, or let back in) among the rows of batches up to `upto`, per raw table: a quarantine
+ *  act changes these, and so does a later batch that supersedes a quarantined row with a good copy at least as new
+ *  (the row goes). `superseded`: count back the rows that the batches after `upto`, up to `superseded.upto`,
+ *  superseded so (their quarantine lines name the batch, core/quarantine.ts): that change is the batch's, traced with
+ *  its records, not a quarantine act. */
+async function setAside(wh: Warehouse, upto: number, superseded?: { upto: number }): Promise<string> {
   const raw = await wh.all<{ t: string }>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'raw' ORDER BY 1");
   if (!raw.length) return "";
+  const back = (t: string) =>
+    superseded
+      ? ` + (SELECT count(DISTINCT (batch_id, record)) FROM meta.quarantine WHERE target_table = '${t}' AND batch_id <= ${upto}
+           AND ${SUPERSEDING_BATCH_SQL} > ${upto} AND ${SUPERSEDING_BATCH_SQL} <= ${superseded.upto})`
+      : "";
   return (
     (await wh.value<string | null>(
-      `SELECT string_agg(x, ' ' ORDER BY x) FROM (${raw.map(({ t }) => `SELECT '${t}:' || count(*) FILTER (WHERE _bad)::VARCHAR AS x FROM raw.${t} WHERE _batch_id <= ${upto}`).join(" UNION ALL ")})`,
+      `SELECT string_agg(x, ' ' ORDER BY x) FROM (${raw
+        .map(({ t }) => `SELECT '${t}:' || (count(*) FILTER (WHERE _bad)${back(t)})::VARCHAR AS x FROM raw.${t} WHERE _batch_id <= ${upto}`)
+        .join(" UNION ALL ")})`,
     )) ?? ""
   );
 }
@@ -156,7 +168,8 @@ export async function inputChanges(wh: Warehouse, now: RunInputs): Promise<Input
     if (JSON.stringify(before.schemes[id] ?? null) !== JSON.stringify(now.schemes[id] ?? null)) reasons.push(`scheme ${id} changed`);
   if (before.code !== now.code) reasons.push("the models' code or the working calendar changed");
   if (before.records !== now.records) reasons.push("committee decisions or tracker exclusions changed");
-  if (before.set_aside !== (await setAside(wh, before.batches_upto))) reasons.push("quarantine acts changed which loaded rows are in force");
+  if (before.set_aside !== (await setAside(wh, before.batches_upto, { upto: now.batches_upto })))
+    reasons.push("quarantine acts changed which loaded rows are in force");
 
   const batches = await wh.all<{ source: string; table: string; batches: number; rows: number }>(
     `SELECT source, target_table AS "table", count(*) AS batches, sum(rows_inserted + rows_replaced) AS rows

@@ -19,6 +19,7 @@
 import type { Contract } from "../../core/contracts/tables.ts";
 import type { FieldSpec } from "../../core/contracts/to-sql.ts";
 import { ident, lit, type Warehouse } from "../../core/db/warehouse.ts";
+import { supersededResolution } from "../../core/quarantine.ts";
 
 /** The quarantine's columns, named in every insert (the table grows columns over migrations). */
 export const QUARANTINE_COLUMNS = "batch_id, source, file, target_table, record, line, field, value, reason, related_record, related_line";
@@ -264,7 +265,7 @@ export async function correctQuarantined(wh: Warehouse, contract: Contract, scop
     WHERE b._bad AND NOT g._bad AND (${where}) AND ${atLeastAsNew(contract, "g", "b")}
     GROUP BY b.rowid`);
   await wh.run(`UPDATE meta.quarantine q SET resolved_at = current_timestamp,
-      resolution = 'superseded: a good copy of this record at least as new is loaded (batch ' || f.by_batch || ')'
+      resolution = ${supersededResolution("f.by_batch")}
     FROM ${fixed} f WHERE q.batch_id = f.batch_id AND q.record = f.record AND q.target_table = ${lit(contract.table)} AND q.resolved_at IS NULL`);
   await wh.run(`DELETE FROM ${raw} WHERE rowid IN (SELECT rid FROM ${fixed})`);
   await wh.run(`DROP TABLE ${fixed}`);

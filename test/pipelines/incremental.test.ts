@@ -159,6 +159,42 @@ describe("an incremental refresh equals a full rebuild", () => {
     expect(await differences()).toEqual({});
   }, 300_000);
 
+  it("a newer version of an old ticket is quarantined: the ticket is held out of the months it counted in", async () => {
+    // an unreadable priority: the version stays quarantined, newer than the one in force, and holds the ticket out
+    // (stg_tickets_held) until a corrected export comes; the months the version in force counted in are rebuilt
+    const t = (await wh.one<{ ticket_id: string; created: string; resolved: string }>(
+      `SELECT ticket_id, strftime(created_at, '%Y-%m') AS created, strftime(resolved_at, '%Y-%m') AS resolved FROM int.tickets_credited
+       WHERE resolved_at IS NOT NULL AND strftime(created_at, '%Y-%m') = '2025-09' AND strftime(resolved_at, '%Y-%m') = '2025-10'
+       ORDER BY ticket_id LIMIT 1`,
+    ))!;
+    await wh.run(`COPY (
+      SELECT * REPLACE ('P9-urgent' AS "Priority", '2026-11-04 09:00:00' AS "Last Updated")
+      FROM read_csv(${lit(path.join(helpdesk, `tickets-${t.created}.csv`))}, all_varchar = true, header = true)
+      WHERE "Ticket ID" = ${lit(t.ticket_id)}) TO ${lit(path.join(helpdesk, "tickets-2026-11-04.csv"))} (HEADER, DELIMITER ',')`);
+    const r = await ingestSources(wh, cfg);
+    expect(r.errors).toEqual([]);
+    expect(Number(await wh.value(`SELECT count(*) FROM stg.tickets_held WHERE ticket_id = ${lit(t.ticket_id)}`))).toBe(1);
+    await runModels(wh, schemes);
+    expect(Number(await wh.value(`SELECT count(*) FROM int.tickets_credited WHERE ticket_id = ${lit(t.ticket_id)}`))).toBe(0);
+    const { rebuilt } = await lastRun();
+    expect(rebuilt.mode).toBe("periods");
+    expect(rebuilt.periods).toEqual(expect.arrayContaining([t.created, t.resolved, "2025-Q3", "2025-Q4", "2025"]));
+    expect(await differences()).toEqual({});
+
+    // the corrected export: a version at least as new releases the ticket (its quarantined copy goes)
+    await wh.run(`COPY (
+      SELECT * REPLACE ('2026-11-05 09:00:00' AS "Last Updated")
+      FROM read_csv(${lit(path.join(helpdesk, `tickets-${t.created}.csv`))}, all_varchar = true, header = true)
+      WHERE "Ticket ID" = ${lit(t.ticket_id)}) TO ${lit(path.join(helpdesk, "tickets-2026-11-05.csv"))} (HEADER, DELIMITER ',')`);
+    await ingestAndRun();
+    expect(Number(await wh.value(`SELECT count(*) FROM int.tickets_credited WHERE ticket_id = ${lit(t.ticket_id)}`))).toBe(1);
+    // the batch's change, traced to the ticket's months like any new version: not a quarantine act, not a full rebuild
+    const released = await lastRun();
+    expect(released.rebuilt.mode).toBe("periods");
+    expect(released.rebuilt.periods).toEqual(expect.arrayContaining([t.created, t.resolved, "2025-Q3", "2025-Q4", "2025"]));
+    expect(await differences()).toEqual({});
+  }, 300_000);
+
   it("a day's survey responses, audits and trainings: new records, an old rating, audit score and training's hours changed", async () => {
     const survey = path.join(dir, "demo", "survey");
     // the survey tool's NDJSON: three new responses, one changed rating of December 2025 (times in UTC)
