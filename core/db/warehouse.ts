@@ -168,13 +168,18 @@ export class Warehouse {
 function traceStatements(conn: DuckDBConnection, seconds: number): void {
   const limit = seconds === 1 ? 0.3 : seconds;
   const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
+  // runAndReadAll calls run itself: only the outer call is timed and printed, or each query printed twice
+  let depth = 0;
   for (const name of ["run", "runAndReadAll"] as const) {
     const original = conn[name].bind(conn) as (sql: string, ...rest: unknown[]) => Promise<unknown>;
     (conn as unknown as Record<string, unknown>)[name] = async (sql: string, ...rest: unknown[]) => {
+      if (depth > 0) return original(sql, ...rest);
       const [t0, rss0] = [performance.now(), process.memoryUsage.rss()];
+      depth++;
       try {
         return await original(sql, ...rest);
       } finally {
+        depth--;
         const [s, rss] = [(performance.now() - t0) / 1000, process.memoryUsage.rss()];
         if (s >= limit || rss - rss0 > 2 ** 28) {
           const peak = process.resourceUsage().maxRSS * 1024;
