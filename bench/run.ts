@@ -5,7 +5,8 @@
  * the ratio to the baseline and peak memory; the slowest models with their share of the run, and EXPLAIN ANALYZE
  * of the top three into the output folder (bench/profile.ts); publishing the 2,000 agents' snapshot; then one more
  * day of exports (bench/delta.ts: new tickets, new versions of open tickets) ingested and run again, with its ratio
- * to the full run, and the day after that (the daily refresh once refreshes follow each other). Then the boards
+ * to the full run, the day after that (the daily refresh once refreshes follow each other), and an ingest and run
+ * with nothing new (the floor every refresh pays before its own work). Then the boards
  * (bench/site.ts): publish and build time, site size, the rankings page's first render and the chart boards' first
  * content on a throttled phone profile (bench/phone.ts), for 80 and 2,000 agents.
  * Targets (issue 14): ingest + run within 15x of the baseline at 1M; the day's refresh at most 10% of the full run;
@@ -161,6 +162,11 @@ export async function main(argv: string[]): Promise<number> {
   console.log(`refresh: the day after (${delta2.day}): ${delta2.newTickets} new tickets, ${delta2.updatedTickets} open tickets solved; ingest and run ...`);
   const ingestDelta2 = timed(a.out, "ingest-delta-2", [BIN, "--config", config, "ingest"]);
   const runDelta2 = timed(a.out, "run-delta-2", [BIN, "--config", config, "run"]);
+  // and nothing new: what every refresh pays before its own work (the commands' start, the change tracing, the small
+  // tables built whole and compared, the checks, the commit and checkpoint, the staff snapshot)
+  console.log("refresh: nothing new; ingest and run ...");
+  const ingestIdle = timed(a.out, "ingest-idle", [BIN, "--config", config, "ingest"]);
+  const runIdle = timed(a.out, "run-idle", [BIN, "--config", config, "run"]);
   writeConfig();
 
   const parts: Step[] = [
@@ -171,7 +177,8 @@ export async function main(argv: string[]): Promise<number> {
   const rows: Array<[string, string, string, string, string]> = [["step", "seconds", "tickets/s", "x baseline", "peak RSS"]];
   const refresh: Step = { name: "refresh (1 day)", seconds: ingestDelta.seconds + runDelta.seconds, maxRssKiB: Math.max(ingestDelta.maxRssKiB, runDelta.maxRssKiB) };
   const refresh2: Step = { name: "the day after", seconds: ingestDelta2.seconds + runDelta2.seconds, maxRssKiB: Math.max(ingestDelta2.maxRssKiB, runDelta2.maxRssKiB) };
-  for (const s of [baseline, load, ingest, run, ...parts, publish, ingestDelta, runDelta, refresh, ingestDelta2, runDelta2, refresh2])
+  const idle: Step = { name: "nothing new", seconds: ingestIdle.seconds + runIdle.seconds, maxRssKiB: Math.max(ingestIdle.maxRssKiB, runIdle.maxRssKiB) };
+  for (const s of [baseline, load, ingest, run, ...parts, publish, ingestDelta, runDelta, refresh, ingestDelta2, runDelta2, refresh2, ingestIdle, runIdle, idle])
     rows.push([
       s.name,
       s.seconds.toFixed(2),
@@ -198,6 +205,7 @@ export async function main(argv: string[]): Promise<number> {
   console.log(`target: one more day refreshed in at most 10% of the full ingest + run: ${(share * 100).toFixed(1)}% ${met(share <= 0.1)}`);
   console.log(`  the refresh run rebuilt ${rebuilt}`);
   console.log(`  the day after, refreshed in its turn: ${refresh2.seconds.toFixed(1)} s, ${((refresh2.seconds / total) * 100).toFixed(1)}% of the full ingest + run`);
+  console.log(`  the floor: ingest and run with nothing new take ${idle.seconds.toFixed(1)} s, ${((idle.seconds / total) * 100).toFixed(1)}% of the full ingest + run, before any refresh's own work`);
   console.log(`target: publishing ${a.agents} agents under 2 s: ${publish.seconds.toFixed(2)} s ${met(publish.seconds < 2)}`);
   console.log(`reference: ingest is ${(ingest.seconds / load.seconds).toFixed(2)}x DuckDB alone loading the same file without checks`);
   console.log(`target: under 4 GiB: peak ${(mib(peak) / 1024).toFixed(2)} GiB ${met(peak < 4 * 1024 * 1024)}`);
