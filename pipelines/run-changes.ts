@@ -134,12 +134,21 @@ const expand = (months: string[]): string[] => {
  * export put it outside the ticket's span. A survey response or a quality audit on the ticket that names no agent
  * is credited to its resolver (int_csat_credited, int_quality_audits_corrected), in the month it was answered or
  * audited, which may come after the ticket's: those months are touched too. In the warehouse's time zone.
+ * The versions that count are the one in force now and the one in force at the last run (`since`: its last batch;
+ * the newest of the versions loaded by then, every one that ties with it on updated_at, so never fewer): a version
+ * superseded before the last run changed nothing that run counted. (Every version counted until 2026-11-27: a late
+ * correction to a ticket once exported open, as most tickets resolved after a month's end were, touched every month
+ * from its creation to the newest.)
  */
-async function ticketMonths(wh: Warehouse, ticketIds: string): Promise<string[]> {
+async function ticketMonths(wh: Warehouse, ticketIds: string, since: number): Promise<string[]> {
   const rows = await wh.all<{ m: string }>(
-    `WITH v AS (
-       SELECT ticket_id, created_at, coalesce(resolved_at, 'infinity'::TIMESTAMPTZ) AS resolved_at, first_response_at
-       FROM raw.tickets WHERE ticket_id IN (${ticketIds}) AND NOT _bad AND created_at IS NOT NULL),
+    `WITH good AS (
+       SELECT ticket_id, created_at, coalesce(resolved_at, 'infinity'::TIMESTAMPTZ) AS resolved_at, first_response_at, updated_at, _current, _batch_id
+       FROM raw.tickets WHERE ticket_id IN (${ticketIds}) AND NOT _bad),
+     before AS (SELECT ticket_id, max(updated_at) AS updated_at FROM good WHERE _batch_id <= ${since} GROUP BY ticket_id),
+     v AS (
+       SELECT g.ticket_id, g.created_at, g.resolved_at, g.first_response_at FROM good g LEFT JOIN before b USING (ticket_id)
+       WHERE g.created_at IS NOT NULL AND (g._current OR (g._batch_id <= ${since} AND g.updated_at IS NOT DISTINCT FROM b.updated_at))),
      last AS (SELECT max(greatest(created_at, coalesce(resolved_at, created_at))) AS last_at FROM raw.tickets WHERE NOT _bad),
      spans AS (
        SELECT date_trunc('month', min(least(created_at, resolved_at))) AS first,
@@ -204,7 +213,7 @@ export async function inputChanges(wh: Warehouse, now: RunInputs): Promise<Input
     const key = keyOf(b.table);
     const ids = `SELECT t.${key} FROM raw.${b.table} t JOIN meta.batches b ON b.batch_id = t._batch_id
        WHERE b.source = ${quoted(b.source)} AND t._batch_id > ${before.batches_upto} AND t._batch_id <= ${now.batches_upto}`;
-    const m = b.table === "tickets" ? await ticketMonths(wh, ids) : await recordMonths(wh, b.table, ids);
+    const m = b.table === "tickets" ? await ticketMonths(wh, ids, before.batches_upto) : await recordMonths(wh, b.table, ids);
     for (const x of m) months.add(x);
     result.sources.push({ ...b, rows: Number(b.rows), periods: expand(m) });
   }
@@ -220,7 +229,7 @@ export async function inputChanges(wh: Warehouse, now: RunInputs): Promise<Input
       result.corrections.push({ ...c, periods: [] });
       continue;
     }
-    const m = on ? await recordMonths(wh, on.table, quoted(on.id)) : await ticketMonths(wh, quoted(c.ticket_id!));
+    const m = on ? await recordMonths(wh, on.table, quoted(on.id)) : await ticketMonths(wh, quoted(c.ticket_id!), before.batches_upto);
     for (const x of m) months.add(x);
     result.corrections.push({ ...c, ...(on ? { record_id: on.id } : {}), periods: expand(m) });
   }

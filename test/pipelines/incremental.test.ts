@@ -159,6 +159,39 @@ describe("an incremental refresh equals a full rebuild", () => {
     expect(await differences()).toEqual({});
   }, 300_000);
 
+  it("a late correction to a ticket once exported open: only the months it counted in, then and now", async () => {
+    // exported open at a month's end, solved the next month; corrected in November 2026 (another resolver): the open
+    // version was superseded long before the last run, so the months after its resolution are not touched
+    const t = (await wh.one<{ ticket_id: string; file: string; created: string; resolved: string; other: string }>(
+      `SELECT t.ticket_id, b.file, strftime(t.created_at, '%Y-%m') AS created, strftime(t.resolved_at, '%Y-%m') AS resolved,
+         ${colleagueOf("t.resolved_by")} AS other
+       FROM raw.tickets t JOIN meta.batches b ON b.batch_id = t._batch_id
+       WHERE t._current AND strftime(t.created_at, '%Y-%m') = '2025-06' AND strftime(t.resolved_at, '%Y-%m') = '2025-07'
+         AND t.resolved_by IS NOT NULL
+         AND EXISTS (SELECT 1 FROM raw.tickets o WHERE o.ticket_id = t.ticket_id AND o.resolved_at IS NULL AND NOT o._bad)
+       ORDER BY t.ticket_id LIMIT 1`,
+    ))!;
+    await wh.run(`COPY (
+      SELECT * REPLACE (${lit(t.other)} AS "Resolved By", '2026-11-03 09:00:00' AS "Last Updated")
+      FROM read_csv(${lit(t.file)}, all_varchar = true, header = true)
+      WHERE "Ticket ID" = ${lit(t.ticket_id)}) TO ${lit(path.join(helpdesk, "tickets-2026-11-03b.csv"))} (HEADER, DELIMITER ',')`);
+    await ingestAndRun();
+    const { rebuilt, changes } = await lastRun();
+    expect(changes.sources.map((s) => s.rows)).toEqual([1]);
+    expect(rebuilt.mode).toBe("periods");
+    const traced = changes.sources[0]!.periods;
+    expect(traced).toEqual(expect.arrayContaining([t.created, t.resolved, "2025-Q2", "2025-Q3", "2025"]));
+    // no month after its resolution but one where a survey of it that names no agent was answered
+    const surveyed = (
+      await wh.all<{ m: string }>(
+        `SELECT DISTINCT strftime(submitted_at, '%Y-%m') AS m FROM raw.csat WHERE _current AND agent_id IS NULL AND ticket_id = ${lit(t.ticket_id)}
+         UNION SELECT DISTINCT strftime(audited_at, '%Y-%m') FROM raw.quality_audits WHERE _current AND agent_id IS NULL AND ticket_id = ${lit(t.ticket_id)}`,
+      )
+    ).map((r) => r.m);
+    expect(traced.filter((p) => /^\d{4}-\d{2}$/.test(p) && p > t.resolved && !surveyed.includes(p))).toEqual([]);
+    expect(await differences()).toEqual({});
+  }, 300_000);
+
   it("a newer version of an old ticket is quarantined: the ticket is held out of the months it counted in", async () => {
     // an unreadable priority: the version stays quarantined, newer than the one in force, and holds the ticket out
     // (stg_tickets_held) until a corrected export comes; the months the version in force counted in are rebuilt
