@@ -141,13 +141,25 @@ const expand = (months: string[]): string[] => {
  * from its creation to the newest.)
  */
 async function ticketMonths(wh: Warehouse, ticketIds: string, since: number): Promise<string[]> {
+  // the tickets' good versions, found once: read through a CTE by the steps below, the 10M tickets were searched for
+  // them again by each (0.7 s against 0.13 s for one search, one more day at 10M)
+  const good = `ticket_versions_${++versionsCounter}`;
+  await wh.run(`CREATE OR REPLACE TEMP TABLE ${good} AS
+    SELECT ticket_id, created_at, coalesce(resolved_at, 'infinity'::TIMESTAMPTZ) AS resolved_at, first_response_at, updated_at, _current, _batch_id
+    FROM raw.tickets WHERE ticket_id IN (${ticketIds}) AND NOT _bad`);
+  try {
+    return await monthsOfVersions(wh, good, since);
+  } finally {
+    await wh.run(`DROP TABLE IF EXISTS ${good}`);
+  }
+}
+let versionsCounter = 0;
+
+async function monthsOfVersions(wh: Warehouse, good: string, since: number): Promise<string[]> {
   const rows = await wh.all<{ m: string }>(
-    `WITH good AS (
-       SELECT ticket_id, created_at, coalesce(resolved_at, 'infinity'::TIMESTAMPTZ) AS resolved_at, first_response_at, updated_at, _current, _batch_id
-       FROM raw.tickets WHERE ticket_id IN (${ticketIds}) AND NOT _bad),
-     before AS (SELECT ticket_id, max(updated_at) AS updated_at FROM good WHERE _batch_id <= ${since} GROUP BY ticket_id),
+    `WITH before AS (SELECT ticket_id, max(updated_at) AS updated_at FROM ${good} WHERE _batch_id <= ${since} GROUP BY ticket_id),
      v AS (
-       SELECT g.ticket_id, g.created_at, g.resolved_at, g.first_response_at FROM good g LEFT JOIN before b USING (ticket_id)
+       SELECT g.ticket_id, g.created_at, g.resolved_at, g.first_response_at FROM ${good} g LEFT JOIN before b USING (ticket_id)
        WHERE g.created_at IS NOT NULL AND (g._current OR (g._batch_id <= ${since} AND g.updated_at IS NOT DISTINCT FROM b.updated_at))),
      last AS (SELECT max(greatest(created_at, coalesce(resolved_at, created_at))) AS last_at FROM raw.tickets WHERE NOT _bad),
      spans AS (
