@@ -143,36 +143,31 @@ const expand = (months: string[]): string[] => {
 async function ticketMonths(wh: Warehouse, ticketIds: string, since: number): Promise<string[]> {
   // the tickets' good versions, found once: read through a CTE by the steps below, the 10M tickets were searched for
   // them again by each (0.7 s against 0.13 s for one search, one more day at 10M)
-  const good = `ticket_versions_${++versionsCounter}`;
+  const good = "traced_ticket_versions";
   await wh.run(`CREATE OR REPLACE TEMP TABLE ${good} AS
     SELECT ticket_id, created_at, coalesce(resolved_at, 'infinity'::TIMESTAMPTZ) AS resolved_at, first_response_at, updated_at, _current, _batch_id
     FROM raw.tickets WHERE ticket_id IN (${ticketIds}) AND NOT _bad`);
   try {
-    return await monthsOfVersions(wh, good, since);
+    const rows = await wh.all<{ m: string }>(
+      `WITH before AS (SELECT ticket_id, max(updated_at) AS updated_at FROM ${good} WHERE _batch_id <= ${since} GROUP BY ticket_id),
+       v AS (
+         SELECT g.ticket_id, g.created_at, g.resolved_at, g.first_response_at FROM ${good} g LEFT JOIN before b USING (ticket_id)
+         WHERE g.created_at IS NOT NULL AND (g._current OR (g._batch_id <= ${since} AND g.updated_at IS NOT DISTINCT FROM b.updated_at))),
+       last AS (SELECT max(greatest(created_at, coalesce(resolved_at, created_at))) AS last_at FROM raw.tickets WHERE NOT _bad),
+       spans AS (
+         SELECT date_trunc('month', min(least(created_at, resolved_at))) AS first,
+           date_trunc('month', least(max(greatest(created_at, resolved_at)), (SELECT last_at FROM last))) AS upto
+         FROM v GROUP BY ticket_id)
+       SELECT strftime(unnest(generate_series(first, upto, INTERVAL 1 MONTH)), '%Y-%m') AS m FROM spans
+       UNION SELECT strftime(first_response_at, '%Y-%m') FROM v WHERE first_response_at IS NOT NULL
+       UNION SELECT strftime(submitted_at, '%Y-%m') FROM raw.csat WHERE _current AND agent_id IS NULL AND ticket_id IN (SELECT ticket_id FROM v)
+       UNION SELECT strftime(audited_at, '%Y-%m') FROM raw.quality_audits WHERE _current AND agent_id IS NULL AND ticket_id IN (SELECT ticket_id FROM v)
+       ORDER BY m`,
+    );
+    return rows.map((r) => r.m);
   } finally {
     await wh.run(`DROP TABLE IF EXISTS ${good}`);
   }
-}
-let versionsCounter = 0;
-
-async function monthsOfVersions(wh: Warehouse, good: string, since: number): Promise<string[]> {
-  const rows = await wh.all<{ m: string }>(
-    `WITH before AS (SELECT ticket_id, max(updated_at) AS updated_at FROM ${good} WHERE _batch_id <= ${since} GROUP BY ticket_id),
-     v AS (
-       SELECT g.ticket_id, g.created_at, g.resolved_at, g.first_response_at FROM ${good} g LEFT JOIN before b USING (ticket_id)
-       WHERE g.created_at IS NOT NULL AND (g._current OR (g._batch_id <= ${since} AND g.updated_at IS NOT DISTINCT FROM b.updated_at))),
-     last AS (SELECT max(greatest(created_at, coalesce(resolved_at, created_at))) AS last_at FROM raw.tickets WHERE NOT _bad),
-     spans AS (
-       SELECT date_trunc('month', min(least(created_at, resolved_at))) AS first,
-         date_trunc('month', least(max(greatest(created_at, resolved_at)), (SELECT last_at FROM last))) AS upto
-       FROM v GROUP BY ticket_id)
-     SELECT strftime(unnest(generate_series(first, upto, INTERVAL 1 MONTH)), '%Y-%m') AS m FROM spans
-     UNION SELECT strftime(first_response_at, '%Y-%m') FROM v WHERE first_response_at IS NOT NULL
-     UNION SELECT strftime(submitted_at, '%Y-%m') FROM raw.csat WHERE _current AND agent_id IS NULL AND ticket_id IN (SELECT ticket_id FROM v)
-     UNION SELECT strftime(audited_at, '%Y-%m') FROM raw.quality_audits WHERE _current AND agent_id IS NULL AND ticket_id IN (SELECT ticket_id FROM v)
-     ORDER BY m`,
-  );
-  return rows.map((r) => r.m);
 }
 
 /** Compare the inputs of this run with those the last successful run recorded. */
