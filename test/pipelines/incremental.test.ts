@@ -192,6 +192,36 @@ describe("an incremental refresh equals a full rebuild", () => {
     expect(await differences()).toEqual({});
   }, 300_000);
 
+  it("two corrections of one ticket before a run, and a stale copy of another: the versions in force at the runs count", async () => {
+    // v2 (resolved a month later) and v3 (two months later, newer) both arrive before the run: v2 was never in force at
+    // a run, v3 is now; a copy of another ticket older than its version in force changes nothing that counts
+    const t = (await wh.one<{ ticket_id: string; file: string; resolved: string; stale_id: string; stale_file: string }>(
+      `WITH closed AS (
+         SELECT t.ticket_id, b.file, t.resolved_at, row_number() OVER (ORDER BY t.ticket_id) AS n
+         FROM raw.tickets t JOIN meta.batches b ON b.batch_id = t._batch_id
+         WHERE t._current AND strftime(t.created_at, '%Y-%m') = '2025-08' AND strftime(t.resolved_at, '%Y-%m') = '2025-08'
+           AND (SELECT count(*) FROM raw.tickets o WHERE o.ticket_id = t.ticket_id) = 1
+           AND t.ticket_id NOT IN (SELECT ticket_id FROM raw.csat WHERE agent_id IS NULL AND ticket_id IS NOT NULL)
+           AND t.ticket_id NOT IN (SELECT ticket_id FROM raw.quality_audits WHERE agent_id IS NULL AND ticket_id IS NOT NULL))
+       SELECT a.ticket_id, a.file, strftime(a.resolved_at, '%Y-%m') AS resolved, s.ticket_id AS stale_id, s.file AS stale_file
+       FROM closed a JOIN closed s ON s.n = 2 WHERE a.n = 1`,
+    ))!;
+    const copy = async (id: string, from: string, replace: string, out: string) =>
+      wh.run(`COPY (SELECT * REPLACE (${replace}) FROM read_csv(${lit(from)}, all_varchar = true, header = true) WHERE "Ticket ID" = ${lit(id)})
+        TO ${lit(path.join(helpdesk, out))} (HEADER, DELIMITER ',')`);
+    await copy(t.ticket_id, t.file, `'2025-09-20 10:00:00' AS "Resolved", '2025-09-20 10:00:00' AS "Closed", '2026-11-06 08:00:00' AS "Last Updated"`, "tickets-2026-11-06a.csv");
+    await ingestSources(wh, cfg);
+    await copy(t.ticket_id, t.file, `'2025-10-20 10:00:00' AS "Resolved", '2025-10-20 10:00:00' AS "Closed", '2026-11-06 09:00:00' AS "Last Updated"`, "tickets-2026-11-06b.csv");
+    await copy(t.stale_id, t.stale_file, `'2026-01-10 10:00:00' AS "Resolved", '2026-01-10 10:00:00' AS "Closed", '2025-08-01 00:00:00' AS "Last Updated"`, "tickets-2026-11-06c.csv");
+    await ingestAndRun();
+    const { rebuilt, changes } = await lastRun();
+    expect(rebuilt.mode).toBe("periods");
+    expect(changes.periods).toEqual(expect.arrayContaining(["2025-08", "2025-09", "2025-10", "2025-Q3", "2025-Q4", "2025"]));
+    // the stale copy is not in force: the months it names (to January) are not traced, nor 2026
+    expect(changes.periods.filter((p) => ["2025-11", "2025-12", "2026-01", "2026-Q1", "2026"].includes(p))).toEqual([]);
+    expect(await differences()).toEqual({});
+  }, 300_000);
+
   it("a newer version of an old ticket is quarantined: the ticket is held out of the months it counted in", async () => {
     // an unreadable priority: the version stays quarantined, newer than the one in force, and holds the ticket out
     // (stg_tickets_held) until a corrected export comes; the months the version in force counted in are rebuilt
