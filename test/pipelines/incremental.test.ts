@@ -43,6 +43,11 @@ async function acceptedAppeal(day: string, appeal: Parameters<typeof fileAppeal>
   await decideAppeal(at(next.toISOString()), { appeal: filed.appeal_id, accept: true, reason, correction });
 }
 
+/** One ticket's row of a helpdesk export, with `replace` (SQL: `'value' AS "Column", ...`), written as a new export `out` */
+const reexport = (ticketId: string, from: string, replace: string, out: string) =>
+  wh.run(`COPY (SELECT * REPLACE (${replace}) FROM read_csv(${lit(from)}, all_varchar = true, header = true) WHERE "Ticket ID" = ${lit(ticketId)})
+    TO ${lit(path.join(helpdesk, out))} (HEADER, DELIMITER ',')`);
+
 const lastRun = async () => {
   const r = await wh.one<{ rebuilt: string; changes: string }>(
     "SELECT (detail->'rebuilt')::VARCHAR AS rebuilt, (detail->'changes')::VARCHAR AS changes FROM meta.runs WHERE kind = 'run' AND outcome = 'ok' ORDER BY run_id DESC LIMIT 1",
@@ -147,10 +152,7 @@ describe("an incremental refresh equals a full rebuild", () => {
        WHERE c.named_agent_id IS NULL AND strftime(c.submitted_at, '%Y-%m') > strftime(t.resolved_at, '%Y-%m') AND t.resolved_at < '2026-06-01'
        ORDER BY t.ticket_id LIMIT 1`,
     ))!;
-    await wh.run(`COPY (
-      SELECT * REPLACE (${lit(t.other)} AS "Resolved By", '2026-11-02 09:00:00' AS "Last Updated")
-      FROM read_csv(${lit(path.join(helpdesk, `tickets-${t.created}.csv`))}, all_varchar = true, header = true)
-      WHERE "Ticket ID" = ${lit(t.ticket_id)}) TO ${lit(path.join(helpdesk, "tickets-2026-11-02b.csv"))} (HEADER, DELIMITER ',')`);
+    await reexport(t.ticket_id, path.join(helpdesk, `tickets-${t.created}.csv`), `${lit(t.other)} AS "Resolved By", '2026-11-02 09:00:00' AS "Last Updated"`, "tickets-2026-11-02b.csv");
     await ingestAndRun();
     const { rebuilt, changes } = await lastRun();
     expect(changes.sources.map((s) => s.rows)).toEqual([1]);
@@ -171,10 +173,7 @@ describe("an incremental refresh equals a full rebuild", () => {
          AND EXISTS (SELECT 1 FROM raw.tickets o WHERE o.ticket_id = t.ticket_id AND o.resolved_at IS NULL AND NOT o._bad)
        ORDER BY t.ticket_id LIMIT 1`,
     ))!;
-    await wh.run(`COPY (
-      SELECT * REPLACE (${lit(t.other)} AS "Resolved By", '2026-11-03 09:00:00' AS "Last Updated")
-      FROM read_csv(${lit(t.file)}, all_varchar = true, header = true)
-      WHERE "Ticket ID" = ${lit(t.ticket_id)}) TO ${lit(path.join(helpdesk, "tickets-2026-11-03b.csv"))} (HEADER, DELIMITER ',')`);
+    await reexport(t.ticket_id, t.file, `${lit(t.other)} AS "Resolved By", '2026-11-03 09:00:00' AS "Last Updated"`, "tickets-2026-11-03b.csv");
     await ingestAndRun();
     const { rebuilt, changes } = await lastRun();
     expect(changes.sources.map((s) => s.rows)).toEqual([1]);
@@ -206,13 +205,10 @@ describe("an incremental refresh equals a full rebuild", () => {
        SELECT a.ticket_id, a.file, strftime(a.resolved_at, '%Y-%m') AS resolved, s.ticket_id AS stale_id, s.file AS stale_file
        FROM closed a JOIN closed s ON s.n = 2 WHERE a.n = 1`,
     ))!;
-    const copy = async (id: string, from: string, replace: string, out: string) =>
-      wh.run(`COPY (SELECT * REPLACE (${replace}) FROM read_csv(${lit(from)}, all_varchar = true, header = true) WHERE "Ticket ID" = ${lit(id)})
-        TO ${lit(path.join(helpdesk, out))} (HEADER, DELIMITER ',')`);
-    await copy(t.ticket_id, t.file, `'2025-09-20 10:00:00' AS "Resolved", '2025-09-20 10:00:00' AS "Closed", '2026-11-06 08:00:00' AS "Last Updated"`, "tickets-2026-11-06a.csv");
+    await reexport(t.ticket_id, t.file, `'2025-09-20 10:00:00' AS "Resolved", '2025-09-20 10:00:00' AS "Closed", '2026-11-06 08:00:00' AS "Last Updated"`, "tickets-2026-11-06a.csv");
     await ingestSources(wh, cfg);
-    await copy(t.ticket_id, t.file, `'2025-10-20 10:00:00' AS "Resolved", '2025-10-20 10:00:00' AS "Closed", '2026-11-06 09:00:00' AS "Last Updated"`, "tickets-2026-11-06b.csv");
-    await copy(t.stale_id, t.stale_file, `'2026-01-10 10:00:00' AS "Resolved", '2026-01-10 10:00:00' AS "Closed", '2025-08-01 00:00:00' AS "Last Updated"`, "tickets-2026-11-06c.csv");
+    await reexport(t.ticket_id, t.file, `'2025-10-20 10:00:00' AS "Resolved", '2025-10-20 10:00:00' AS "Closed", '2026-11-06 09:00:00' AS "Last Updated"`, "tickets-2026-11-06b.csv");
+    await reexport(t.stale_id, t.stale_file, `'2026-01-10 10:00:00' AS "Resolved", '2026-01-10 10:00:00' AS "Closed", '2025-08-01 00:00:00' AS "Last Updated"`, "tickets-2026-11-06c.csv");
     await ingestAndRun();
     const { rebuilt, changes } = await lastRun();
     expect(rebuilt.mode).toBe("periods");
@@ -230,10 +226,7 @@ describe("an incremental refresh equals a full rebuild", () => {
        WHERE resolved_at IS NOT NULL AND strftime(created_at, '%Y-%m') = '2025-09' AND strftime(resolved_at, '%Y-%m') = '2025-10'
        ORDER BY ticket_id LIMIT 1`,
     ))!;
-    await wh.run(`COPY (
-      SELECT * REPLACE ('P9-urgent' AS "Priority", '2026-11-04 09:00:00' AS "Last Updated")
-      FROM read_csv(${lit(path.join(helpdesk, `tickets-${t.created}.csv`))}, all_varchar = true, header = true)
-      WHERE "Ticket ID" = ${lit(t.ticket_id)}) TO ${lit(path.join(helpdesk, "tickets-2026-11-04.csv"))} (HEADER, DELIMITER ',')`);
+    await reexport(t.ticket_id, path.join(helpdesk, `tickets-${t.created}.csv`), `'P9-urgent' AS "Priority", '2026-11-04 09:00:00' AS "Last Updated"`, "tickets-2026-11-04.csv");
     const r = await ingestSources(wh, cfg);
     expect(r.errors).toEqual([]);
     expect(Number(await wh.value(`SELECT count(*) FROM stg.tickets_held WHERE ticket_id = ${lit(t.ticket_id)}`))).toBe(1);
@@ -245,10 +238,7 @@ describe("an incremental refresh equals a full rebuild", () => {
     expect(await differences()).toEqual({});
 
     // the corrected export: a version at least as new releases the ticket (its quarantined copy goes)
-    await wh.run(`COPY (
-      SELECT * REPLACE ('2026-11-05 09:00:00' AS "Last Updated")
-      FROM read_csv(${lit(path.join(helpdesk, `tickets-${t.created}.csv`))}, all_varchar = true, header = true)
-      WHERE "Ticket ID" = ${lit(t.ticket_id)}) TO ${lit(path.join(helpdesk, "tickets-2026-11-05.csv"))} (HEADER, DELIMITER ',')`);
+    await reexport(t.ticket_id, path.join(helpdesk, `tickets-${t.created}.csv`), `'2026-11-05 09:00:00' AS "Last Updated"`, "tickets-2026-11-05.csv");
     await ingestAndRun();
     expect(Number(await wh.value(`SELECT count(*) FROM int.tickets_credited WHERE ticket_id = ${lit(t.ticket_id)}`))).toBe(1);
     // the batch's change, traced to the ticket's months like any new version: not a quarantine act, not a full rebuild
